@@ -1,0 +1,81 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import SMHCore
+
+/// Thin, throwing wrappers over the POSIX calls the blob store needs, so every failure carries errno and path.
+enum POSIXFile {
+    struct Failure: Error, Sendable, CustomStringConvertible {
+        let operation: String
+        let path: String
+        let errno: Int32
+        var description: String { "\(operation) \(path): \(String(cString: strerror(errno)))" }
+    }
+
+    static func fail(_ operation: String, _ path: String) -> SMHError {
+        SMHError.internalError(Failure(operation: operation, path: path, errno: errno))
+    }
+
+    static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0o644) throws(SMHError) -> Int32 {
+        let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+        if fd < 0 { throw fail("open", path) }
+        return fd
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws(SMHError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw fail("write", path)
+            }
+            offset += written
+        }
+    }
+
+    static func fsync(_ fd: Int32, path: String) throws(SMHError) {
+        if Glibc.fsync(fd) != 0 { throw fail("fsync", path) }
+    }
+
+    /// fsync of a directory makes a rename inside it durable.
+    static func fsyncDirectory(_ path: String) throws(SMHError) {
+        let fd = try open(path, O_RDONLY | O_DIRECTORY)
+        defer { close(fd) }
+        try fsync(fd, path: path)
+    }
+
+    static func makeDirectories(_ path: String) throws(SMHError) {
+        var current = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            current += "/" + component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw fail("mkdir", current) }
+        }
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0
+    }
+
+    static func size(_ fd: Int32, path: String) throws(SMHError) -> Int64 {
+        var info = stat()
+        if fstat(fd, &info) != 0 { throw fail("fstat", path) }
+        return Int64(info.st_size)
+    }
+
+    static func entries(of directory: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}

@@ -1,0 +1,49 @@
+import Hummingbird
+import Logging
+import SMHBlobLocal
+import SMHCore
+import SMHStoreSQL
+import ServiceLifecycle
+
+/// The dependencies every controller draws from, built once at start-up.
+public struct AppDependencies: Sendable {
+    public let store: SQLStore
+    public let blobs: LocalBlobStore
+    public let clock: any Clock
+
+    public init(store: SQLStore, blobs: LocalBlobStore, clock: any Clock = SystemClock()) {
+        self.store = store
+        self.blobs = blobs
+        self.clock = clock
+    }
+}
+
+/// Routes and middleware. Middleware is added first: Hummingbird applies it only to routes added after it, and the
+/// not-found responder gets it too, so unknown routes also answer SMH's JSON error.
+public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Router<SMHRequestContext> {
+    let router = Router(context: SMHRequestContext.self)
+    router.add(middleware: SMHCORSMiddleware())
+    router.add(middleware: RequestLifecycleMiddleware())
+    router.get("/health") { _, _ in
+        JSON.response(["status": "ok"])
+    }
+    AdminController(
+        libraries: LibraryService(store: deps.store, clock: deps.clock), adminKeyHash: settings.adminKeyHash
+    ).register(on: router)
+    return router
+}
+
+/// The whole server: the router on an HTTP listener, plus whatever services (a PostgreSQL pool) it depends on.
+public func buildApplication(
+    _ deps: AppDependencies,
+    settings: ServerSettings,
+    services: [any Service] = [],
+    logger: Logger
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(deps, settings: settings),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "OpenSMH"),
+        services: services,
+        logger: logger
+    )
+}

@@ -1,0 +1,31 @@
+import HTTPTypes
+import Hummingbird
+import SMHCore
+
+/// Guards the admin API: `Authorization: Bearer <admin key>`, compared as hashes in constant time.
+struct AdminKeyMiddleware: RouterMiddleware {
+    typealias Context = SMHRequestContext
+    /// SHA-256 of the admin key; the key itself is not kept in memory longer than start-up.
+    let adminKeyHash: String
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization], !header.isEmpty else {
+            throw SMHError(.adminKeyRequired, "The admin API needs 'Authorization: Bearer <admin key>'.")
+        }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            SecretHash.matches(String(parts[1]).trimmingSpaces, hash: adminKeyHash)
+        else {
+            throw SMHError(.invalidAdminKey, "The admin key is not valid.")
+        }
+        return try await next(request, context)
+    }
+}
+
+extension String {
+    fileprivate var trimmingSpaces: String {
+        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}

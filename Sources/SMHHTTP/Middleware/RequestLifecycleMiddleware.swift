@@ -1,0 +1,66 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import SMHCore
+
+/// The outer frame of every request: a request id, one structured access-log line with credentials redacted, and
+/// the catch-all that turns any thrown error into SMH's JSON error body (unexpected ones logged with their cause).
+struct RequestLifecycleMiddleware: RouterMiddleware {
+    typealias Context = SMHRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let started = ContinuousClock.now
+        var context = context
+        context.requestId = Self.requestId(from: request.headers[.xRequestId])
+        context.logger[metadataKey: "request_id"] = .string(context.requestId)
+
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            let failure = SMHError.from(error)
+            if failure.code == .internalServerError {
+                context.logger.error(
+                    "request failed unexpectedly",
+                    metadata: ["cause": .string(failure.cause.map { String(reflecting: $0) } ?? failure.message)])
+            }
+            response = failure.response(requestId: context.requestId, method: request.method)
+        }
+        response.headers[.xRequestId] = context.requestId
+        response.headers[.xSMHRequestId] = context.requestId
+
+        let elapsed = ContinuousClock.now - started
+        let level: Logger.Level = response.status.code >= 500 ? .error : .info
+        context.logger.log(
+            level: level, "request",
+            metadata: [
+                "method": .string(request.method.rawValue),
+                "target": .string(LogRedaction.redact(target: request.uri.string)),
+                "status": .stringConvertible(response.status.code),
+                "ms": .stringConvertible(
+                    Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15),
+            ])
+        return response
+    }
+
+    /// Echoes a client's `X-Request-Id` when it is a sane token (so it can be traced end to end), else makes one.
+    static func requestId(from header: String?) -> String {
+        if let header, (1...128).contains(header.utf8.count),
+            header.utf8.allSatisfy({ byte in
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            })
+        {
+            return header
+        }
+        return RandomToken.alphanumeric(count: 24)
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestId = HTTPField.Name("X-Request-Id")!
+    static let xSMHRequestId = HTTPField.Name("x-smh-request-id")!
+}

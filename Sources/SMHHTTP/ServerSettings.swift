@@ -1,0 +1,16 @@
+/// What the HTTP layer needs to know about its deployment.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Scheme, host and port that data-plane URLs carry (spec 00); nil means "the Host the request came with".
+    public var publicURL: String?
+    /// SHA-256 of the admin key.
+    public var adminKeyHash: String
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, adminKeyHash: String) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.adminKeyHash = adminKeyHash
+    }
+}

@@ -1,0 +1,66 @@
+import SMHCore
+import SQLKit
+
+/// Reference counting of blobs in the `blobs` table, callable inside any transaction.
+///
+/// A blob row exists while the bytes exist; `refcount` counts the nodes, versions and upload sessions using it. A
+/// blob whose count drops to zero keeps its row with `unreferenced_since` set, and a background job deletes the
+/// bytes after a grace period (so an instant upload or copy racing the drop can still take a reference).
+public enum BlobRows {
+    /// Adds one reference, creating the row for content seen the first time.
+    public static func retain(_ db: any SQLDatabase, _ digest: ContentDigest, at time: Timestamp) async throws {
+        try await db.raw(
+            """
+            INSERT INTO blobs (sha256, size, md5, crc64, refcount, unreferenced_since, created_at)
+            VALUES (\(bind: digest.sha256), \(bind: digest.size), \(bind: digest.md5), \(bind: String(digest.crc64)),
+                    1, NULL, \(bind: time.milliseconds))
+            ON CONFLICT (sha256) DO UPDATE SET refcount = blobs.refcount + 1, unreferenced_since = NULL
+            """
+        ).run()
+    }
+
+    /// Drops one reference and returns the count left (nil when the blob is unknown).
+    @discardableResult
+    public static func release(_ db: any SQLDatabase, sha256: String, at time: Timestamp) async throws -> Int64? {
+        let row = try await db.raw(
+            """
+            UPDATE blobs SET refcount = refcount - 1,
+                unreferenced_since = CASE WHEN refcount - 1 <= 0 THEN \(bind: time.milliseconds) ELSE NULL END
+            WHERE sha256 = \(bind: sha256) AND refcount > 0
+            RETURNING refcount
+            """
+        ).first()
+        return try row?.decode(column: "refcount", as: Int64.self)
+    }
+
+    public static func refcount(_ db: any SQLDatabase, sha256: String) async throws -> Int64? {
+        try await db.raw("SELECT refcount FROM blobs WHERE sha256 = \(bind: sha256)").first()?
+            .decode(column: "refcount", as: Int64.self)
+    }
+
+    /// Releases every reference held by the nodes and versions of a library that is about to be deleted.
+    static func releaseAll(_ db: any SQLDatabase, library: LibraryID) async throws {
+        let now = SystemClock().now().milliseconds
+        let rows = try await db.raw(
+            """
+            SELECT blob_sha256, COUNT(*) AS uses FROM (
+                SELECT blob_sha256 FROM nodes WHERE library_id = \(bind: library.rawValue) AND blob_sha256 IS NOT NULL
+                UNION ALL
+                SELECT v.blob_sha256 FROM versions v JOIN nodes n ON n.id = v.node_id
+                WHERE n.library_id = \(bind: library.rawValue)
+            ) refs GROUP BY blob_sha256
+            """
+        ).all()
+        for row in rows {
+            let sha = try row.decode(column: "blob_sha256", as: String.self)
+            let uses = try row.decode(column: "uses", as: Int64.self)
+            try await db.raw(
+                """
+                UPDATE blobs SET refcount = refcount - \(bind: uses),
+                    unreferenced_since = CASE WHEN refcount - \(bind: uses) <= 0 THEN \(bind: now) ELSE NULL END
+                WHERE sha256 = \(bind: sha)
+                """
+            ).run()
+        }
+    }
+}

@@ -1,0 +1,186 @@
+/// The ordered schema history. Append only: a released migration is never edited, a change is a new step.
+///
+/// Times are epoch milliseconds (BIGINT), sizes BIGINT, CRC-64 values decimal TEXT (they do not fit a signed
+/// 64-bit column), JSON documents TEXT. The data model is described in docs/ARCHITECTURE.md.
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(id: 1, name: "initial data model") { s in
+            [
+                """
+                CREATE TABLE libraries (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    multi_space BOOLEAN NOT NULL,
+                    library_type TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE spaces (
+                    library_id TEXT NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    root_inode BIGINT,
+                    owner_user_id TEXT NOT NULL DEFAULT '',
+                    extension TEXT NOT NULL DEFAULT '{}',
+                    used_bytes BIGINT NOT NULL DEFAULT 0,
+                    file_count BIGINT NOT NULL DEFAULT 0,
+                    dir_count BIGINT NOT NULL DEFAULT 0,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (library_id, id)
+                )
+                """,
+                """
+                CREATE TABLE tokens (
+                    token_hash TEXT PRIMARY KEY,
+                    library_id TEXT NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+                    space_ids TEXT NOT NULL DEFAULT '',
+                    user_id TEXT NOT NULL DEFAULT '',
+                    client_id TEXT NOT NULL DEFAULT '',
+                    session_id TEXT NOT NULL DEFAULT '',
+                    grants TEXT NOT NULL DEFAULT '',
+                    period_seconds BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX tokens_by_user ON tokens (library_id, user_id)",
+                """
+                CREATE TABLE blobs (
+                    sha256 TEXT PRIMARY KEY,
+                    size BIGINT NOT NULL,
+                    md5 TEXT NOT NULL,
+                    crc64 TEXT NOT NULL,
+                    refcount BIGINT NOT NULL,
+                    unreferenced_since BIGINT,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX blobs_unreferenced ON blobs (unreferenced_since)",
+                """
+                CREATE TABLE nodes (
+                    id \(s.autoID),
+                    library_id TEXT NOT NULL,
+                    space_id TEXT NOT NULL,
+                    parent_id BIGINT REFERENCES nodes(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    state TEXT NOT NULL DEFAULT 'live',
+                    blob_sha256 TEXT REFERENCES blobs(sha256),
+                    size BIGINT NOT NULL DEFAULT 0,
+                    content_type TEXT NOT NULL DEFAULT '',
+                    crc64 TEXT,
+                    etag TEXT,
+                    link_target_id BIGINT,
+                    labels TEXT NOT NULL DEFAULT '[]',
+                    category TEXT NOT NULL DEFAULT '',
+                    meta TEXT NOT NULL DEFAULT '{}',
+                    creator_user_id TEXT NOT NULL DEFAULT '',
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    FOREIGN KEY (library_id, space_id) REFERENCES spaces(library_id, id) ON DELETE CASCADE
+                )
+                """,
+                // Name conflicts are decided by this index, atomically, inside the writing transaction.
+                "CREATE UNIQUE INDEX nodes_live_name ON nodes (parent_id, name) WHERE state = 'live'",
+                "CREATE INDEX nodes_by_space ON nodes (library_id, space_id, kind)",
+                "CREATE INDEX nodes_by_link_target ON nodes (link_target_id)",
+                "CREATE INDEX nodes_by_blob ON nodes (blob_sha256)",
+                """
+                CREATE TABLE upload_sessions (
+                    confirm_key TEXT PRIMARY KEY,
+                    library_id TEXT NOT NULL,
+                    space_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL DEFAULT '',
+                    kind TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    conflict_strategy TEXT NOT NULL,
+                    expected_size BIGINT,
+                    meta TEXT NOT NULL DEFAULT '{}',
+                    state TEXT NOT NULL,
+                    staging_key TEXT,
+                    result_inode BIGINT,
+                    created_at BIGINT NOT NULL,
+                    expires_at BIGINT NOT NULL,
+                    FOREIGN KEY (library_id, space_id) REFERENCES spaces(library_id, id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX upload_sessions_expiry ON upload_sessions (state, expires_at)",
+                """
+                CREATE TABLE upload_parts (
+                    confirm_key TEXT NOT NULL REFERENCES upload_sessions(confirm_key) ON DELETE CASCADE,
+                    part_number INTEGER NOT NULL,
+                    staging_key TEXT NOT NULL,
+                    size BIGINT NOT NULL,
+                    md5 TEXT NOT NULL,
+                    crc64 TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    created_at BIGINT NOT NULL,
+                    PRIMARY KEY (confirm_key, part_number)
+                )
+                """,
+                """
+                CREATE TABLE versions (
+                    id \(s.autoID),
+                    node_id BIGINT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    blob_sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+                    size BIGINT NOT NULL,
+                    crc64 TEXT,
+                    etag TEXT,
+                    creator_user_id TEXT NOT NULL DEFAULT '',
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX versions_by_node ON versions (node_id, created_at)",
+                """
+                CREATE TABLE recycle_items (
+                    id \(s.autoID),
+                    library_id TEXT NOT NULL,
+                    space_id TEXT NOT NULL,
+                    node_id BIGINT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    original_parent_id BIGINT,
+                    original_path TEXT NOT NULL,
+                    recycled_by TEXT NOT NULL DEFAULT '',
+                    recycled_at BIGINT NOT NULL,
+                    expires_at BIGINT,
+                    FOREIGN KEY (library_id, space_id) REFERENCES spaces(library_id, id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX recycle_items_by_space ON recycle_items (library_id, space_id, recycled_at)",
+                """
+                CREATE TABLE favorites (
+                    id \(s.autoID),
+                    library_id TEXT NOT NULL,
+                    space_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL DEFAULT '',
+                    node_id BIGINT,
+                    created_at BIGINT NOT NULL,
+                    FOREIGN KEY (library_id, space_id) REFERENCES spaces(library_id, id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE UNIQUE INDEX favorites_unique ON favorites (library_id, space_id, user_id, node_id)",
+                """
+                CREATE TABLE jobs (
+                    id \(s.autoID),
+                    kind TEXT NOT NULL,
+                    library_id TEXT,
+                    space_id TEXT,
+                    payload TEXT NOT NULL DEFAULT '{}',
+                    state TEXT NOT NULL,
+                    result TEXT,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    run_after BIGINT NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at BIGINT,
+                    created_at BIGINT NOT NULL,
+                    updated_at BIGINT NOT NULL
+                )
+                """,
+                "CREATE INDEX jobs_runnable ON jobs (state, run_after)",
+            ]
+        }
+    ]
+}

@@ -1,0 +1,17 @@
+import SQLKit
+
+/// The two SQL engines OpenSMH runs on. Dialect branches in SQL text are few and go through this value.
+public enum SQLDialectKind: String, Sendable {
+    case sqlite
+    case postgres
+}
+
+/// A connection source with a transaction primitive; everything above it is one portable SQL code path.
+public protocol SQLBackend: Sendable {
+    var dialect: SQLDialectKind { get }
+    /// Runs `body` on one connection in autocommit mode.
+    func withDatabase<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
+    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func close() async
+}

@@ -1,0 +1,69 @@
+import Logging
+import SMHCore
+import SQLKit
+
+/// The metadata store: one portable SQL implementation of the core's store protocols over either backend.
+public struct SQLStore: Sendable {
+    public let backend: any SQLBackend
+    let logger: Logger
+
+    public init(backend: any SQLBackend, logger: Logger) {
+        self.backend = backend
+        self.logger = logger
+    }
+
+    public var dialect: SQLDialectKind { backend.dialect }
+
+    /// Runs `body` in one transaction (see `SQLBackend.transaction`).
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.transaction(body)
+    }
+
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.withDatabase(body)
+    }
+
+    /// Applies the migrations this database has not seen, in order, all in one transaction. Safe to run at every
+    /// start and from several processes at once: PostgreSQL serialises on an advisory lock, SQLite on BEGIN IMMEDIATE.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        let schema = Schema(dialect: dialect)
+        return try await transaction { db in
+            if schema.dialect == .postgres {
+                try await db.raw("SELECT pg_advisory_xact_lock(7316531)").run()
+            }
+            try await db.raw(
+                """
+                CREATE TABLE IF NOT EXISTS smh_migrations (
+                    id BIGINT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at BIGINT NOT NULL
+                )
+                """
+            ).run()
+            let applied = Set(try await db.raw("SELECT id FROM smh_migrations").all().map { try $0.decode(column: "id", as: Int.self) })
+            var newlyApplied: [Int] = []
+            for migration in Migrations.all where !applied.contains(migration.id) {
+                for statement in migration.statements(schema) {
+                    try await db.raw("\(unsafeRaw: statement)").run()
+                }
+                try await db.raw(
+                    "INSERT INTO smh_migrations (id, name, applied_at) VALUES (\(bind: migration.id), \(bind: migration.name), \(bind: SystemClock().now().milliseconds))"
+                ).run()
+                newlyApplied.append(migration.id)
+            }
+            return newlyApplied
+        }
+    }
+
+    /// The ids of the migrations recorded as applied, in order.
+    public func appliedMigrations() async throws -> [Int] {
+        try await read { db in
+            try await db.raw("SELECT id FROM smh_migrations ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+        }
+    }
+
+    public func close() async {
+        await backend.close()
+    }
+}
