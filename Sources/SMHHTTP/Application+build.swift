@@ -39,7 +39,7 @@ public func buildApplication(
     settings: ServerSettings,
     services: [any Service] = [],
     logger: Logger
-) -> some ApplicationProtocol {
+) -> Application<RouterResponder<SMHRequestContext>> {
     Application(
         router: buildRouter(deps, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "OpenSMH"),

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `smh`: the one executable of OpenSMH.
+@main
+struct SMHCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "smh",
+        abstract: "OpenSMH: a self-hosted server for the Smart Media Hosting API.",
+        subcommands: [ServeCommand.self, LibraryCommand.self, MigrateCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import SMHBlobLocal
+import SMHCore
+import SMHHTTP
+import SMHStoreSQL
+import ServiceLifecycle
+
+/// `smh serve`: migrate, then serve HTTP until SIGINT or SIGTERM, finishing in-flight requests.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the HTTP server.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port: Int = 8080
+
+    @Option(help: "Admin key for /admin/v1 (or SMH_ADMIN_KEY). Generated on first start when neither is given.")
+    var adminKey: String?
+
+    @Option(help: "Scheme, host and port that data-plane URLs carry, e.g. https://media.example.com.")
+    var publicUrl: String?
+
+    func run() async throws {
+        let logger = try storeOptions.makeLogger()
+        let location = storeOptions.location
+        let (hash, announcement) = try AdminKey.resolveHash(
+            given: adminKey ?? Environment.value("SMH_ADMIN_KEY"), dataDirectory: location.dataDirectory)
+        if let announcement {
+            // Written unbuffered: the key must reach a redirected log even if the server is killed right after.
+            FileHandle.standardOutput.write(Data((announcement + "\n").utf8))
+        }
+
+        let (store, service) = try await location.open(logger: logger)
+        let blobs = try LocalBlobStore(root: location.dataDirectory)
+        let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
+        var app = buildApplication(
+            AppDependencies(store: store, blobs: blobs), settings: settings,
+            services: service.map { [$0] } ?? [], logger: logger)
+        app.beforeServerStarts {
+            let applied = try await store.migrate()
+            logger.info(
+                "metadata store ready",
+                metadata: [
+                    "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
+                ])
+        }
+        try await app.runService()
+        await store.close()
+    }
+}
