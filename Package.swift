@@ -69,16 +69,26 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test helpers shared by the suites: a fresh SQLite file or PostgreSQL database per test.
+        .target(
+            name: "SMHTestSupport",
+            dependencies: [
+                "SMHCore", "SMHStoreSQL",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SMHTestSupport"
+        ),
         .testTarget(name: "SMHCoreTests", dependencies: ["SMHCore"]),
         .testTarget(
             name: "SMHStoreSQLTests",
-            dependencies: ["SMHCore", "SMHStoreSQL"]
+            dependencies: ["SMHCore", "SMHStoreSQL", "SMHTestSupport"]
         ),
         .testTarget(name: "SMHBlobLocalTests", dependencies: ["SMHCore", "SMHBlobLocal"]),
         .testTarget(
             name: "SMHHTTPTests",
             dependencies: [
-                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHHTTP",
+                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHHTTP", "SMHTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -1,0 +1,59 @@
+import Testing
+
+@testable import SMHCore
+
+@Suite struct SupportTests {
+    @Test func iso8601HasMillisecondsAndZ() {
+        #expect(Timestamp(milliseconds: 0).iso8601 == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp(milliseconds: 1_709_626_904_120).iso8601 == "2024-03-05T08:21:44.120Z")
+        #expect(Timestamp(milliseconds: 951_782_400_000).iso8601 == "2000-02-29T00:00:00.000Z")
+    }
+
+    @Test func logRedactionHidesTokensAndSecrets() {
+        #expect(
+            LogRedaction.redact(target: "/api/v1/file/lib/-/a.txt?access_token=abc&info")
+                == "/api/v1/file/lib/-/a.txt?access_token=***&info")
+        #expect(
+            LogRedaction.redact(target: "/api/v1/token?library_id=x&library_secret=s3cret")
+                == "/api/v1/token?library_id=x&library_secret=***")
+        #expect(LogRedaction.redact(target: "/api/v1/token/smhlib/acctkxyz?x=1") == "/api/v1/token/smhlib/***?x=1")
+        #expect(LogRedaction.redact(target: "/api/v1/token/smhlib/opaque") == "/api/v1/token/smhlib/***")
+        #expect(LogRedaction.redact(target: "/health") == "/health")
+    }
+
+    @Test func queryParametersUseFormSemantics() throws {
+        let query = QueryParameters(raw: "info&a=1+2&a=3&b=%E6%96%87&force=true&n=x&flag=0")
+        #expect(query.flag("info"))
+        #expect(!query.flag("flag"))
+        #expect(!query.flag("absent"))
+        #expect(query["a"] == "1 2")
+        #expect(query["b"] == "文")
+        #expect(try query.bool("force"))
+        #expect(throws: SMHError.self) { try query.int("n") }
+        #expect(throws: SMHError.self) { try query.bool("a") }
+    }
+
+    @Test func secretHashMatchesOnlyTheSecret() {
+        let hash = SecretHash.hash("correct horse")
+        #expect(hash.count == 64)
+        #expect(SecretHash.matches("correct horse", hash: hash))
+        #expect(!SecretHash.matches("correct horsf", hash: hash))
+        #expect(!SecretHash.matches("", hash: hash))
+    }
+
+    @Test func errorCodesHaveOneStatusEach() {
+        #expect(SMHErrorCode.invalidAccessToken.httpStatus == 403)
+        #expect(SMHErrorCode.adminKeyRequired.httpStatus == 401)
+        #expect(SMHErrorCode.uploadIncomplete.httpStatus == 404)
+        #expect(SMHErrorCode.sameNameDirectoryOrFileExists.httpStatus == 409)
+        #expect(SMHErrorCode.quotaLimitReached.httpStatus == 400)
+        #expect(SMHErrorCode.serverOverloaded.httpStatus == 503)
+        #expect(SMHErrorCode.internalServerError.httpStatus == 500)
+    }
+
+    @Test func generatedLibraryIdsHaveTheDocumentedShape() {
+        let id = LibraryID.generate().rawValue
+        #expect(id.count == 16 && id.hasPrefix("smh"))
+        #expect(id.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) })
+    }
+}
