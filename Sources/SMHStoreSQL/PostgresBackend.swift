@@ -34,8 +34,14 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withTransaction(logger: logger) { connection in
-            try await body(connection.sql(queryLogLevel: nil, logger: logger))
+        do {
+            return try await client.withTransaction(logger: logger) { connection in
+                try await body(connection.sql(queryLogLevel: nil, logger: logger))
+            }
+        } catch let error as PostgresTransactionError {
+            // Callers throw domain errors (SMHError) out of transactions; they must arrive unwrapped, as on SQLite.
+            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+            throw error
         }
     }
 

@@ -11,20 +11,19 @@ struct AdminKeyMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization], !header.isEmpty else {
+        let parts = (request.headers[.authorization] ?? "").split(separator: " ", maxSplits: 1)
+        let key = parts.count == 2 ? parts[1].trimmingSpaces : ""
+        guard !key.isEmpty else {
             throw SMHError(.adminKeyRequired, "The admin API needs 'Authorization: Bearer <admin key>'.")
         }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            SecretHash.matches(String(parts[1]).trimmingSpaces, hash: adminKeyHash)
-        else {
+        guard parts[0].lowercased() == "bearer", SecretHash.matches(key, hash: adminKeyHash) else {
             throw SMHError(.invalidAdminKey, "The admin key is not valid.")
         }
         return try await next(request, context)
     }
 }
 
-extension String {
+extension Substring {
     fileprivate var trimmingSpaces: String {
         String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import SMHCore
 
 /// SMH's JSON error body (spec 10 §1.9).
@@ -34,6 +35,8 @@ extension SMHError {
             case 400..<500: return SMHError(.badRequest, error.body ?? "Bad request.")
             default: return .internalError(error)
             }
+        case is NIOTooManyBytesError:
+            return SMHError(.requestEntityTooLarge, "The request body is too large.")
         case is DecodingError:
             return SMHError(.badRequest, "The body is not valid JSON of the expected shape.")
         default:
