@@ -1,9 +1,10 @@
+import SMHCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import SMHCore
 
 /// Reads a byte range of a committed blob with `pread`, so no shared file offset is involved.
 public final class LocalBlobReader: BlobReader {
@@ -27,7 +28,8 @@ public final class LocalBlobReader: BlobReader {
         let range = range ?? ByteRange(start: 0, length: size)
         guard range.start >= 0, range.length >= 0, range.start + range.length <= size else {
             Glibc.close(fd)
-            throw SMHError(.invalidRange, "The range \(range.start)+\(range.length) is outside a blob of \(size) bytes.")
+            throw SMHError(
+                .invalidRange, "The range \(range.start)+\(range.length) is outside a blob of \(size) bytes.")
         }
         self.offset = range.start
         self.remaining = range.length

@@ -1,9 +1,10 @@
+import SMHCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import SMHCore
 
 /// Blobs as files on local disk, addressed by SHA-256: `<root>/blobs/ab/cd/abcd…`.
 ///

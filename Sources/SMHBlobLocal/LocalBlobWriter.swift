@@ -1,10 +1,11 @@
+import Crypto
+import SMHCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import Crypto
-import SMHCore
 
 /// Streams one blob into the staging area, computing SHA-256, MD5 and CRC-64 in the same pass.
 public final class LocalBlobWriter: BlobWriter {

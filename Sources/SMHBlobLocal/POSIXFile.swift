@@ -1,9 +1,10 @@
+import SMHCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import SMHCore
 
 /// Thin, throwing wrappers over the POSIX calls the blob store needs, so every failure carries errno and path.
 enum POSIXFile {

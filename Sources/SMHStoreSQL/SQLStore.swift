@@ -41,7 +41,10 @@ public struct SQLStore: Sendable {
                 )
                 """
             ).run()
-            let applied = Set(try await db.raw("SELECT id FROM smh_migrations").all().map { try $0.decode(column: "id", as: Int.self) })
+            let applied = Set(
+                try await db.raw("SELECT id FROM smh_migrations").all().map {
+                    try $0.decode(column: "id", as: Int.self)
+                })
             var newlyApplied: [Int] = []
             for migration in Migrations.all where !applied.contains(migration.id) {
                 for statement in migration.statements(schema) {
@@ -59,7 +62,9 @@ public struct SQLStore: Sendable {
     /// The ids of the migrations recorded as applied, in order.
     public func appliedMigrations() async throws -> [Int] {
         try await read { db in
-            try await db.raw("SELECT id FROM smh_migrations ORDER BY id").all().map { try $0.decode(column: "id", as: Int.self) }
+            try await db.raw("SELECT id FROM smh_migrations ORDER BY id").all().map {
+                try $0.decode(column: "id", as: Int.self)
+            }
         }
     }
 

@@ -3,7 +3,8 @@ import SMHStoreSQL
 
 /// `smh migrate`: bring the metadata schema up to date without serving.
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending schema migrations.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending schema migrations.")
 
     @OptionGroup var storeOptions: StoreOptions
 

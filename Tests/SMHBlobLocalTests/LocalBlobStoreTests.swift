@@ -53,7 +53,8 @@ import Testing
         #expect(staged.digest.eTag == "\"\(staged.digest.md5)\"")
 
         #expect(try readAll(store.open(sha256: staged.digest.sha256, range: nil)) == bytes)
-        let middle = try readAll(store.open(sha256: staged.digest.sha256, range: ByteRange(start: 1000, length: 70_000)), chunk: 3000)
+        let middle = try readAll(
+            store.open(sha256: staged.digest.sha256, range: ByteRange(start: 1000, length: 70_000)), chunk: 3000)
         #expect(middle == Array(bytes[1000..<71_000]))
         let last = try store.open(sha256: staged.digest.sha256, range: ByteRange(start: 300_000, length: 1))
         #expect(last.length == 1)

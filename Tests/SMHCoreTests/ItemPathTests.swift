@@ -28,7 +28,9 @@ import Testing
         #expect(try ItemPath.decode(rawTail: "a%252Fb").components == ["a%2Fb"])
     }
 
-    @Test(arguments: ["..", ".", "a/../b", "a/%2E%2E/b", "a%2F..%2Fb", "x%00y", "tab%09name", "a:b", "q?", "p|q", "back%5Cslash"])
+    @Test(arguments: [
+        "..", ".", "a/../b", "a/%2E%2E/b", "a%2F..%2Fb", "x%00y", "tab%09name", "a:b", "q?", "p|q", "back%5Cslash",
+    ])
     func illegalNamesAreRefused(raw: String) {
         #expect(throws: SMHError.self) { try ItemPath.decode(rawTail: raw[...]) }
         do {
@@ -71,7 +73,8 @@ import Testing
     }
 
     @Test func bodyPathsToleratesLeadingSlashAndAreNotDecoded() throws {
-        #expect(try ItemPath.parse(bodyPath: "/dest/test%20x.xlsx", leaf: .file).components == ["dest", "test%20x.xlsx"])
+        #expect(
+            try ItemPath.parse(bodyPath: "/dest/test%20x.xlsx", leaf: .file).components == ["dest", "test%20x.xlsx"])
         #expect(throws: SMHError.self) { try ItemPath.parse(bodyPath: "a/../b") }
     }
 

@@ -75,7 +75,10 @@ import Testing
     }
 
     @Test func quotaAcceptsNumberOrDecimalString() throws {
-        for json in [#"{"name":"a","enableQuota":true,"libraryQuota":1024}"#, #"{"name":"a","enableQuota":true,"libraryQuota":"1024"}"#] {
+        for json in [
+            #"{"name":"a","enableQuota":true,"libraryQuota":1024}"#,
+            #"{"name":"a","enableQuota":true,"libraryQuota":"1024"}"#,
+        ] {
             var settings = LibrarySettings(name: "")
             try patch(json).apply(to: &settings, creating: true)
             #expect(settings.libraryQuota == 1024)

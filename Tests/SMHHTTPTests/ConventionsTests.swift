@@ -41,7 +41,8 @@ import Testing
         try await TestApp.with { app in
             let echoed = try await app.call(.get, "/health", headers: [HTTPField.Name("X-Request-Id")!: "trace-42.a_b"])
             #expect(echoed.header("X-Request-Id") == "trace-42.a_b")
-            let replaced = try await app.call(.get, "/health", headers: [HTTPField.Name("X-Request-Id")!: "bad id\u{7f}"])
+            let replaced = try await app.call(
+                .get, "/health", headers: [HTTPField.Name("X-Request-Id")!: "bad id\u{7f}"])
             #expect(replaced.header("X-Request-Id") != "bad id\u{7f}")
             #expect(replaced.header("X-Request-Id")?.isEmpty == false)
         }

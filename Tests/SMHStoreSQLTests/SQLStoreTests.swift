@@ -50,15 +50,19 @@ import Testing
             settings.remark = "changed"
             #expect(try await store.updateLibrary(library.id, settings: settings, at: Timestamp(milliseconds: 2000)))
             #expect(try await store.library(library.id)?.settings.remark == "changed")
-            #expect(try await store.updateLibrary(LibraryID("smhnope"), settings: settings, at: Timestamp(milliseconds: 1)) == false)
+            #expect(
+                try await store.updateLibrary(LibraryID("smhnope"), settings: settings, at: Timestamp(milliseconds: 1))
+                    == false)
 
-            #expect(try await store.replaceLibrarySecret(library.id, secretHash: "h2", at: Timestamp(milliseconds: 3000)))
+            #expect(
+                try await store.replaceLibrarySecret(library.id, secretHash: "h2", at: Timestamp(milliseconds: 3000)))
             #expect(try await store.library(library.id)?.secretHash == "h2")
 
             let second = makeLibrary("two", multiSpace: true)
             try await store.insertLibrary(second)
-            #expect(try await store.libraries().map(\.id).sorted { $0.rawValue < $1.rawValue }
-                == [library.id, second.id].sorted { $0.rawValue < $1.rawValue })
+            #expect(
+                try await store.libraries().map(\.id).sorted { $0.rawValue < $1.rawValue }
+                    == [library.id, second.id].sorted { $0.rawValue < $1.rawValue })
         }
     }
 
@@ -115,18 +119,29 @@ import Testing
 
     @Test func blobReferenceCounting() async throws {
         try await TestStore.with { store, _ async throws in
-            let digest = ContentDigest(sha256: String(repeating: "b", count: 64), md5: "m", crc64: 11_051_210_869_376_104_954, size: 9)
+            let digest = ContentDigest(
+                sha256: String(repeating: "b", count: 64), md5: "m", crc64: 11_051_210_869_376_104_954, size: 9)
             try await store.transaction { db in
                 try await BlobRows.retain(db, digest, at: Timestamp(milliseconds: 1))
                 try await BlobRows.retain(db, digest, at: Timestamp(milliseconds: 2))
             }
             #expect(try await store.read { db in try await BlobRows.refcount(db, sha256: digest.sha256) } == 2)
-            #expect(try await store.transaction { db in try await BlobRows.release(db, sha256: digest.sha256, at: Timestamp(milliseconds: 3)) } == 1)
-            #expect(try await store.transaction { db in try await BlobRows.release(db, sha256: digest.sha256, at: Timestamp(milliseconds: 4)) } == 0)
+            #expect(
+                try await store.transaction { db in
+                    try await BlobRows.release(db, sha256: digest.sha256, at: Timestamp(milliseconds: 3))
+                } == 1)
+            #expect(
+                try await store.transaction { db in
+                    try await BlobRows.release(db, sha256: digest.sha256, at: Timestamp(milliseconds: 4))
+                } == 0)
             // Never below zero.
-            #expect(try await store.transaction { db in try await BlobRows.release(db, sha256: digest.sha256, at: Timestamp(milliseconds: 5)) } == nil)
+            #expect(
+                try await store.transaction { db in
+                    try await BlobRows.release(db, sha256: digest.sha256, at: Timestamp(milliseconds: 5))
+                } == nil)
             let row = try await store.read { db in
-                try await db.raw("SELECT crc64, unreferenced_since FROM blobs WHERE sha256 = \(bind: digest.sha256)").first()!
+                try await db.raw("SELECT crc64, unreferenced_since FROM blobs WHERE sha256 = \(bind: digest.sha256)")
+                    .first()!
             }
             #expect(try row.decode(column: "crc64", as: String.self) == "11051210869376104954")
             #expect(try row.decode(column: "unreferenced_since", as: Int64?.self) == 4)
@@ -139,7 +154,9 @@ import Testing
             let library = makeLibrary("rollback")
             await #expect(throws: Boom.self) {
                 try await store.transaction { db in
-                    try await db.raw("INSERT INTO libraries (id, name, multi_space, library_type, settings, secret_hash, created_at, updated_at) VALUES (\(bind: library.id.rawValue), 'x', \(bind: false), 'file', '{}', 'h', 1, 1)").run()
+                    try await db.raw(
+                        "INSERT INTO libraries (id, name, multi_space, library_type, settings, secret_hash, created_at, updated_at) VALUES (\(bind: library.id.rawValue), 'x', \(bind: false), 'file', '{}', 'h', 1, 1)"
+                    ).run()
                     throw Boom()
                 }
             }

@@ -34,7 +34,8 @@ public enum TestStore {
         let database = "smh_test_" + RandomToken.alphanumeric(count: 12)
         try await adminQuery(postgresURL, "CREATE DATABASE \(database)")
         do {
-            let location = StoreLocation(dataDirectory: directory, databaseURL: replacingDatabase(in: postgresURL, with: database))
+            let location = StoreLocation(
+                dataDirectory: directory, databaseURL: replacingDatabase(in: postgresURL, with: database))
             let result = try await location.withStore(logger: logger) { store in try await body(store, directory) }
             try await adminQuery(postgresURL, "DROP DATABASE \(database) WITH (FORCE)")
             return result
@@ -45,7 +46,8 @@ public enum TestStore {
     }
 
     /// A store location (data folder + database) that outlives one open, for tests that restart on the same data.
-    public static func withLocation<T: Sendable>(_ body: @Sendable (StoreLocation) async throws -> T) async throws -> T {
+    public static func withLocation<T: Sendable>(_ body: @Sendable (StoreLocation) async throws -> T) async throws -> T
+    {
         let directory = try TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }
         guard let postgresURL else {
@@ -55,7 +57,8 @@ public enum TestStore {
         try await adminQuery(postgresURL, "CREATE DATABASE \(database)")
         do {
             let result = try await body(
-                StoreLocation(dataDirectory: directory, databaseURL: replacingDatabase(in: postgresURL, with: database)))
+                StoreLocation(dataDirectory: directory, databaseURL: replacingDatabase(in: postgresURL, with: database))
+            )
             try await adminQuery(postgresURL, "DROP DATABASE \(database) WITH (FORCE)")
             return result
         } catch {

@@ -49,7 +49,8 @@ public struct ByteRange: Sendable, Hashable {
 extension StringProtocol {
     fileprivate var trimmingSpaces: Substring {
         let s = self[...]
-        return Substring(s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+        return Substring(
+            s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
     }
 }
 

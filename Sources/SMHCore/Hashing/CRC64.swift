@@ -25,7 +25,9 @@ public struct CRC64: Sendable {
         Self.table.withUnsafeBufferPointer { t in
             while count - index >= 8 {
                 var word: UInt64 = 0
-                withUnsafeMutableBytes(of: &word) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[index..<index + 8])) }
+                withUnsafeMutableBytes(of: &word) {
+                    $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[index..<index + 8]))
+                }
                 crc ^= UInt64(littleEndian: word)
                 crc =
                     t[7 * 256 + Int(crc & 0xFF)] ^ t[6 * 256 + Int((crc >> 8) & 0xFF)]

@@ -7,7 +7,9 @@ public struct Library: Sendable, Hashable {
     public let createdAt: Timestamp
     public var updatedAt: Timestamp
 
-    public init(id: LibraryID, settings: LibrarySettings, secretHash: String, createdAt: Timestamp, updatedAt: Timestamp) {
+    public init(
+        id: LibraryID, settings: LibrarySettings, secretHash: String, createdAt: Timestamp, updatedAt: Timestamp
+    ) {
         self.id = id
         self.settings = settings
         self.secretHash = secretHash

@@ -39,7 +39,8 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
         let nameLength = name.unicodeScalars.count
         guard nameLength >= 1, nameLength <= Self.maxNameLength, !name.unicodeScalars.contains(where: isControl)
         else {
-            throw SMHError(.paramInvalid, "name must be 1 to \(Self.maxNameLength) characters without control characters.")
+            throw SMHError(
+                .paramInvalid, "name must be 1 to \(Self.maxNameLength) characters without control characters.")
         }
         guard remark.unicodeScalars.count <= Self.maxRemarkLength else {
             throw SMHError(.paramInvalid, "remark must be at most \(Self.maxRemarkLength) characters.")
@@ -75,7 +76,8 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
         ] {
             guard list.count <= 1000 else { throw SMHError(.paramInvalid, "\(field) has more than 1000 entries.") }
             for ext in list where !Self.isValidExtension(ext) {
-                throw SMHError(.paramInvalid, "\(field) entries must look like \".jpg\" (a dot, then 1 to 31 characters).")
+                throw SMHError(
+                    .paramInvalid, "\(field) entries must look like \".jpg\" (a dot, then 1 to 31 characters).")
             }
         }
     }

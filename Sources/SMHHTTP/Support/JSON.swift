@@ -39,7 +39,8 @@ enum JSON {
             throw SMHError(.paramInvalid, "\(key.stringValue) is required.")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw SMHError(.paramInvalid, field.isEmpty ? "The body has the wrong shape." : "\(field) has the wrong type.")
+            throw SMHError(
+                .paramInvalid, field.isEmpty ? "The body has the wrong shape." : "\(field) has the wrong type.")
         }
     }
 }
