@@ -30,6 +30,11 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     AdminController(
         libraries: LibraryService(store: deps.store, clock: deps.clock), adminKeyHash: settings.adminKeyHash
     ).register(on: router)
+    TokenController(tokens: TokenService(store: deps.store, clock: deps.clock)).register(on: router)
+    SpaceController(
+        spaces: SpaceService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
     return router
 }
 

@@ -38,16 +38,20 @@ public enum BlobRows {
             .decode(column: "refcount", as: Int64.self)
     }
 
-    /// Releases every reference held by the nodes and versions of a library that is about to be deleted.
-    static func releaseAll(_ db: any SQLDatabase, library: LibraryID) async throws {
+    /// Releases every reference held by the nodes and versions of a library (or of one of its spaces) that is about
+    /// to be deleted.
+    static func releaseAll(_ db: any SQLDatabase, library: LibraryID, space: SpaceID? = nil) async throws {
         let now = SystemClock().now().milliseconds
+        let spaceFilter = space?.rawValue ?? ""
+        let everySpace = space == nil
         let rows = try await db.raw(
             """
             SELECT blob_sha256, COUNT(*) AS uses FROM (
                 SELECT blob_sha256 FROM nodes WHERE library_id = \(bind: library.rawValue) AND blob_sha256 IS NOT NULL
+                    AND (\(bind: everySpace) OR space_id = \(bind: spaceFilter))
                 UNION ALL
                 SELECT v.blob_sha256 FROM versions v JOIN nodes n ON n.id = v.node_id
-                WHERE n.library_id = \(bind: library.rawValue)
+                WHERE n.library_id = \(bind: library.rawValue) AND (\(bind: everySpace) OR n.space_id = \(bind: spaceFilter))
             ) refs GROUP BY blob_sha256
             """
         ).all()

@@ -21,7 +21,7 @@ enum Migrations {
                 """
                 CREATE TABLE spaces (
                     library_id TEXT NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
-                    id TEXT NOT NULL,
+                    id \(s.byteOrderedText) NOT NULL,
                     root_inode BIGINT,
                     owner_user_id TEXT NOT NULL DEFAULT '',
                     extension TEXT NOT NULL DEFAULT '{}',
@@ -66,7 +66,7 @@ enum Migrations {
                     library_id TEXT NOT NULL,
                     space_id TEXT NOT NULL,
                     parent_id BIGINT REFERENCES nodes(id) ON DELETE CASCADE,
-                    name TEXT NOT NULL,
+                    name \(s.byteOrderedText) NOT NULL,
                     kind TEXT NOT NULL,
                     state TEXT NOT NULL DEFAULT 'live',
                     blob_sha256 TEXT REFERENCES blobs(sha256),

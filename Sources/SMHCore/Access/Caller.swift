@@ -1,0 +1,30 @@
+/// Who is calling, once the library and the credentials of a request have been checked.
+public struct Caller: Sendable {
+    public let library: Library
+    public let token: AccessToken
+    /// The user the request acts as (spec 10 §1.5.2).
+    public let userId: String
+    /// False when the caller authenticated with the library secret, which has no expiry to slide.
+    public let renewable: Bool
+
+    public init(library: Library, token: AccessToken, userId: String, renewable: Bool) {
+        self.library = library
+        self.token = token
+        self.userId = userId
+        self.renewable = renewable
+    }
+
+    /// Refuses an operation the token's grants do not cover (spec 10 §1.5.1 step 6).
+    public func require(_ operation: Operation) throws(SMHError) {
+        guard token.allows(operation) else {
+            throw SMHError(.noPermission, "The access token does not grant this operation.")
+        }
+    }
+
+    /// Space-management calls exist only in multi-tenant libraries.
+    public func requireMultiSpace() throws(SMHError) {
+        guard library.settings.multiSpace else {
+            throw SMHError(.notMultiSpaceLibrary, "This operation needs a multi-tenant library.")
+        }
+    }
+}

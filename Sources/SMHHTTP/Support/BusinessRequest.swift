@@ -1,0 +1,43 @@
+import Hummingbird
+import SMHCore
+import SMHStoreSQL
+
+/// What every `/api/v1` handler reads first: the query (form-decoded, spec 10 §1.4) and the path parameters.
+struct BusinessRequest {
+    let query: QueryParameters
+    let context: SMHRequestContext
+
+    init(_ request: Request, context: SMHRequestContext) {
+        self.query = QueryParameters(raw: request.uri.query.map { Substring($0) })
+        self.context = context
+    }
+
+    var credentials: AccessService<SQLStore>.Credentials {
+        .init(accessToken: query["access_token"], librarySecret: query["library_secret"], userId: query["user_id"])
+    }
+
+    /// A path parameter, percent-decoded once (ids never need more; invalid UTF-8 decodes to nothing).
+    func parameter(_ name: String) -> String {
+        guard let raw = context.parameters.get(name) else { return "" }
+        return PercentDecoding.decode(Substring(raw)) ?? ""
+    }
+}
+
+/// Runs a business handler as the caller the request's credentials name, and slides the token's expiry when the
+/// handler succeeded (spec 10 §1.5.1: failed calls do not renew).
+func asCaller(
+    _ access: AccessService<SQLStore>, _ request: BusinessRequest, library: String,
+    _ body: (Caller) async throws -> Response
+) async throws -> Response {
+    let caller = try await access.caller(libraryId: library, credentials: request.credentials)
+    let response = try await body(caller)
+    if response.status.code < 400 {
+        do {
+            try await access.renew(caller)
+        } catch {
+            // The answer is already decided; a missed renewal only shortens the token's life.
+            request.context.logger.warning("token renewal failed", metadata: ["error": "\(error)"])
+        }
+    }
+    return response
+}
