@@ -35,8 +35,14 @@ extension SQLStore: SpaceStore {
         async throws -> [Space]
     {
         var sql = SQLQueryString("SELECT * FROM spaces WHERE library_id = \(bind: library.rawValue) AND id <> '-'")
-        if let owner { sql.appendInterpolation(unsafeRaw: " AND owner_user_id = "); sql.appendInterpolation(bind: owner) }
-        if let after { sql.appendInterpolation(unsafeRaw: " AND id > "); sql.appendInterpolation(bind: after.rawValue) }
+        if let owner {
+            sql.appendInterpolation(unsafeRaw: " AND owner_user_id = ")
+            sql.appendInterpolation(bind: owner)
+        }
+        if let after {
+            sql.appendInterpolation(unsafeRaw: " AND id > ")
+            sql.appendInterpolation(bind: after.rawValue)
+        }
         if let prefix {
             // substr instead of LIKE: a prefix may hold % or _, and both dialects have substr.
             sql.appendInterpolation(unsafeRaw: " AND substr(id, 1, \(prefix.count)) = ")

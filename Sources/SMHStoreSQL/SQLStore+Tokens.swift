@@ -58,8 +58,16 @@ extension SQLStore: TokenStore {
         return try await transaction { db in
             var sql = SQLQueryString(
                 "DELETE FROM tokens WHERE library_id = \(bind: library.rawValue) AND user_id IN (\(binds: users))")
-            if !clientIds.isEmpty { sql.appendInterpolation(unsafeRaw: " AND client_id IN ("); sql.appendInterpolation(binds: clientIds); sql.appendInterpolation(unsafeRaw: ")") }
-            if !sessionIds.isEmpty { sql.appendInterpolation(unsafeRaw: " AND session_id IN ("); sql.appendInterpolation(binds: sessionIds); sql.appendInterpolation(unsafeRaw: ")") }
+            if !clientIds.isEmpty {
+                sql.appendInterpolation(unsafeRaw: " AND client_id IN (")
+                sql.appendInterpolation(binds: clientIds)
+                sql.appendInterpolation(unsafeRaw: ")")
+            }
+            if !sessionIds.isEmpty {
+                sql.appendInterpolation(unsafeRaw: " AND session_id IN (")
+                sql.appendInterpolation(binds: sessionIds)
+                sql.appendInterpolation(unsafeRaw: ")")
+            }
             sql.appendInterpolation(unsafeRaw: " RETURNING token_hash")
             return try await db.raw(sql).all().count
         }

@@ -25,7 +25,8 @@ public struct AccessService<Store: TokenStore & LibraryStore & SpaceStore>: Send
 
     /// Steps 2 and 3: the library exists, and the credentials are valid for it.
     public func caller(libraryId: String, credentials: Credentials) async throws -> Caller {
-        guard !libraryId.isEmpty, libraryId.utf8.count <= 64, let library = try await store.library(LibraryID(libraryId))
+        guard !libraryId.isEmpty, libraryId.utf8.count <= 64,
+            let library = try await store.library(LibraryID(libraryId))
         else {
             throw SMHError(.libraryNotFound, "Library \(libraryId) does not exist.")
         }

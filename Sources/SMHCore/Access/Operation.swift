@@ -37,16 +37,21 @@ public enum Operation: Sendable, Hashable {
         case .libraryAdministration: return [.admin]
         case .createDirectory: return inSpace.union([.createDirectory])
         case .deleteDirectory(let permanent):
-            return inSpace.union(permanent ? [.deleteDirectoryPermanent] : [.deleteDirectory, .deleteDirectoryPermanent])
+            return inSpace.union(
+                permanent ? [.deleteDirectoryPermanent] : [.deleteDirectory, .deleteDirectoryPermanent])
         case .moveDirectory: return inSpace.union([.moveDirectory])
         case .copyDirectory: return inSpace.union([.copyDirectory])
         case .beginUpload(let overwrite):
             return inSpace.union(
-                overwrite ? [.uploadFileForce, .beginUploadForce] : [.uploadFile, .uploadFileForce, .beginUpload, .beginUploadForce])
+                overwrite
+                    ? [.uploadFileForce, .beginUploadForce]
+                    : [.uploadFile, .uploadFileForce, .beginUpload, .beginUploadForce])
         case .confirmUpload: return inSpace.union([.uploadFile, .uploadFileForce, .confirmUpload])
         case .createSymlink(let overwrite):
             return inSpace.union(
-                overwrite ? [.uploadFileForce, .createSymlinkForce] : [.uploadFile, .uploadFileForce, .createSymlink, .createSymlinkForce])
+                overwrite
+                    ? [.uploadFileForce, .createSymlinkForce]
+                    : [.uploadFile, .uploadFileForce, .createSymlink, .createSymlinkForce])
         case .createVirtualFile: return inSpace.union([.uploadFile, .uploadFileForce, .createVirtual])
         case .deleteFile(let permanent):
             return inSpace.union(permanent ? [.deleteFilePermanent] : [.deleteFile, .deleteFilePermanent])

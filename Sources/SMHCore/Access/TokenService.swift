@@ -63,7 +63,9 @@ public struct TokenService<Store: TokenStore & LibraryStore>: Sendable {
         // A single-tenant library has one space: `space_id` is ignored there (spec 10 §2.1).
         var scope = AccessToken.SpaceScope.all
         if library.settings.multiSpace, let raw = request.spaceIds {
-            let ids = raw.split(separator: ",").map { SpaceID(String($0).trimmingSpaces) }.filter { !$0.rawValue.isEmpty }
+            let ids = raw.split(separator: ",").map { SpaceID(String($0).trimmingSpaces) }.filter {
+                !$0.rawValue.isEmpty
+            }
             guard ids.count <= 1000, ids.allSatisfy({ $0.rawValue.utf8.count <= 64 }) else {
                 throw SMHError(.paramInvalid, "space_id must be at most 1000 comma-separated space ids.")
             }

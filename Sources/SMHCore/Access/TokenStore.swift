@@ -10,5 +10,6 @@ public protocol TokenStore: Sendable {
     /// Deletes the tokens of these users, optionally only those of the given clients and sessions (spec 10 §2.8).
     /// Returns how many were deleted.
     @discardableResult
-    func deleteTokens(library: LibraryID, userIds: [String], clientIds: [String], sessionIds: [String]) async throws -> Int
+    func deleteTokens(library: LibraryID, userIds: [String], clientIds: [String], sessionIds: [String]) async throws
+        -> Int
 }

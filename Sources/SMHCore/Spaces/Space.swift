@@ -27,14 +27,16 @@ public struct Space: Sendable, Hashable {
     public static func validateCustomId(_ raw: String) throws(SMHError) -> SpaceID {
         let bytes = Array(raw.utf8)
         let allowed = bytes.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-")
         }
         guard allowed, (2...32).contains(bytes.count), bytes.first != UInt8(ascii: "-"),
             bytes.last != UInt8(ascii: "-")
         else {
             throw SMHError(
-                .spaceIdInvalid, "A space id is 2 to 32 characters of a-z, 0-9 and '-', not starting or ending with '-'.")
+                .spaceIdInvalid,
+                "A space id is 2 to 32 characters of a-z, 0-9 and '-', not starting or ending with '-'.")
         }
         guard !reservedIds.contains(raw) else {
             throw SMHError(.spaceIdInvalid, "'\(raw)' is reserved and cannot be a space id.")

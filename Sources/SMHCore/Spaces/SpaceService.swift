@@ -18,8 +18,9 @@ public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Senda
         try body.apply(to: &settings, creating: true)
         if let customId, !customId.isEmpty {
             let id = try Space.validateCustomId(customId)
-            guard try await store.insertSpace(
-                library: caller.library.id, id: id, userId: caller.userId, settings: settings, at: clock.now())
+            guard
+                try await store.insertSpace(
+                    library: caller.library.id, id: id, userId: caller.userId, settings: settings, at: clock.now())
             else {
                 throw SMHError(.spaceIdInvalid, "Space \(id) already exists.")
             }

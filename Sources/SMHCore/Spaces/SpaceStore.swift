@@ -6,7 +6,8 @@ public protocol SpaceStore: Sendable {
         async throws -> Bool
     /// Spaces in ascending id order, after `after`, starting with `prefix`, of `owner` when given (tenant spaces
     /// only: never `-`). Pages through the database: `limit` rows at most.
-    func spaces(library: LibraryID, owner: String?, after: SpaceID?, prefix: String?, limit: Int) async throws -> [Space]
+    func spaces(library: LibraryID, owner: String?, after: SpaceID?, prefix: String?, limit: Int) async throws
+        -> [Space]
     func countSpaces(library: LibraryID) async throws -> Int
     func updateSpaceExtension(library: LibraryID, id: SpaceID, settings: SpaceExtension) async throws -> Bool
     func deleteSpace(library: LibraryID, id: SpaceID, force: Bool) async throws -> SpaceDeletion

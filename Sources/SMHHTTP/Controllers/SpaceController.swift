@@ -65,7 +65,8 @@ struct SpaceController {
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let spaceId = input.parameter("spaceId")
             try await spaces.delete(caller, spaceId: spaceId, force: try input.query.bool("force"))
-            context.logger.info("space deleted", metadata: ["library_id": "\(caller.library.id)", "space_id": "\(spaceId)"])
+            context.logger.info(
+                "space deleted", metadata: ["library_id": "\(caller.library.id)", "space_id": "\(spaceId)"])
             return Response(status: .noContent)
         }
     }
@@ -73,7 +74,8 @@ struct SpaceController {
     @Sendable func showSettings(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            JSON.response(SpaceWire.Settings(settings: try await spaces.settings(caller, spaceId: input.parameter("spaceId"))))
+            JSON.response(
+                SpaceWire.Settings(settings: try await spaces.settings(caller, spaceId: input.parameter("spaceId"))))
         }
     }
 

@@ -39,7 +39,8 @@ struct TokenController {
 
     @Sendable func revoke(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        try await tokens.revoke(libraryId: LibraryID(input.parameter("libraryId")), token: input.parameter("accessToken"))
+        try await tokens.revoke(
+            libraryId: LibraryID(input.parameter("libraryId")), token: input.parameter("accessToken"))
         return Response(status: .noContent)
     }
 
