@@ -7,6 +7,7 @@ import SMHCore
 import SMHHTTP
 import SMHStoreSQL
 import SMHTestSupport
+import SQLKit
 
 /// An answer of the server, with its JSON body parsed.
 struct Reply {
@@ -62,6 +63,37 @@ struct TestApp {
             throw TestFailure("create library answered \(reply.status): \(reply.text)")
         }
         return (id, secret)
+    }
+}
+
+extension TestApp {
+    /// Issues a token with the given extra query (e.g. `grant=admin&space_id=x`) and returns the token string.
+    func token(_ library: (id: String, secret: String), _ query: String = "") async throws -> String {
+        let reply = try await call(
+            .get, "/api/v1/token?library_id=\(library.id)&library_secret=\(library.secret)" + (query.isEmpty ? "" : "&\(query)"))
+        guard reply.status == 200, let token = reply.json["accessToken"] as? String else {
+            throw TestFailure("token answered \(reply.status): \(reply.text)")
+        }
+        return token
+    }
+
+    /// A multi-tenant library with an admin token.
+    func multiTenantLibrary() async throws -> (id: String, secret: String, admin: String) {
+        let library = try await createLibrary(#"{"name":"tenants","multiSpace":true}"#)
+        return (library.id, library.secret, try await token(library, "grant=admin"))
+    }
+
+    func createSpace(_ libraryId: String, token: String, query: String = "", body: String? = nil) async throws -> String {
+        let reply = try await call(.post, "/api/v1/space/\(libraryId)?access_token=\(token)\(query)", body: body)
+        guard reply.status == 201, let id = reply.json["spaceId"] as? String else {
+            throw TestFailure("create space answered \(reply.status): \(reply.text)")
+        }
+        return id
+    }
+
+    /// Runs SQL against the store, for arranging states the API cannot reach quickly (an expired token).
+    func execute(_ sql: String) async throws {
+        try await store.transaction { db in try await db.raw("\(unsafeRaw: sql)").run() }
     }
 }
 

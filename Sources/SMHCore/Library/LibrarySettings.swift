@@ -31,6 +31,34 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
         self.name = name
     }
 
+    /// The storage form is tolerant of missing keys: a row written before a setting existed decodes with its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        remark = try c.decodeIfPresent(String.self, forKey: .remark) ?? ""
+        multiSpace = try c.decodeIfPresent(Bool.self, forKey: .multiSpace) ?? false
+        libraryType = try c.decodeIfPresent(LibraryType.self, forKey: .libraryType) ?? .file
+        useRecycleBin = try c.decodeIfPresent(Bool.self, forKey: .useRecycleBin) ?? true
+        autoRemoveRecycledDays = try c.decodeIfPresent(Int.self, forKey: .autoRemoveRecycledDays) ?? 0
+        enableSearch = try c.decodeIfPresent(Bool.self, forKey: .enableSearch) ?? true
+        denyOnQuotaLessThanUsage = try c.decodeIfPresent(Bool.self, forKey: .denyOnQuotaLessThanUsage) ?? false
+        enableFileHistory = try c.decodeIfPresent(Bool.self, forKey: .enableFileHistory) ?? false
+        fileHistoryCount = try c.decodeIfPresent(Int.self, forKey: .fileHistoryCount) ?? 20
+        fileHistoryExpireDay = try c.decodeIfPresent(Int.self, forKey: .fileHistoryExpireDay) ?? 0
+        fileHistoryMergeInterval = try c.decodeIfPresent(Int.self, forKey: .fileHistoryMergeInterval) ?? 0
+        maxDirFileNameLength = try c.decodeIfPresent(Int.self, forKey: .maxDirFileNameLength) ?? NameRules.defaultMaxLength
+        isPublicRead = try c.decodeIfPresent(Bool.self, forKey: .isPublicRead) ?? false
+        isMultiAlbum = try c.decodeIfPresent(Bool.self, forKey: .isMultiAlbum) ?? false
+        allowPhoto = try c.decodeIfPresent(Bool.self, forKey: .allowPhoto) ?? true
+        allowPhotoExtName = try c.decodeIfPresent([String].self, forKey: .allowPhotoExtName) ?? []
+        allowVideo = try c.decodeIfPresent(Bool.self, forKey: .allowVideo) ?? true
+        allowVideoExtName = try c.decodeIfPresent([String].self, forKey: .allowVideoExtName) ?? []
+        allowFileExtName = try c.decodeIfPresent([String].self, forKey: .allowFileExtName) ?? []
+        recognizeSensitiveContent = try c.decodeIfPresent(Bool.self, forKey: .recognizeSensitiveContent) ?? false
+        enableQuota = try c.decodeIfPresent(Bool.self, forKey: .enableQuota) ?? false
+        libraryQuota = try c.decodeIfPresent(Int64.self, forKey: .libraryQuota)
+    }
+
     public static let maxNameLength = 50
     public static let maxRemarkLength = 250
 

@@ -14,6 +14,20 @@ public struct SpaceExtension: Sendable, Hashable, Codable {
 
     public init() {}
 
+    /// Tolerant of missing keys, so rows written before a field existed still decode (with the field's default).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        isPublicRead = try c.decodeIfPresent(Bool.self, forKey: .isPublicRead) ?? false
+        isMultiAlbum = try c.decodeIfPresent(Bool.self, forKey: .isMultiAlbum) ?? false
+        allowPhoto = try c.decodeIfPresent(Bool.self, forKey: .allowPhoto) ?? false
+        allowVideo = try c.decodeIfPresent(Bool.self, forKey: .allowVideo) ?? false
+        allowPhotoExtname = try c.decodeIfPresent([String].self, forKey: .allowPhotoExtname) ?? []
+        allowVideoExtname = try c.decodeIfPresent([String].self, forKey: .allowVideoExtname) ?? []
+        allowFileExtname = try c.decodeIfPresent([String].self, forKey: .allowFileExtname) ?? []
+        recognizeSensitiveContent = try c.decodeIfPresent(Bool.self, forKey: .recognizeSensitiveContent) ?? false
+        spaceTag = try c.decodeIfPresent(String.self, forKey: .spaceTag)
+    }
+
     /// The view of a single-tenant library's one space `-`: its extension values are the library's settings.
     public init(library settings: LibrarySettings) {
         isPublicRead = settings.isPublicRead

@@ -8,7 +8,7 @@ public struct QueryParameters: Sendable {
         for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let key = PercentDecoding.decode(parts[0], plusAsSpace: true), !key.isEmpty else { continue }
-            let value = parts.count == 2 ? PercentDecoding.decode(parts[1], plusAsSpace: true) ?? "" : ""
+            let value = parts.count == 2 ? PercentDecoding.decode(parts[1], plusAsSpace: true) ?? String(parts[1]) : ""
             if values[key] == nil { values[key] = value }
         }
     }

@@ -37,8 +37,6 @@ extension SMHError {
             }
         case is NIOTooManyBytesError:
             return SMHError(.requestEntityTooLarge, "The request body is too large.")
-        case is DecodingError:
-            return SMHError(.badRequest, "The body is not valid JSON of the expected shape.")
         default:
             return .internalError(ErrorBox(error))
         }
