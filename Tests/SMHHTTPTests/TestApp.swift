@@ -70,7 +70,9 @@ extension TestApp {
     /// Issues a token with the given extra query (e.g. `grant=admin&space_id=x`) and returns the token string.
     func token(_ library: (id: String, secret: String), _ query: String = "") async throws -> String {
         let reply = try await call(
-            .get, "/api/v1/token?library_id=\(library.id)&library_secret=\(library.secret)" + (query.isEmpty ? "" : "&\(query)"))
+            .get,
+            "/api/v1/token?library_id=\(library.id)&library_secret=\(library.secret)"
+                + (query.isEmpty ? "" : "&\(query)"))
         guard reply.status == 200, let token = reply.json["accessToken"] as? String else {
             throw TestFailure("token answered \(reply.status): \(reply.text)")
         }
@@ -83,7 +85,8 @@ extension TestApp {
         return (library.id, library.secret, try await token(library, "grant=admin"))
     }
 
-    func createSpace(_ libraryId: String, token: String, query: String = "", body: String? = nil) async throws -> String {
+    func createSpace(_ libraryId: String, token: String, query: String = "", body: String? = nil) async throws -> String
+    {
         let reply = try await call(.post, "/api/v1/space/\(libraryId)?access_token=\(token)\(query)", body: body)
         guard reply.status == 201, let id = reply.json["spaceId"] as? String else {
             throw TestFailure("create space answered \(reply.status): \(reply.text)")

@@ -21,9 +21,10 @@ import Testing
             #expect(posted.json["expiresIn"] as? Int == 86400)
             #expect(posted.json["accessToken"] as? String != token, "every call issues a new token")
 
-            for (period, expected) in [("abc", 86400), ("-5", 86400), ("0", 86400), ("10", 300), ("1.5", 86400),
-                ("315360001", 315_360_000), ("99999999999999999999999", 315_360_000)]
-            {
+            for (period, expected) in [
+                ("abc", 86400), ("-5", 86400), ("0", 86400), ("10", 300), ("1.5", 86400),
+                ("315360001", 315_360_000), ("99999999999999999999999", 315_360_000),
+            ] {
                 let reply = try await app.call(.get, base + "&period=\(period)")
                 #expect(reply.json["expiresIn"] as? Int == expected, "period=\(period)")
             }
@@ -44,10 +45,14 @@ import Testing
                 ("library_id=\(library.id)&library_secret=", 400, "EmptyLibrarySecret"),
                 ("library_id=\(library.id)&library_secret=wrong", 404, "WrongLibraryIdOrSecret"),
                 ("library_id=smhunknown0000000&library_secret=\(library.secret)", 404, "WrongLibraryIdOrSecret"),
-                ("library_id=\(library.id)&library_secret=\(library.secret)&user_id=\(String(repeating: "u", count: 257))",
-                    400, "UserIdLengthExceed"),
-                ("library_id=\(library.id)&library_secret=\(library.secret)&client_id=\(String(repeating: "c", count: 257))",
-                    400, "ClientIdLengthExceed"),
+                (
+                    "library_id=\(library.id)&library_secret=\(library.secret)&user_id=\(String(repeating: "u", count: 257))",
+                    400, "UserIdLengthExceed"
+                ),
+                (
+                    "library_id=\(library.id)&library_secret=\(library.secret)&client_id=\(String(repeating: "c", count: 257))",
+                    400, "ClientIdLengthExceed"
+                ),
             ]
             for (query, status, code) in cases {
                 let reply = try await app.call(.get, "/api/v1/token?\(query)")
@@ -95,7 +100,8 @@ import Testing
             #expect(try await app.call(.delete, "/api/v1/token/\(library.id)/\(deleted)").status == 204, "idempotent")
 
             let sizeURL = "/api/v1/space/\(library.id)/-/size"
-            for token in [foreign, expired, deleted, "acctk", String(repeating: "x", count: 10_240), "%00%FF", "a+b c"] {
+            for token in [foreign, expired, deleted, "acctk", String(repeating: "x", count: 10_240), "%00%FF", "a+b c"]
+            {
                 let reply = try await app.call(.get, sizeURL + "?access_token=\(token)")
                 #expect(reply.status == 403, "token \(token.prefix(20))")
                 #expect(reply.code == "InvalidAccessToken")
@@ -119,7 +125,8 @@ import Testing
             let soon = Int64(Date().timeIntervalSince1970 * 1000) + 600_000
             try await app.execute("UPDATE tokens SET expires_at = \(soon)")
             // A failing call (unknown space) leaves the expiry alone.
-            #expect(try await app.call(.get, "/api/v1/space/\(library.id)/other/size?access_token=\(token)").status == 404)
+            #expect(
+                try await app.call(.get, "/api/v1/space/\(library.id)/other/size?access_token=\(token)").status == 404)
             #expect(try await app.store.token(hash: hash)?.expiresAt.milliseconds == soon)
             #expect(try await app.call(.get, "/api/v1/space/\(library.id)/-/size?access_token=\(token)").status == 200)
             let slid = try #require(try await app.store.token(hash: hash)).expiresAt.milliseconds
@@ -167,7 +174,8 @@ import Testing
             let noUser = try await app.call(.delete, base)
             #expect(noUser.status == 400)
             #expect(noUser.code == "ParamInvalid")
-            let tooMany = try await app.call(.delete, base + "&user_id=" + (1...11).map(String.init).joined(separator: ","))
+            let tooMany = try await app.call(
+                .delete, base + "&user_id=" + (1...11).map(String.init).joined(separator: ","))
             #expect(tooMany.code == "ParamInvalid")
         }
     }
@@ -178,4 +186,3 @@ import Testing
         #expect(!logged.contains("acctkabcdef") && !logged.contains("acctkxyz") && !logged.contains("s3"))
     }
 }
-

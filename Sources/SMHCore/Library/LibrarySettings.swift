@@ -46,7 +46,8 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
         fileHistoryCount = try c.decodeIfPresent(Int.self, forKey: .fileHistoryCount) ?? 20
         fileHistoryExpireDay = try c.decodeIfPresent(Int.self, forKey: .fileHistoryExpireDay) ?? 0
         fileHistoryMergeInterval = try c.decodeIfPresent(Int.self, forKey: .fileHistoryMergeInterval) ?? 0
-        maxDirFileNameLength = try c.decodeIfPresent(Int.self, forKey: .maxDirFileNameLength) ?? NameRules.defaultMaxLength
+        maxDirFileNameLength =
+            try c.decodeIfPresent(Int.self, forKey: .maxDirFileNameLength) ?? NameRules.defaultMaxLength
         isPublicRead = try c.decodeIfPresent(Bool.self, forKey: .isPublicRead) ?? false
         isMultiAlbum = try c.decodeIfPresent(Bool.self, forKey: .isMultiAlbum) ?? false
         allowPhoto = try c.decodeIfPresent(Bool.self, forKey: .allowPhoto) ?? true
