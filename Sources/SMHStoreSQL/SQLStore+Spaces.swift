@@ -101,7 +101,7 @@ extension SQLStore: SpaceStore {
     public func libraryUsedBytes(library: LibraryID) async throws -> Int64 {
         try await read { db in
             try await db.raw(
-                "SELECT COALESCE(SUM(used_bytes), 0) AS total FROM spaces WHERE library_id = \(bind: library.rawValue)"
+                "SELECT CAST(COALESCE(SUM(used_bytes), 0) AS BIGINT) AS total FROM spaces WHERE library_id = \(bind: library.rawValue)"
             ).first()?.decode(column: "total", as: Int64.self) ?? 0
         }
     }
