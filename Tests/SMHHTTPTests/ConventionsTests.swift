@@ -1,6 +1,9 @@
 import Foundation
 import HTTPTypes
+import SMHCore
 import Testing
+
+@testable import SMHHTTP
 
 /// Spec 10 §1.9–1.11: error bodies, request ids, CORS, unknown routes.
 @Suite struct ConventionsTests {
@@ -81,5 +84,24 @@ import Testing
                 #expect(reply.header("Access-Control-Expose-Headers")?.contains("X-Request-Id") == true)
             }
         }
+    }
+}
+
+@Suite struct ErrorMappingTests {
+    struct Unexpected: Error {}
+
+    @Test func unexpectedErrorsBecomeInternalServerErrorWithoutDetails() {
+        let mapped = SMHError.from(Unexpected())
+        #expect(mapped.code == .internalServerError)
+        #expect(mapped.httpStatus == 500)
+        #expect(!mapped.message.contains("Unexpected"), "the cause is for the log only")
+        #expect(mapped.cause != nil)
+    }
+
+    @Test func notImplementedIsTheOne501() {
+        let error = SMHError.notImplemented("X")
+        #expect(error.code == .functionNotEnabled)
+        #expect(error.httpStatus == 501)
+        #expect(SMHError(.functionNotEnabled, "off").httpStatus == 400)
     }
 }

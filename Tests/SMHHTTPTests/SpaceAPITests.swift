@@ -277,4 +277,23 @@ import Testing
             #expect(crossLibrary.code == "InvalidAccessToken")
         }
     }
+
+    @Test func p2EndpointsAnswer501FunctionNotEnabledAfterAuthentication() async throws {
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let space = try await app.createSpace(library.id, token: library.admin)
+            for (method, path) in [
+                (HTTPRequest.Method.get, "/api/v1/space/\(library.id)/\(space)/file-count"),
+                (.post, "/api/v1/space/\(library.id)/\(space)/traffic-limit"),
+                (.get, "/api/v1/space/\(library.id)/\(space)/contents-view"),
+                (.get, "/api/v1/stats/\(library.id)/space-size"),
+            ] {
+                let reply = try await app.call(method, path + "?access_token=\(library.admin)")
+                #expect(reply.status == 501, "\(path)")
+                #expect(reply.code == "FunctionNotEnabled", "\(path)")
+                let anonymous = try await app.call(method, path)
+                #expect(anonymous.code == "EmptyAccessToken", "\(path)")
+            }
+        }
+    }
 }

@@ -180,6 +180,51 @@ import Testing
         }
     }
 
+    @Test func userIdOverrideOnlyForAdminTokensWithoutAUser() async throws {
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let lib = (library.id, library.secret)
+            let carol = try await app.token(lib, "grant=create_space&user_id=carol")
+            let mallory = try await app.createSpace(library.id, token: carol, query: "&user_id=mallory")
+            let ownedByAdmin = try await app.createSpace(library.id, token: library.admin, query: "&user_id=dave")
+            let adminOfErin = try await app.token(lib, "grant=admin&user_id=erin")
+            let ownedByErin = try await app.createSpace(library.id, token: adminOfErin, query: "&user_id=frank")
+            let list = try await app.call(.get, "/api/v1/space/\(library.id)/list?access_token=\(library.admin)")
+            let owners = Dictionary(
+                uniqueKeysWithValues: (list.json["list"] as? [[String: Any]] ?? []).map {
+                    ($0["spaceId"] as? String ?? "", $0["userId"] as? String ?? "")
+                })
+            #expect(owners[mallory] == "carol", "a non-admin token's user_id query is ignored")
+            #expect(owners[ownedByAdmin] == "dave", "an admin token without a user acts as user_id")
+            #expect(owners[ownedByErin] == "erin", "an admin token with a user keeps it")
+        }
+    }
+
+    @Test func unknownGrantsGiveAReadOnlyToken() async throws {
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let space = try await app.createSpace(library.id, token: library.admin)
+            let token = try await app.token((library.id, library.secret), "grant=bogus,ADMIN&space_id=\(space)")
+            #expect(
+                try await app.call(.get, "/api/v1/space/\(library.id)/\(space)/size?access_token=\(token)").status
+                    == 200)
+            let create = try await app.call(.post, "/api/v1/space/\(library.id)?access_token=\(token)")
+            #expect(create.status == 403)
+            #expect(create.code == "NoPermission")
+        }
+    }
+
+    @Test func hugeTokenStringsInThePathAreRefusedCleanly() async throws {
+        try await TestApp.with { app in
+            let library = try await app.createLibrary()
+            let huge = String(repeating: "a", count: 10_240)
+            let renew = try await app.call(.post, "/api/v1/token/\(library.id)/\(huge)")
+            #expect(renew.status == 403)
+            #expect(renew.code == "InvalidAccessToken")
+            #expect(try await app.call(.delete, "/api/v1/token/\(library.id)/\(huge)").status == 204)
+        }
+    }
+
     @Test func logsNeverShowTokensOrSecrets() {
         let target = "/api/v1/token/smhlib/acctkabcdef?access_token=acctkxyz&library_secret=s3"
         let logged = LogRedaction.redact(target: target)

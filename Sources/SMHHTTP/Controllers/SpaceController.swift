@@ -16,8 +16,24 @@ struct SpaceController {
         router.get("/api/v1/space/:libraryId/:spaceId/extension", use: showSettings)
         router.post("/api/v1/space/:libraryId/:spaceId/extension", use: updateSettings)
         router.get("/api/v1/space/:libraryId/:spaceId/size", use: size)
+        // P2 endpoints not built yet: authenticated, then 501 FunctionNotEnabled (spec 20 §1.9).
+        router.get("/api/v1/space/:libraryId/:spaceId/file-count", use: notImplemented("Space file count"))
+        router.post("/api/v1/space/:libraryId/:spaceId/traffic-limit", use: notImplemented("Download traffic limits"))
+        router.get("/api/v1/space/:libraryId/:spaceId/contents-view", use: notImplemented("The space contents view"))
+        router.get("/api/v1/stats/:libraryId/space-size", use: notImplemented("Space size by tag"))
         router.get("/api/v1/usage/:libraryId", use: libraryUsage)
         router.get("/api/v1/usage/:libraryId/:spaceIds", use: spaceUsage)
+    }
+
+    func notImplemented(_ feature: String) -> @Sendable (Request, SMHRequestContext) async throws -> Response {
+        { request, context in
+            let input = BusinessRequest(request, context: context)
+            let caller = try await access.caller(
+                libraryId: input.parameter("libraryId"), credentials: input.credentials)
+            let spaceId = input.parameter("spaceId")
+            if !spaceId.isEmpty { _ = try await access.space(spaceId, for: caller, operation: .read) }
+            throw SMHError.notImplemented(feature)
+        }
     }
 
     @Sendable func create(_ request: Request, context: SMHRequestContext) async throws -> Response {

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""End-to-end smoke test of the built `smh` binary, run by scripts/test after the Swift suites.
+
+Checks what only a real process shows: the first start generates and prints an admin key, /health answers,
+the CLI and the server share the data folder, a restart on the same folder keeps the data (migrations run
+twice), and SIGTERM stops the server gracefully with exit status 0.
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/smh"
+PORT = int(os.environ.get("SMH_SMOKE_PORT", "18093"))
+passed = failed = 0
+
+
+def check(condition, what):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL: {what}")
+
+
+def request(method, path, body=None, key=None):
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response.status, json.loads(data) if data else None
+
+
+def start(data_dir, env=None):
+    out = open(os.path.join(os.path.dirname(data_dir), "serve.log"), "ab")
+    proc = subprocess.Popen([BINARY, "serve", "--port", str(PORT), "--data-dir", data_dir],
+                            stdout=subprocess.PIPE, stderr=out, env=env or dict(os.environ))
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if request("GET", "/health")[0] == 200:
+                return proc
+        except OSError:
+            time.sleep(0.05)
+    proc.kill()
+    raise SystemExit("server did not answer /health within 30 s")
+
+
+def stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return None
+
+
+def cli(data_dir, *args):
+    result = subprocess.run([BINARY, "library", *args, "--data-dir", data_dir], capture_output=True, text=True)
+    return result.returncode, result.stdout, result.stderr
+
+
+def main():
+    root = tempfile.mkdtemp(prefix="smh-smoke-")
+    data_dir = os.path.join(root, "data")
+    env = {k: v for k, v in os.environ.items() if k != "SMH_ADMIN_KEY"}
+    try:
+        proc = start(data_dir, env)
+        status, body = request("GET", "/health")
+        check(status == 200 and body == {"status": "ok"}, "/health answers 200 {status: ok}")
+        status, _ = request("GET", "/admin/v1/libraries")
+        check(status == 401, "admin API without a key answers 401")
+        code = stop(proc)
+        check(code == 0, f"SIGTERM stops the server with status 0 (got {code})")
+        printed = proc.stdout.read().decode()
+        match = re.search(r"SMH_ADMIN_KEY=(\S+)", printed)
+        check(match is not None, "the first start prints the generated admin key")
+        key = match.group(1) if match else ""
+
+        code, out, err = cli(data_dir, "create", "--name", "smoke", "--type", "media")
+        check(code == 0, f"smh library create exits 0 ({err.strip()})")
+        created = json.loads(out) if code == 0 else {}
+        library_id = created.get("libraryId", "")
+        check(library_id.startswith("smh") and "librarySecret" in created, "create prints the id and the secret once")
+        code, _, err = cli(data_dir, "create", "--name", "bad", "--settings", '{"fileHistoryCount": 0}')
+        check(code != 0 and "InvalidFileHistoryCount" in err, "the CLI refuses out-of-range settings with the code")
+
+        proc = start(data_dir, env)  # second start on the same data: migrations already applied
+        status, body = request("GET", f"/admin/v1/libraries/{library_id}", key=key)
+        check(status == 200 and body.get("name") == "smoke", "the server sees the library the CLI created")
+        status, body = request("PATCH", f"/admin/v1/libraries/{library_id}", body='{"remark":"via http"}', key=key)
+        check(status == 200, "the generated key keeps working after a restart")
+        code, out, _ = cli(data_dir, "show", library_id)
+        check(code == 0 and json.loads(out).get("remark") == "via http", "the CLI sees what the server changed")
+        code, _, _ = cli(data_dir, "rotate-secret", library_id)
+        check(code == 0, "rotate-secret works while the server runs")
+        code, _, _ = cli(data_dir, "delete", library_id)
+        check(code == 0, "delete an empty library")
+        status, _ = request("GET", f"/admin/v1/libraries/{library_id}", key=key)
+        check(status == 404, "the deleted library is gone for the server too")
+        check(stop(proc) == 0, "second SIGTERM stops with status 0")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    print(f"smoke: {passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
