@@ -35,6 +35,10 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         spaces: SpaceService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
     ).register(on: router)
+    DirectoryController(
+        directories: DirectoryService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
     return router
 }
 

@@ -10,3 +10,21 @@ extension Sequence where Element == UInt8 {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Decoding of the lowercase or uppercase hex our opaque markers use.
+enum Hex {
+    static func decode(_ text: Substring) -> [UInt8]? {
+        let hex = Array(text.utf8)
+        guard hex.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hex.count / 2)
+        var index = 0
+        while index < hex.count {
+            guard let high = PercentDecoding.hexValue(hex[index]), let low = PercentDecoding.hexValue(hex[index + 1])
+            else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+}

@@ -175,16 +175,7 @@ enum SpaceMarker {
 
     static func decode(_ marker: String) -> SpaceID? {
         guard marker.first == "s", marker.utf8.count <= 201 else { return nil }
-        let hex = Array(marker.utf8.dropFirst())
-        guard hex.count % 2 == 0, !hex.isEmpty else { return nil }
-        var bytes: [UInt8] = []
-        var index = 0
-        while index < hex.count {
-            guard let high = PercentDecoding.hexValue(hex[index]), let low = PercentDecoding.hexValue(hex[index + 1])
-            else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
-        }
+        guard marker.utf8.count > 1, let bytes = Hex.decode(marker.dropFirst()) else { return nil }
         return String(validating: bytes, as: UTF8.self).map { SpaceID($0) }
     }
 }

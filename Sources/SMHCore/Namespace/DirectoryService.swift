@@ -1,0 +1,97 @@
+/// The directory and album use cases of spec 20 §5.
+public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
+    public let store: Store
+    public let clock: any Clock
+
+    public init(store: Store, clock: any Clock = SystemClock()) {
+        self.store = store
+        self.clock = clock
+    }
+
+    var access: AccessService<Store> { AccessService(store: store, clock: clock) }
+
+    /// D-01. The album rules of media libraries (spec 20 §6) apply before anything is written.
+    public func create(
+        _ caller: Caller, space spaceId: String, rawPath: Substring, strategy: ConflictStrategy
+    ) async throws -> (path: [String], node: Node) {
+        let space = try await access.space(spaceId, for: caller, operation: .createDirectory)
+        let maxLength = caller.library.settings.maxDirFileNameLength
+        let path = try ItemPath.decode(rawTail: rawPath, leaf: .directory, maxNameLength: maxLength)
+        guard !path.isRoot else { throw SMHError(.rootDirectoryNotAllowed, "The root directory always exists.") }
+        try checkAlbumRules(caller.library, space, depth: path.components.count)
+        return try await store.createDirectory(
+            in: space, at: path, strategy: strategy, userId: caller.userId, maxNameLength: maxLength, at: clock.now())
+    }
+
+    public struct Listing: Sendable {
+        public let path: [String]
+        public let directory: Node
+        public let items: [Node]
+        public let fileCount: Int
+        public let subDirectoryCount: Int
+        public let nextMarker: String?
+    }
+
+    /// D-02: a page of a directory. Memory is bounded by the page, not the directory.
+    public func list(_ caller: Caller, space spaceId: String, rawPath: Substring, query: ListingQuery) async throws
+        -> Listing
+    {
+        let space = try await access.space(spaceId, for: caller, operation: .read)
+        let path = try ItemPath.decode(rawTail: rawPath)
+        guard let directory = try await store.node(in: space, at: path), directory.kind == .directory else {
+            throw SMHError(.directoryNotFound, "Directory /\(path) does not exist.")
+        }
+        let mediaOrder = caller.library.settings.libraryType == .media
+        var items = try await store.children(of: directory.inode, query: query, mediaOrder: mediaOrder)
+        var next: String?
+        if case .marker(_, let limit) = query.paging, items.count > limit {
+            items.removeLast()
+            next = items.last.map { ListingOrder.cursor(for: $0, query: query, mediaOrder: mediaOrder).encode() }
+        }
+        let counts = try await store.childCounts(of: directory.inode)
+        return Listing(
+            path: path.components, directory: directory, items: items, fileCount: counts.files,
+            subDirectoryCount: counts.directories, nextMarker: next)
+    }
+
+    /// D-03 / D-04: the node at a path (any kind), or `404 PathNotFound`.
+    public func info(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
+        path: [String], node: Node
+    ) {
+        let space = try await access.space(spaceId, for: caller, operation: .read)
+        let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
+        guard let node = try await store.node(in: space, at: path) else {
+            throw SMHError(.pathNotFound, "Nothing exists at /\(path).")
+        }
+        return (path.components, node)
+    }
+
+    /// D-08: into the recycle bin when the library uses one and `permanent` is not asked, else deleted for good.
+    /// Returns the recycle item id when recycled.
+    public func delete(_ caller: Caller, space spaceId: String, rawPath: Substring, permanent: Bool) async throws
+        -> Int64?
+    {
+        let recycle = caller.library.settings.useRecycleBin && !permanent
+        let space = try await access.space(
+            spaceId, for: caller,
+            operation: .deleteDirectory(permanent: caller.library.settings.useRecycleBin && permanent))
+        let path = try ItemPath.decode(rawTail: rawPath)
+        guard !path.isRoot else { throw SMHError(.rootDirectoryNotAllowed, "The root directory cannot be deleted.") }
+        guard let node = try await store.node(in: space, at: path), node.kind == .directory else {
+            throw SMHError(.directoryNotFound, "Directory /\(path) does not exist.")
+        }
+        return try await store.removeSubtree(
+            node, in: space, path: path, recycle: recycle, userId: caller.userId, at: clock.now())
+    }
+
+    /// Spec 20 §6: media libraries hold albums one level deep (album mode) or no directories at all.
+    func checkAlbumRules(_ library: Library, _ space: Space, depth: Int) throws(SMHError) {
+        guard library.settings.libraryType == .media else { return }
+        guard space.settings.isMultiAlbum else {
+            throw SMHError(.directoryNotAllowed, "This media space keeps its photos and videos without albums.")
+        }
+        guard depth <= 1 else {
+            throw SMHError(.directoryLevelExceed, "Albums cannot contain directories.")
+        }
+    }
+}

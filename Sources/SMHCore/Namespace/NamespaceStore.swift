@@ -1,0 +1,26 @@
+/// Persistence of the tree of a space. Every mutating method is one transaction; name conflicts are decided inside
+/// it, against the unique index on live names, so concurrent requests cannot both win a name.
+public protocol NamespaceStore: Sendable {
+    /// The live node at `path` (the root node for the empty path), or nil.
+    func node(in space: Space, at path: ItemPath) async throws -> Node?
+
+    /// Creates the directory and any missing parents. The strategy applies to the last component only; an existing
+    /// file anywhere on the way is a conflict whatever the strategy. Returns the final path and the new node.
+    func createDirectory(
+        in space: Space, at path: ItemPath, strategy: ConflictStrategy, userId: String, maxNameLength: Int,
+        at time: Timestamp
+    ) async throws -> (path: [String], node: Node)
+
+    /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows
+    /// so the caller can tell whether another page exists.
+    func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]
+
+    /// Live direct children: non-directories and directories.
+    func childCounts(of directory: Inode) async throws -> (files: Int, directories: Int)
+
+    /// Takes a subtree out of the namespace in one transaction: into the recycle bin (returning the recycle item id,
+    /// O(1) whatever the size), or deleted for good, releasing its blobs.
+    func removeSubtree(
+        _ node: Node, in space: Space, path: ItemPath, recycle: Bool, userId: String, at time: Timestamp
+    ) async throws -> Int64?
+}

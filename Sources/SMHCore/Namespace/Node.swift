@@ -1,0 +1,59 @@
+/// One entry of a space's tree: a directory (or album), a file, or a symbolic link. Its id is the inode.
+public struct Node: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case directory = "dir"
+        case file
+        case symlink
+    }
+
+    public let inode: Inode
+    public let parent: Inode?
+    public let name: String
+    public let kind: Kind
+    public let size: Int64
+    public let contentType: String
+    public let crc64: String?
+    public let eTag: String?
+    public let labels: [String]
+    public let category: String
+    public let creatorUserId: String
+    public let createdAt: Timestamp
+    /// For a directory: the last change of its direct children, which is also its eTag.
+    public let updatedAt: Timestamp
+
+    public init(
+        inode: Inode, parent: Inode?, name: String, kind: Kind, size: Int64, contentType: String, crc64: String?,
+        eTag: String?, labels: [String], category: String, creatorUserId: String, createdAt: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.inode = inode
+        self.parent = parent
+        self.name = name
+        self.kind = kind
+        self.size = size
+        self.contentType = contentType
+        self.crc64 = crc64
+        self.eTag = eTag
+        self.labels = labels
+        self.category = category
+        self.creatorUserId = creatorUserId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    /// The eTag clients see: a file's quoted MD5, a directory's change time (spec 20 §1.6).
+    public var wireETag: String {
+        kind == .directory ? String(updatedAt.milliseconds) : (eTag ?? "\"\"")
+    }
+
+    /// Inodes travel as 32 lower-case hex characters, the shape SMH's documentation shows (spec 20 §1.6).
+    public static func formatInode(_ inode: Inode) -> String {
+        let hex = String(UInt64(bitPattern: inode.rawValue), radix: 16)
+        return String(repeating: "0", count: 32 - hex.count) + hex
+    }
+
+    public static func parseInode(_ text: String) -> Inode? {
+        guard text.utf8.count == 32, let value = UInt64(text, radix: 16), value <= UInt64(Int64.max) else { return nil }
+        return Inode(Int64(value))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import SMHCore
+import SMHStoreSQL
+
+/// Directories and albums (spec 20 §5). The item path is taken from the raw request target, never from a decoded
+/// route parameter, so `%2F` and `/` are told apart exactly as spec 10 §1.3 says.
+struct DirectoryController {
+    let directories: DirectoryService<SQLStore>
+    let access: AccessService<SQLStore>
+
+    func register(on router: Router<SMHRequestContext>) {
+        for path in ["/api/v1/directory/:libraryId/:spaceId", "/api/v1/directory/:libraryId/:spaceId/**"] {
+            router.put(RouterPath(path), use: put)
+            router.get(RouterPath(path), use: get)
+            router.head(RouterPath(path), use: head)
+            router.delete(RouterPath(path), use: delete)
+            router.post(RouterPath(path), use: post)
+        }
+    }
+
+    /// The raw `{DirPath}` after `/api/v1/directory/{LibraryId}/{SpaceId}`.
+    static func rawTail(_ request: Request) throws -> Substring {
+        guard let api = APIPath(rawPath: Substring(request.uri.path)), let (_, tail) = api.split(fixedSegments: 2)
+        else { throw SMHError(.routeNotFound, "No such API.") }
+        return tail
+    }
+
+    /// PUT: create (D-01); a body with `from` or `copyFrom` selects move (D-05) or copy (D-06), not built yet.
+    @Sendable func put(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        var request = request
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let spaceId = input.parameter("spaceId")
+            if input.query.flag("calibrate") { throw SMHError.notImplemented("Directory statistics") }
+            let body = try await JSON.decode(DirectoryBody.self, from: &request)
+            if body.from != nil { throw SMHError.notImplemented("Moving directories") }
+            if body.copyFrom != nil { throw SMHError.notImplemented("Copying directories") }
+            let strategy = try ConflictStrategy.parse(input.query, for: .directory)
+            let (path, node) = try await directories.create(
+                caller, space: spaceId, rawPath: try Self.rawTail(request), strategy: strategy)
+            return JSON.response(
+                status: .created,
+                CreatedWire(
+                    path: path, inode: try input.query.bool("with_inode") ? Node.formatInode(node.inode) : nil,
+                    creationTime: node.createdAt.iso8601))
+        }
+    }
+
+    /// GET: info (D-03) with `?info`, else a listing (D-02). Both answer `304` to a matching `If-None-Match`.
+    @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let spaceId = input.parameter("spaceId")
+            let withInode = try input.query.bool("with_inode")
+            let tail = try Self.rawTail(request)
+            if input.query.flag("stats") { throw SMHError.notImplemented("Directory statistics") }
+            if input.query.flag("info") {
+                let (path, node) = try await directories.info(caller, space: spaceId, rawPath: tail)
+                let wire = NodeWire(
+                    node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: withInode)
+                return Self.conditional(request, eTag: node.wireETag) { JSON.response(wire) }
+            }
+            let query = try ListingQuery.parse(input.query)
+            let listing = try await directories.list(caller, space: spaceId, rawPath: tail, query: query)
+            return Self.conditional(request, eTag: listing.directory.wireETag) {
+                JSON.response(
+                    ListingWire(
+                        listing: listing, libraryType: caller.library.settings.libraryType, withInode: withInode))
+            }
+        }
+    }
+
+    /// HEAD (D-04): 200 when a directory is there, 404 otherwise (a file included); never a body.
+    @Sendable func head(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let (_, node) = try await directories.info(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request))
+            guard node.kind == .directory else { throw SMHError(.directoryNotFound, "Not a directory.") }
+            var response = Response(status: .ok)
+            response.headers[.eTag] = node.wireETag
+            return response
+        }
+    }
+
+    /// DELETE (D-08): `200 {"recycledItemId"}` into the recycle bin, `204` when deleted for good.
+    @Sendable func delete(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            if try input.query.bool("directory_only") { throw SMHError.notImplemented("directory_only") }
+            let recycled = try await directories.delete(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request),
+                permanent: try input.query.bool("permanent"))
+            guard let recycled else { return Response(status: .noContent) }
+            return JSON.response(RecycledWire(recycledItemId: recycled))
+        }
+    }
+
+    /// POST `?update` (F-20 / D-09) is not built yet.
+    @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { _ in
+            guard input.query.flag("update") else { throw SMHError(.routeNotFound, "No such API.") }
+            throw SMHError.notImplemented("Updating labels and metadata")
+        }
+    }
+
+    /// Answers `304` without a body when the client already has this eTag; otherwise the answer, with `ETag` set.
+    static func conditional(_ request: Request, eTag: String, _ answer: () -> Response) -> Response {
+        if let match = request.headers[.ifNoneMatch], match == eTag || match == "\"\(eTag)\"" || match == "*" {
+            var response = Response(status: .notModified)
+            response.headers[.eTag] = eTag
+            return response
+        }
+        var response = answer()
+        response.headers[.eTag] = eTag
+        return response
+    }
+
+    struct DirectoryBody: Decodable {
+        let from: String?
+        let copyFrom: String?
+    }
+
+    struct CreatedWire: Encodable {
+        let path: [String]
+        let inode: String?
+        let creationTime: String
+    }
+
+    struct RecycledWire: Encodable {
+        let recycledItemId: Int64
+    }
+}

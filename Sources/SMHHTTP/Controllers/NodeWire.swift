@@ -1,0 +1,75 @@
+import SMHCore
+import SMHStoreSQL
+
+/// The wire form of a node in listings and info answers (spec 20 D-02 items, D-03).
+struct NodeWire: Encodable {
+    let node: Node
+    let path: [String]
+    let libraryType: LibraryType
+    let withInode: Bool
+    /// D-03 includes `name` for the root too (as `""`); listing items always have one.
+    var includeName = true
+
+    enum Key: String, CodingKey {
+        case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category
+        case versionId, contentType, size, crc64, fileType, previewByDoc, previewByCI, previewAsIcon, removedByQuota
+    }
+
+    var type: String {
+        switch node.kind {
+        case .directory: return "dir"
+        case .symlink: return "symlink"
+        case .file:
+            guard libraryType == .media else { return "file" }
+            return FileKinds.fileType(of: node.name) == "video" ? "video" : "image"
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        if includeName { try c.encode(node.name, forKey: .name) }
+        try c.encode(path, forKey: .path)
+        try c.encode(type, forKey: .type)
+        if withInode { try c.encode(Node.formatInode(node.inode), forKey: .inode) }
+        try c.encode(node.createdAt.iso8601, forKey: .creationTime)
+        try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
+        try c.encode(node.wireETag, forKey: .eTag)
+        try c.encode(node.creatorUserId, forKey: .userId)
+        if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
+        guard node.kind != .directory else { return }
+        if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
+        try c.encodeNil(forKey: .versionId)
+        try c.encode(node.contentType, forKey: .contentType)
+        try c.encode(String(node.size), forKey: .size)
+        try c.encode(node.crc64 ?? "0", forKey: .crc64)
+        let fileType = FileKinds.fileType(of: node.name)
+        try c.encode(fileType, forKey: .fileType)
+        try c.encode(false, forKey: .previewByDoc)
+        try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
+        try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
+        try c.encode(false, forKey: .removedByQuota)
+    }
+}
+
+/// D-02's answer.
+struct ListingWire: Encodable {
+    let listing: DirectoryService<SQLStore>.Listing
+    let libraryType: LibraryType
+    let withInode: Bool
+
+    enum Key: String, CodingKey { case path, fileCount, subDirCount, totalNum, eTag, nextMarker, contents }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(listing.path, forKey: .path)
+        try c.encode(listing.fileCount, forKey: .fileCount)
+        try c.encode(listing.subDirectoryCount, forKey: .subDirCount)
+        try c.encode(listing.fileCount + listing.subDirectoryCount, forKey: .totalNum)
+        try c.encode(listing.directory.wireETag, forKey: .eTag)
+        try c.encodeIfPresent(listing.nextMarker, forKey: .nextMarker)
+        try c.encode(
+            listing.items.map {
+                NodeWire(node: $0, path: listing.path + [$0.name], libraryType: libraryType, withInode: withInode)
+            }, forKey: .contents)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SMHCore
+import SQLKit
+
+/// SQL for single rows of the `nodes` table, callable inside any transaction.
+enum NodeRows {
+    static func decode(_ row: any SQLRow) throws -> Node {
+        let labels = try row.decode(column: "labels", as: String.self)
+        return Node(
+            inode: Inode(try row.decode(column: "id", as: Int64.self)),
+            parent: try row.decode(column: "parent_id", as: Int64?.self).map { Inode($0) },
+            name: try row.decode(column: "name", as: String.self),
+            kind: Node.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .file,
+            size: try row.decode(column: "size", as: Int64.self),
+            contentType: try row.decode(column: "content_type", as: String.self),
+            crc64: try row.decode(column: "crc64", as: String?.self),
+            eTag: try row.decode(column: "etag", as: String?.self),
+            labels: (try? JSONDecoder().decode([String].self, from: Data(labels.utf8))) ?? [],
+            category: try row.decode(column: "category", as: String.self),
+            creatorUserId: try row.decode(column: "creator_user_id", as: String.self),
+            createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
+            updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)))
+    }
+
+    static func byId(_ db: any SQLDatabase, _ inode: Inode) async throws -> Node? {
+        try await db.raw("SELECT * FROM nodes WHERE id = \(bind: inode.rawValue)").first().map(decode)
+    }
+
+    static func liveChild(_ db: any SQLDatabase, parent: Inode, name: String) async throws -> Node? {
+        try await db.raw(
+            "SELECT * FROM nodes WHERE parent_id = \(bind: parent.rawValue) AND name = \(bind: name) AND state = 'live'"
+        ).first().map(decode)
+    }
+
+    /// Inserts a directory unless the name is taken; nil when it is. `ON CONFLICT … DO NOTHING` against the partial
+    /// unique index makes the check and the insert one atomic step, also between PostgreSQL transactions.
+    static func insertDirectory(
+        _ db: any SQLDatabase, space: Space, parent: Inode, name: String, userId: String, at time: Timestamp
+    ) async throws -> Node? {
+        try await db.raw(
+            """
+            INSERT INTO nodes (library_id, space_id, parent_id, name, kind, creator_user_id, created_at, updated_at)
+            VALUES (\(bind: space.libraryId.rawValue), \(bind: space.id.rawValue), \(bind: parent.rawValue),
+                    \(bind: name), 'dir', \(bind: userId), \(bind: time.milliseconds), \(bind: time.milliseconds))
+            ON CONFLICT (parent_id, name) WHERE state = 'live' DO NOTHING
+            RETURNING *
+            """
+        ).first().map(decode)
+    }
+
+    /// Marks a directory's listing as changed: its modification time (and so its eTag) moves strictly forward.
+    static func touch(_ db: any SQLDatabase, _ directory: Inode, at time: Timestamp) async throws {
+        try await db.raw(
+            """
+            UPDATE nodes SET updated_at = CASE WHEN updated_at >= \(bind: time.milliseconds) THEN updated_at + 1
+                ELSE \(bind: time.milliseconds) END
+            WHERE id = \(bind: directory.rawValue)
+            """
+        ).run()
+    }
+}
