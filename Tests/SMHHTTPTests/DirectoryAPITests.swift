@@ -1,0 +1,370 @@
+import Foundation
+import HTTPTypes
+import SMHCore
+import SQLKit
+import Testing
+
+/// Spec 20 §5 (D-01 … D-04, D-08) and the album rules of §6.
+@Suite struct DirectoryAPITests {
+    struct Fixture {
+        let app: TestApp
+        let library: String
+        let token: String
+        var base: String { "/api/v1/directory/\(library)/-" }
+
+        func call(
+            _ method: HTTPRequest.Method, _ path: String, _ query: String = "", body: String? = nil,
+            headers: HTTPFields = [:]
+        ) async throws -> Reply {
+            try await app.call(method, "\(base)/\(path)?access_token=\(token)\(query)", body: body, headers: headers)
+        }
+
+        func names(_ path: String, _ query: String = "") async throws -> [String] {
+            let reply = try await call(.get, path, query)
+            return (reply.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        }
+
+        /// A file row, standing in for an upload until uploads exist.
+        func insertFile(_ name: String, in directory: String, size: Int64 = 10, createdAt: Int64 = 1000) async throws {
+            let parent = try await app.store.read { db in
+                try await db.raw(
+                    """
+                    SELECT id FROM nodes WHERE library_id = \(bind: library) AND
+                    \(unsafeRaw: directory.isEmpty ? "parent_id IS NULL" : "name = '\(directory)' AND state = 'live'")
+                    """
+                ).first()!.decode(column: "id", as: Int64.self)
+            }
+            try await app.execute(
+                """
+                INSERT INTO nodes (library_id, space_id, parent_id, name, kind, size, etag, crc64, content_type,
+                                   created_at, updated_at)
+                VALUES ('\(library)', '-', \(parent), '\(name)', 'file', \(size), '"0123"', '0', 'text/plain',
+                        \(createdAt), \(createdAt))
+                """)
+        }
+    }
+
+    static func with(_ libraryBody: String = #"{"name":"dirs"}"#, _ body: @Sendable (Fixture) async throws -> Void)
+        async throws
+    {
+        try await TestApp.with { app in
+            let library = try await app.createLibrary(libraryBody)
+            let token = try await app.token(library, "grant=admin")
+            try await body(Fixture(app: app, library: library.id, token: token))
+        }
+    }
+
+    @Test func createNestedWithEncodedSlashesAndInode() async throws {
+        try await Self.with { f in
+            let created = try await f.call(.put, "a%2Fb/c", "&with_inode=1")
+            #expect(created.status == 201)
+            #expect(created.json["path"] as? [String] == ["a", "b", "c"])
+            #expect((created.json["inode"] as? String)?.count == 32)
+            #expect((created.json["creationTime"] as? String)?.hasSuffix("Z") == true)
+            #expect(try await f.call(.head, "a/b/c").status == 200)
+            #expect(try await f.names("a/b") == ["c"])
+        }
+    }
+
+    @Test func conflictStrategies() async throws {
+        try await Self.with { f in
+            #expect(try await f.call(.put, "docs").status == 201)
+            let ask = try await f.call(.put, "docs")
+            #expect(ask.status == 409)
+            #expect(ask.code == "SameNameDirectoryOrFileExists")
+            let renamed = try await f.call(.put, "docs", "&conflict_resolution_strategy=rename")
+            #expect(renamed.json["path"] as? [String] == ["docs (1)"])
+            let again = try await f.call(.put, "docs", "&conflict_resolution_strategy=rename")
+            #expect(again.json["path"] as? [String] == ["docs (2)"])
+            let overwrite = try await f.call(.put, "docs", "&conflict_resolution_strategy=overwrite")
+            #expect(overwrite.code == "InvalidConflictResolutionStrategy")
+            let bogus = try await f.call(.put, "docs", "&conflict_resolution_strategy=merge")
+            #expect(bogus.code == "InvalidConflictResolutionStrategy")
+
+            try await f.insertFile("report.txt", in: "docs")
+            let throughFile = try await f.call(.put, "docs/report.txt/sub", "&conflict_resolution_strategy=rename")
+            #expect(throughFile.status == 409)
+            #expect(throughFile.code == "SameNameDirectoryOrFileExists")
+            let onFile = try await f.call(.put, "docs/report.txt", "&conflict_resolution_strategy=rename")
+            #expect(onFile.code == "SameNameDirectoryOrFileExists", "a file in the way is a conflict even with rename")
+            #expect(try await f.names("") == ["docs", "docs (1)", "docs (2)"])
+        }
+    }
+
+    @Test func concurrentCreatesWithRenameGetDistinctNames() async throws {
+        try await Self.with { f in
+            let paths = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        let reply = try await f.call(.put, "same", "&conflict_resolution_strategy=rename")
+                        return reply.json["path"] as? [String] ?? []
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            #expect(Set(paths).count == 20)
+            #expect(Set(try await f.names("", "&limit=100")).count == 20)
+        }
+    }
+
+    @Test(arguments: [
+        ("..", "IllegalFileName"), ("a/../b", "IllegalFileName"), ("%2E", "IllegalFileName"),
+        ("bad%00name", "IllegalFileName"),
+        ("tab%09", "IllegalFileName"), ("a%3Ab", "IllegalFileName"), ("%FF%FE", "IllegalFileName"),
+        (String(repeating: "n", count: 256), "DirectoryNameLengthExceed"), ("", "RootDirectoryNotAllowed"),
+    ])
+    func badNamesAreRefusedWith400(path: String, code: String) async throws {
+        try await Self.with { f in
+            let reply = try await f.call(.put, path)
+            #expect(reply.status == 400, "\(path)")
+            #expect(reply.code == code, "\(path)")
+        }
+    }
+
+    @Test func libraryNameLengthSettingApplies() async throws {
+        try await Self.with(#"{"name":"short","maxDirFileNameLength":5}"#) { f in
+            #expect(try await f.call(.put, "abcde").status == 201)
+            #expect(try await f.call(.put, "abcdef").code == "DirectoryNameLengthExceed")
+            let renamed = try await f.call(.put, "abcde", "&conflict_resolution_strategy=rename")
+            #expect(renamed.json["path"] as? [String] == ["a (1)"], "the stem is shortened to fit")
+        }
+    }
+
+    @Test func albumRulesOfMediaLibraries() async throws {
+        try await Self.with(#"{"name":"albums","libraryType":"media"}"#) { f in
+            #expect(try await f.call(.put, "holidays").status == 201)
+            let nested = try await f.call(.put, "holidays/2024")
+            #expect(nested.status == 400)
+            #expect(nested.code == "DirectoryLevelExceed")
+        }
+        try await Self.with(#"{"name":"flat","libraryType":"media","isMultiAlbum":false}"#) { f in
+            let refused = try await f.call(.put, "holidays")
+            #expect(refused.status == 400)
+            #expect(refused.code == "DirectoryNotAllowed")
+        }
+    }
+
+    @Test func listingFieldsOrdersAndFilters() async throws {
+        try await Self.with { f in
+            for name in ["b", "a", "c"] { _ = try await f.call(.put, "top/\(name)") }
+            try await f.insertFile("z.txt", in: "top", size: 5, createdAt: 3000)
+            try await f.insertFile("y.jpg", in: "top", size: 50, createdAt: 2000)
+            let reply = try await f.call(.get, "top", "&with_inode=1")
+            #expect(reply.status == 200)
+            #expect(reply.json["path"] as? [String] == ["top"])
+            #expect(reply.json["fileCount"] as? Int == 2)
+            #expect(reply.json["subDirCount"] as? Int == 3)
+            #expect(reply.json["totalNum"] as? Int == 5)
+            #expect(reply.json["nextMarker"] == nil)
+            #expect(reply.header("ETag") == reply.json["eTag"] as? String)
+            let items = try #require(reply.json["contents"] as? [[String: Any]])
+            #expect(
+                items.map { $0["name"] as? String } == ["a", "b", "c", "y.jpg", "z.txt"],
+                "directories first, then files")
+            let file = try #require(items.last)
+            #expect(file["type"] as? String == "file")
+            #expect(file["size"] as? String == "5")
+            #expect(file["fileType"] as? String == "text")
+            #expect(file["path"] as? [String] == ["top", "z.txt"])
+            #expect((file["inode"] as? String)?.count == 32)
+            #expect(items.first?["type"] as? String == "dir")
+
+            #expect(try await f.names("top", "&filter=onlyFile") == ["y.jpg", "z.txt"])
+            #expect(try await f.names("top", "&filter=onlyDir") == ["a", "b", "c"])
+            #expect(try await f.names("top", "&order_by=size&order_by_type=desc") == ["a", "b", "c", "y.jpg", "z.txt"])
+            #expect(
+                try await f.names("top", "&order_by=size&order_by_type=desc&sort_type=union") == [
+                    "y.jpg", "z.txt", "a", "b", "c",
+                ])
+            #expect(try await f.names("top", "&orderBy=name&orderByType=desc") == ["c", "b", "a", "z.txt", "y.jpg"])
+            #expect(try await f.names("top", "&order_by=creationTime&filter=onlyFile") == ["y.jpg", "z.txt"])
+            #expect(try await f.names("top", "&prefix=y") == ["y.jpg"])
+            #expect(try await f.names("top", "&start_name=b") == ["c", "y.jpg", "z.txt"])
+            #expect(try await f.names("top", "&page=2&page_size=2") == ["c", "y.jpg"])
+            #expect(try await f.names("top", "&offset=4&limit=10") == ["z.txt"])
+
+            for (query, code) in [
+                ("&order_by=colour", "OrderByNotAllowed"), ("&order_by_type=up", "OrderByTypeNotAllowed"),
+                ("&filter=all", "ParamInvalid"), ("&page=0", "ParamInvalid"),
+                ("&page=101&page_size=100", "ParamInvalid"),
+                ("&limit=x", "ParamInvalid"), ("&marker=garbage", "MarkerNotFound"),
+                ("&sort_type=mixed", "ParamInvalid"),
+            ] {
+                let bad = try await f.call(.get, "top", query)
+                #expect(bad.code == code, "\(query)")
+            }
+            let onFile = try await f.call(.get, "top/z.txt")
+            #expect(onFile.status == 404)
+            #expect(onFile.code == "DirectoryNotFound")
+            #expect(try await f.call(.get, "nowhere").code == "DirectoryNotFound")
+        }
+    }
+
+    @Test func mediaLibrariesListNewestFilesFirst() async throws {
+        try await Self.with(#"{"name":"m","libraryType":"media","isMultiAlbum":false}"#) { f in
+            try await f.insertFile("old.jpg", in: "", createdAt: 1000)
+            try await f.insertFile("new.mp4", in: "", createdAt: 5000)
+            try await f.insertFile("mid.jpg", in: "", createdAt: 3000)
+            let reply = try await f.call(.get, "")
+            let items = try #require(reply.json["contents"] as? [[String: Any]])
+            #expect(items.map { $0["name"] as? String } == ["new.mp4", "mid.jpg", "old.jpg"])
+            #expect(items.map { $0["type"] as? String } == ["video", "image", "image"])
+        }
+    }
+
+    @Test func ifNoneMatchAnswers304UntilTheListingChanges() async throws {
+        try await Self.with { f in
+            _ = try await f.call(.put, "watched")
+            let first = try await f.call(.get, "watched")
+            let eTag = try #require(first.header("ETag"))
+            let cached = try await f.call(.get, "watched", headers: [.ifNoneMatch: eTag])
+            #expect(cached.status == 304)
+            #expect(cached.text.isEmpty)
+            let info = try await f.call(.get, "watched", "&info", headers: [.ifNoneMatch: eTag])
+            #expect(info.status == 304)
+            _ = try await f.call(.put, "watched/child")
+            let changed = try await f.call(.get, "watched", headers: [.ifNoneMatch: eTag])
+            #expect(changed.status == 200)
+            #expect(changed.header("ETag") != eTag)
+        }
+    }
+
+    @Test func infoAndHead() async throws {
+        try await Self.with { f in
+            _ = try await f.call(.put, "a/b")
+            try await f.insertFile("f.txt", in: "a")
+            let root = try await f.call(.get, "", "&info")
+            #expect(root.status == 200)
+            #expect(root.json["path"] as? [String] == [])
+            #expect(root.json["name"] as? String == "")
+            #expect(root.json["type"] as? String == "dir")
+            let dir = try await f.call(.get, "a/b", "&info=1&with_inode=1")
+            #expect(dir.json["name"] as? String == "b")
+            #expect(dir.json["path"] as? [String] == ["a", "b"])
+            #expect((dir.json["inode"] as? String)?.count == 32)
+            let file = try await f.call(.get, "a/f.txt", "&info")
+            #expect(file.json["type"] as? String == "file")
+            #expect(file.json["size"] as? String == "10")
+            let missing = try await f.call(.get, "a/none", "&info")
+            #expect(missing.status == 404)
+            #expect(missing.code == "PathNotFound")
+
+            #expect(try await f.call(.head, "").status == 200)
+            #expect(try await f.call(.head, "a/b").status == 200)
+            let headFile = try await f.call(.head, "a/f.txt")
+            #expect(headFile.status == 404)
+            #expect(headFile.text.isEmpty)
+            #expect(try await f.call(.head, "zzz").status == 404)
+        }
+    }
+
+    @Test func deleteIntoTheRecycleBinOrForGood() async throws {
+        try await Self.with { f in
+            _ = try await f.call(.put, "old/inner/deeper")
+            let recycled = try await f.call(.delete, "old")
+            #expect(recycled.status == 200)
+            let itemId = try #require(recycled.json["recycledItemId"] as? Int)
+            #expect(itemId > 0)
+            #expect(try await f.call(.head, "old").status == 404)
+            #expect(try await f.call(.get, "old/inner").code == "DirectoryNotFound")
+            #expect(try await f.call(.put, "old").status == 201, "the name is free again")
+            let rows = try await f.app.store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM recycle_items").first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(rows == 1)
+
+            let permanent = try await f.call(.delete, "old", "&permanent=1")
+            #expect(permanent.status == 204)
+            #expect(try await f.call(.head, "old").status == 404)
+
+            #expect(try await f.call(.delete, "").code == "RootDirectoryNotAllowed")
+            #expect(try await f.call(.delete, "missing").code == "DirectoryNotFound")
+            try await f.insertFile("x.txt", in: "")
+            #expect(try await f.call(.delete, "x.txt").code == "DirectoryNotFound")
+        }
+        try await Self.with(#"{"name":"norecycle","useRecycleBin":false}"#) { f in
+            _ = try await f.call(.put, "gone/sub")
+            #expect(try await f.call(.delete, "gone").status == 204)
+            let left = try await f.app.store.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM nodes WHERE parent_id IS NOT NULL").first()!
+                    .decode(column: "n", as: Int.self)
+            }
+            #expect(left == 0, "the whole subtree left the database")
+        }
+    }
+
+    @Test func permissionsOfDirectoryOperations() async throws {
+        try await TestApp.with { app in
+            let library = try await app.createLibrary()
+            let admin = try await app.token(library, "grant=admin")
+            let base = "/api/v1/directory/\(library.id)/-"
+            _ = try await app.call(.put, "\(base)/shared?access_token=\(admin)")
+            let reader = try await app.token(library)
+            #expect(try await app.call(.get, "\(base)/shared?access_token=\(reader)").status == 200)
+            #expect(try await app.call(.put, "\(base)/new?access_token=\(reader)").code == "NoPermission")
+            let creator = try await app.token(library, "grant=create_directory")
+            #expect(try await app.call(.put, "\(base)/new?access_token=\(creator)").status == 201)
+            #expect(try await app.call(.delete, "\(base)/new?access_token=\(creator)").code == "NoPermission")
+            let deleter = try await app.token(library, "grant=delete_directory")
+            #expect(
+                try await app.call(.delete, "\(base)/new?access_token=\(deleter)&permanent=1").code == "NoPermission")
+            #expect(try await app.call(.delete, "\(base)/new?access_token=\(deleter)").status == 200)
+            let permanent = try await app.token(library, "grant=delete_directory_permanent")
+            #expect(try await app.call(.delete, "\(base)/shared?access_token=\(permanent)&permanent=1").status == 204)
+            #expect(try await app.call(.get, "\(base)/shared").code == "EmptyAccessToken")
+        }
+    }
+
+    @Test func spacesAreIsolated() async throws {
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let a = try await app.createSpace(library.id, token: library.admin)
+            let b = try await app.createSpace(library.id, token: library.admin)
+            _ = try await app.call(.put, "/api/v1/directory/\(library.id)/\(a)/private?access_token=\(library.admin)")
+            let inB = try await app.call(
+                .get, "/api/v1/directory/\(library.id)/\(b)/private?access_token=\(library.admin)")
+            #expect(inB.code == "DirectoryNotFound")
+            let tokenB = try await app.token((library.id, library.secret), "space_id=\(b)")
+            let crossing = try await app.call(
+                .get, "/api/v1/directory/\(library.id)/\(a)/private?access_token=\(tokenB)")
+            #expect(crossing.code == "AccessTokenNotMatchSpace")
+        }
+    }
+
+    /// A directory of 10 000 entries pages through the database: every page is bounded, every entry seen once.
+    @Test func tenThousandEntriesPageThrough() async throws {
+        try await Self.with { f in
+            _ = try await f.call(.put, "big")
+            let space = try await f.app.store.space(library: LibraryID(f.library), id: .singleTenant)
+            let found = try await f.app.store.node(in: try #require(space), at: ItemPath(validated: ["big"]))
+            let parent = try #require(found)
+            try await f.app.store.transaction { db in
+                for chunk in stride(from: 0, to: 10_000, by: 500) {
+                    let values = (chunk..<chunk + 500).map {
+                        "('\(f.library)', '-', \(parent.inode.rawValue), 'f\(String(format: "%05d", $0)).txt', 'file', 1, \($0), \($0))"
+                    }.joined(separator: ",")
+                    try await db.raw(
+                        "INSERT INTO nodes (library_id, space_id, parent_id, name, kind, size, created_at, updated_at) VALUES \(unsafeRaw: values)"
+                    ).run()
+                }
+            }
+            var seen: [String] = []
+            var marker: String?
+            var pages = 0
+            repeat {
+                let reply = try await f.call(.get, "big", "&limit=1000" + (marker.map { "&marker=\($0)" } ?? ""))
+                let items = reply.json["contents"] as? [[String: Any]] ?? []
+                #expect(items.count <= 1000)
+                seen += items.compactMap { $0["name"] as? String }
+                marker = reply.json["nextMarker"] as? String
+                pages += 1
+            } while marker != nil && pages < 20
+            #expect(pages == 10)
+            #expect(seen.count == 10_000)
+            #expect(seen == seen.sorted())
+            #expect(Set(seen).count == 10_000)
+            let last = try await f.call(.get, "big", "&page=100&page_size=100")
+            #expect((last.json["contents"] as? [[String: Any]])?.count == 100)
+        }
+    }
+}
