@@ -58,4 +58,41 @@ enum NodeRows {
             """
         ).run()
     }
+
+    /// Walks `path` from the space root, creating missing directories; a file on the way is a conflict whatever the
+    /// strategy (spec 20 D-01). Returns the inode of the last directory.
+    static func ensureDirectories(
+        _ db: any SQLDatabase, space: Space, path: ItemPath, userId: String, at time: Timestamp
+    ) async throws -> Inode {
+        var parent = space.rootInode
+        for name in path.components {
+            if let created = try await insertDirectory(
+                db, space: space, parent: parent, name: name, userId: userId, at: time)
+            {
+                try await touch(db, parent, at: time)
+                parent = created.inode
+                continue
+            }
+            guard let existing = try await liveChild(db, parent: parent, name: name), existing.kind == .directory else {
+                throw SMHError(.sameNameDirectoryOrFileExists, "A file named '\(name)' is in the way.")
+            }
+            parent = existing.inode
+        }
+        return parent
+    }
+
+    /// Whether `inode` is `ancestor` or lies below it, found by walking parent links up to the root.
+    static func isInside(_ db: any SQLDatabase, _ inode: Inode, subtreeOf ancestor: Inode) async throws -> Bool {
+        let row = try await db.raw(
+            """
+            WITH RECURSIVE up(id, parent_id) AS (
+                SELECT id, parent_id FROM nodes WHERE id = \(bind: inode.rawValue)
+                UNION ALL
+                SELECT n.id, n.parent_id FROM nodes n JOIN up ON n.id = up.parent_id
+            )
+            SELECT 1 AS found FROM up WHERE id = \(bind: ancestor.rawValue) LIMIT 1
+            """
+        ).first()
+        return row != nil
+    }
 }

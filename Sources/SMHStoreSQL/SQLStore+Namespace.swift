@@ -18,47 +18,83 @@ extension SQLStore: NamespaceStore {
         in space: Space, at path: ItemPath, strategy: ConflictStrategy, userId: String, maxNameLength: Int,
         at time: Timestamp
     ) async throws -> (path: [String], node: Node) {
-        try await transaction { db in
-            var parent = space.rootInode
-            var finalPath: [String] = []
-            for (index, name) in path.components.enumerated() {
-                let isLast = index == path.components.count - 1
+        guard let name = path.name, let parentPath = path.parent else {
+            throw SMHError(.rootDirectoryNotAllowed, "The root directory always exists.")
+        }
+        return try await transaction { db in
+            let parent = try await NodeRows.ensureDirectories(
+                db, space: space, path: parentPath, userId: userId, at: time)
+            if let created = try await NodeRows.insertDirectory(
+                db, space: space, parent: parent, name: name, userId: userId, at: time)
+            {
+                try await NodeRows.touch(db, parent, at: time)
+                return (path.components, created)
+            }
+            guard try await NodeRows.liveChild(db, parent: parent, name: name)?.kind == .directory else {
+                throw SMHError(.sameNameDirectoryOrFileExists, "A file named '\(name)' is in the way.")
+            }
+            guard strategy == .rename else {
+                throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
+            }
+            for attempt in 1...ConflictRenaming.maxAttempts {
+                let candidate = ConflictRenaming.candidate(
+                    for: name, attempt: attempt, isDirectory: true, maxLength: maxNameLength)
                 if let created = try await NodeRows.insertDirectory(
-                    db, space: space, parent: parent, name: name, userId: userId, at: time)
+                    db, space: space, parent: parent, name: candidate, userId: userId, at: time)
                 {
                     try await NodeRows.touch(db, parent, at: time)
-                    finalPath.append(name)
-                    if isLast { return (finalPath, created) }
-                    parent = created.inode
-                    continue
+                    return (parentPath.components + [candidate], created)
                 }
-                guard let existing = try await NodeRows.liveChild(db, parent: parent, name: name),
-                    existing.kind == .directory
-                else {
-                    throw SMHError(.sameNameDirectoryOrFileExists, "A file named '\(name)' is in the way.")
-                }
-                if !isLast {
-                    parent = existing.inode
-                    finalPath.append(name)
-                    continue
-                }
+            }
+            throw SMHError(
+                .renameTooManyTimes, "No free name for '\(name)' after \(ConflictRenaming.maxAttempts) tries.")
+        }
+    }
+
+    public func move(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
+        maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String] {
+        guard let wanted = path.name, let parentPath = path.parent else {
+            throw SMHError(.invalidDestinationPath, "The destination cannot be the root directory.")
+        }
+        return try await transaction { db in
+            guard let current = try await NodeRows.byId(db, node.inode), let oldParent = current.parent,
+                try await NodeRows.liveChild(db, parent: oldParent, name: current.name)?.inode == node.inode
+            else {
+                throw SMHError(
+                    node.kind == .directory ? .sourceDirectoryNotFound : .sourceFileNotFound,
+                    "The source changed while it was being moved.")
+            }
+            let parent = try await NodeRows.ensureDirectories(
+                db, space: space, path: parentPath, userId: userId, at: time)
+            if parent == oldParent && wanted == current.name { return path.components }  // onto itself: nothing to do
+            if current.kind == .directory, try await NodeRows.isInside(db, parent, subtreeOf: current.inode) {
+                throw SMHError(
+                    .sourceDirectoryIsParentOfDestination, "A directory cannot be moved into itself or below itself.")
+            }
+            var name = wanted
+            var attempt = 0
+            while try await NodeRows.liveChild(db, parent: parent, name: name) != nil {
                 guard strategy == .rename else {
                     throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
                 }
-                for attempt in 1...ConflictRenaming.maxAttempts {
-                    let candidate = ConflictRenaming.candidate(
-                        for: name, attempt: attempt, isDirectory: true, maxLength: maxNameLength)
-                    if let created = try await NodeRows.insertDirectory(
-                        db, space: space, parent: parent, name: candidate, userId: userId, at: time)
-                    {
-                        try await NodeRows.touch(db, parent, at: time)
-                        return (finalPath + [candidate], created)
-                    }
+                attempt += 1
+                guard attempt <= ConflictRenaming.maxAttempts else {
+                    throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
                 }
-                throw SMHError(
-                    .renameTooManyTimes, "No free name for '\(name)' after \(ConflictRenaming.maxAttempts) tries.")
+                name = ConflictRenaming.candidate(
+                    for: wanted, attempt: attempt, isDirectory: current.kind == .directory, maxLength: maxNameLength)
             }
-            throw SMHError(.rootDirectoryNotAllowed, "The root directory always exists.")
+            try await db.raw(
+                """
+                UPDATE nodes SET parent_id = \(bind: parent.rawValue), name = \(bind: name)
+                WHERE id = \(bind: current.inode.rawValue)
+                """
+            ).run()
+            try await NodeRows.touch(db, oldParent, at: time)
+            try await NodeRows.touch(db, parent, at: time)
+            return parentPath.components + [name]
         }
     }
 

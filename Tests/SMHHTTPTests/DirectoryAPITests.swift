@@ -367,4 +367,42 @@ import Testing
             #expect((last.json["contents"] as? [[String: Any]])?.count == 100)
         }
     }
+
+    @Test func moveAndRenameDirectories() async throws {
+        try await Self.with { f in
+            _ = try await f.call(.put, "src/inner")
+            try await f.insertFile("keep.txt", in: "inner")
+            let inode = try await f.call(.get, "src/inner", "&info&with_inode=1").json["inode"] as? String
+
+            let renamed = try await f.call(.put, "dst/renamed", body: #"{"from":"/src/inner"}"#)
+            #expect(renamed.status == 204, "ask (the default) answers 204")
+            #expect(try await f.call(.head, "src/inner").status == 404)
+            let moved = try await f.call(.get, "dst/renamed", "&info&with_inode=1")
+            #expect(moved.json["inode"] as? String == inode, "the subtree keeps its inodes")
+            #expect(try await f.names("dst/renamed") == ["keep.txt"])
+
+            _ = try await f.call(.put, "other")
+            let taken = try await f.call(.put, "dst/renamed", body: #"{"from":"other"}"#)
+            #expect(taken.status == 409)
+            #expect(taken.code == "SameNameDirectoryOrFileExists")
+            let withRename = try await f.call(
+                .put, "dst/renamed", "&conflict_resolution_strategy=rename", body: #"{"from":"other"}"#)
+            #expect(withRename.status == 200)
+            #expect(withRename.json["path"] as? [String] == ["dst", "renamed (1)"])
+
+            let itself = try await f.call(.put, "dst/renamed", body: #"{"from":"dst/renamed"}"#)
+            #expect(itself.status == 204, "onto itself is a no-op")
+            let below = try await f.call(.put, "dst/renamed/deeper/x", body: #"{"from":"dst"}"#)
+            #expect(below.status == 400)
+            #expect(below.code == "SourceDirectoryIsParentOfDestination")
+            #expect(try await f.call(.head, "dst/renamed/deeper").status == 404, "nothing was half-created")
+
+            #expect(try await f.call(.put, "x", body: #"{"from":"missing"}"#).code == "SourceDirectoryNotFound")
+            #expect(
+                try await f.call(.put, "x", body: #"{"from":"dst/renamed/keep.txt"}"#).code == "InvalidSourceDirectory")
+            #expect(try await f.call(.put, "x", body: #"{"from":"/"}"#).code == "InvalidSourceDirectory")
+            #expect(try await f.call(.put, "x", body: #"{"from":"a/../b"}"#).code == "InvalidSourceDirectory")
+            #expect(try await f.call(.put, "x", body: #"{"from":5}"#).code == "ParamInvalid")
+        }
+    }
 }

@@ -11,6 +11,13 @@ public protocol NamespaceStore: Sendable {
         at time: Timestamp
     ) async throws -> (path: [String], node: Node)
 
+    /// Moves (and renames) a live node to `path`, creating missing parents. The strategy applies to the last component;
+    /// a directory cannot move below itself. Returns the final path. The inode is kept, so links and favorites follow.
+    func move(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
+        maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String]
+
     /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows
     /// so the caller can tell whether another page exists.
     func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]

@@ -26,7 +26,7 @@ struct DirectoryController {
         return tail
     }
 
-    /// PUT: create (D-01); a body with `from` or `copyFrom` selects move (D-05) or copy (D-06), not built yet.
+    /// PUT: create (D-01); a body with `from` moves (D-05); `copyFrom` (D-06) is not built yet.
     @Sendable func put(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
@@ -34,9 +34,14 @@ struct DirectoryController {
             let spaceId = input.parameter("spaceId")
             if input.query.flag("calibrate") { throw SMHError.notImplemented("Directory statistics") }
             let body = try await JSON.decode(DirectoryBody.self, from: &request)
-            if body.from != nil { throw SMHError.notImplemented("Moving directories") }
             if body.copyFrom != nil { throw SMHError.notImplemented("Copying directories") }
             let strategy = try ConflictStrategy.parse(input.query, for: .directory)
+            if let from = body.from {
+                // D-05: 204 with ask, 200 and the final path with rename (spec 20).
+                let path = try await directories.move(
+                    caller, space: spaceId, rawPath: try Self.rawTail(request), from: from, strategy: strategy)
+                return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
+            }
             let (path, node) = try await directories.create(
                 caller, space: spaceId, rawPath: try Self.rawTail(request), strategy: strategy)
             return JSON.response(
@@ -127,6 +132,10 @@ struct DirectoryController {
         let path: [String]
         let inode: String?
         let creationTime: String
+    }
+
+    struct MovedWire: Encodable {
+        let path: [String]
     }
 
     struct RecycledWire: Encodable {
