@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHHTTP", "SMHTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

@@ -9,12 +9,23 @@ import ServiceLifecycle
 public struct AppDependencies: Sendable {
     public let store: SQLStore
     public let blobs: LocalBlobStore
+    public let signer: DataPlaneSigner
     public let clock: any Clock
 
-    public init(store: SQLStore, blobs: LocalBlobStore, clock: any Clock = SystemClock()) {
+    public init(store: SQLStore, blobs: LocalBlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock()) {
         self.store = store
         self.blobs = blobs
+        self.signer = signer
         self.clock = clock
+    }
+
+    /// Builds the dependencies of a migrated store; the data-plane signing key is shared through the database, so
+    /// every instance accepts the URLs any other one issued.
+    public static func load(store: SQLStore, blobs: LocalBlobStore, clock: any Clock = SystemClock()) async throws
+        -> AppDependencies
+    {
+        let secret = try await store.sharedSetting("data_plane_key") { RandomToken.alphanumeric(count: 48) }
+        return AppDependencies(store: store, blobs: blobs, signer: DataPlaneSigner(secret: secret), clock: clock)
     }
 }
 
@@ -34,6 +45,15 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     SpaceController(
         spaces: SpaceService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
+    FileController(
+        uploads: UploadService(store: deps.store, blobs: deps.blobs, signer: deps.signer, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL
+    ).register(on: router)
+    DataPlaneController(
+        uploads: UploadService(store: deps.store, blobs: deps.blobs, signer: deps.signer, clock: deps.clock),
+        store: deps.store,
+        blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
     DirectoryController(
         directories: DirectoryService(store: deps.store, clock: deps.clock),

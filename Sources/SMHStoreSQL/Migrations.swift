@@ -102,6 +102,7 @@ enum Migrations {
                     meta TEXT NOT NULL DEFAULT '{}',
                     state TEXT NOT NULL,
                     staging_key TEXT,
+                    staged TEXT,
                     result_inode BIGINT,
                     created_at BIGINT NOT NULL,
                     expires_at BIGINT NOT NULL,
@@ -180,6 +181,8 @@ enum Migrations {
                 )
                 """,
                 "CREATE INDEX jobs_runnable ON jobs (state, run_after)",
+                // Values every instance must share, such as the key that signs data-plane URLs.
+                "CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         }
     ]

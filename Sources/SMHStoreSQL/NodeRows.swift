@@ -95,4 +95,50 @@ enum NodeRows {
         ).first()
         return row != nil
     }
+
+    /// Inserts a file node unless the name is taken (nil then), like `insertDirectory`.
+    static func insertFile(
+        _ db: any SQLDatabase, space: Space, parent: Inode, name: String, content: ContentDigest, contentType: String,
+        meta: String, userId: String, at time: Timestamp
+    ) async throws -> Node? {
+        try await db.raw(
+            """
+            INSERT INTO nodes (library_id, space_id, parent_id, name, kind, blob_sha256, size, content_type, crc64, etag,
+                               meta, creator_user_id, created_at, updated_at)
+            VALUES (\(bind: space.libraryId.rawValue), \(bind: space.id.rawValue), \(bind: parent.rawValue), \(bind: name),
+                    'file', \(bind: content.sha256), \(bind: content.size), \(bind: contentType), \(bind: String(content.crc64)),
+                    \(bind: content.eTag), \(bind: meta), \(bind: userId), \(bind: time.milliseconds), \(bind: time.milliseconds))
+            ON CONFLICT (parent_id, name) WHERE state = 'live' DO NOTHING
+            RETURNING *
+            """
+        ).first().map(decode)
+    }
+
+    /// Gives an existing file new content: same inode and creation time, so links and favorites follow (spec 20 §7).
+    /// The old content's reference and quota charge are released.
+    static func replaceContent(
+        _ db: any SQLDatabase, _ node: Node, with content: ContentDigest, in space: Space, at time: Timestamp
+    ) async throws -> Node {
+        if let old = try await db.raw("SELECT blob_sha256 FROM nodes WHERE id = \(bind: node.inode.rawValue)").first()?
+            .decode(column: "blob_sha256", as: String?.self)
+        {
+            try await BlobRows.release(db, sha256: old, at: time)
+        }
+        try await db.raw(
+            """
+            UPDATE spaces SET used_bytes = used_bytes - \(bind: node.size)
+            WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
+            """
+        ).run()
+        guard
+            let updated = try await db.raw(
+                """
+                UPDATE nodes SET blob_sha256 = \(bind: content.sha256), size = \(bind: content.size),
+                    crc64 = \(bind: String(content.crc64)), etag = \(bind: content.eTag), updated_at = \(bind: time.milliseconds)
+                WHERE id = \(bind: node.inode.rawValue) RETURNING *
+                """
+            ).first().map(decode)
+        else { throw SMHError.internalError(StoreInvariant("overwritten node vanished")) }
+        return updated
+    }
 }

@@ -39,18 +39,20 @@ struct ServeCommand: AsyncParsableCommand {
         let (store, service) = try await location.open(logger: logger)
         let blobs = try LocalBlobStore(root: location.dataDirectory)
         let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
-        var app = buildApplication(
-            AppDependencies(store: store, blobs: blobs), settings: settings,
-            services: service.map { [$0] } ?? [], logger: logger)
-        app.beforeServerStarts {
+        // The PostgreSQL pool (if any) runs beside the server for its whole life; migrations and the shared settings
+        // are read before the server listens, so /health answers 200 only when requests can be served.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            if let service { group.addTask { try await service.run() } }
             let applied = try await store.migrate()
             logger.info(
                 "metadata store ready",
                 metadata: [
                     "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
                 ])
+            let deps = try await AppDependencies.load(store: store, blobs: blobs)
+            try await buildApplication(deps, settings: settings, logger: logger).runService()
+            group.cancelAll()
         }
-        try await app.runService()
         await store.close()
     }
 }

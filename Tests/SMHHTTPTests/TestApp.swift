@@ -34,8 +34,10 @@ struct TestApp {
 
     static func with<T: Sendable>(_ body: @Sendable (TestApp) async throws -> T) async throws -> T {
         try await TestStore.with { store, directory async throws in
-            let deps = AppDependencies(store: store, blobs: try LocalBlobStore(root: directory))
-            let router = buildRouter(deps, settings: ServerSettings(adminKeyHash: SecretHash.hash(adminKey)))
+            let deps = try await AppDependencies.load(store: store, blobs: try LocalBlobStore(root: directory))
+            let router = buildRouter(
+                deps,
+                settings: ServerSettings(publicURL: "http://files.test:8080", adminKeyHash: SecretHash.hash(adminKey)))
             return try await Application(router: router).test(.router) { client in
                 try await body(TestApp(client: client, store: store, dataDirectory: directory))
             }

@@ -1,0 +1,33 @@
+import Crypto
+
+/// Signs and checks the capabilities the data plane accepts (spec 20 F-04.6): an expiry and an HMAC over what the
+/// capability is for, with a key all instances share.
+public struct DataPlaneSigner: Sendable {
+    private let key: SymmetricKey
+
+    public init(secret: String) {
+        self.key = SymmetricKey(data: Array(secret.utf8))
+    }
+
+    /// `{expiry seconds}.{hex HMAC-SHA256(purpose|subject|expiry)}`.
+    public func sign(purpose: String, subject: String, expires: Timestamp) -> String {
+        let seconds = expires.milliseconds / 1000
+        return "\(seconds).\(mac(purpose, subject, seconds))"
+    }
+
+    /// True when `signature` was made by `sign` for this purpose and subject and has not expired.
+    public func verify(_ signature: String, purpose: String, subject: String, now: Timestamp) -> Bool {
+        let parts = signature.split(separator: ".", maxSplits: 1)
+        guard parts.count == 2, let seconds = Int64(parts[0]), seconds * 1000 > now.milliseconds else { return false }
+        let expected = Array(mac(purpose, subject, seconds).utf8)
+        let given = Array(parts[1].utf8)
+        guard expected.count == given.count else { return false }
+        var difference: UInt8 = 0
+        for index in expected.indices { difference |= expected[index] ^ given[index] }
+        return difference == 0
+    }
+
+    private func mac(_ purpose: String, _ subject: String, _ seconds: Int64) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array("\(purpose)|\(subject)|\(seconds)".utf8), using: key).hexString
+    }
+}

@@ -1,0 +1,61 @@
+/// An upload task between begin and confirm (spec 20 §2.1), keyed by its confirm key.
+public struct UploadSession: Sendable, Hashable {
+    public enum State: String, Sendable {
+        case pending
+        case confirmed
+        case aborted
+    }
+
+    public let confirmKey: String
+    public let libraryId: LibraryID
+    public let spaceId: SpaceID
+    public let userId: String
+    public let path: ItemPath
+    public let strategy: ConflictStrategy
+    public let expectedSize: Int64?
+    /// `x-smh-meta-*` headers of the begin request, keys lower-cased.
+    public let metaData: [String: String]
+    public var state: State
+    /// The received content, once the data-plane PUT finished.
+    public var staged: StagedBlob?
+    public var resultInode: Inode?
+    public let createdAt: Timestamp
+    public let expiresAt: Timestamp
+
+    public init(
+        confirmKey: String, libraryId: LibraryID, spaceId: SpaceID, userId: String, path: ItemPath,
+        strategy: ConflictStrategy, expectedSize: Int64?, metaData: [String: String], state: State,
+        staged: StagedBlob?, resultInode: Inode?, createdAt: Timestamp, expiresAt: Timestamp
+    ) {
+        self.confirmKey = confirmKey
+        self.libraryId = libraryId
+        self.spaceId = spaceId
+        self.userId = userId
+        self.path = path
+        self.strategy = strategy
+        self.expectedSize = expectedSize
+        self.metaData = metaData
+        self.state = state
+        self.staged = staged
+        self.resultInode = resultInode
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Confirm keys travel in URL paths unencoded: `[a-z0-9]` only (spec 20 §1.1), 32 characters (165 bits).
+    public static func generateKey() -> String {
+        RandomToken.alphanumeric(count: 32)
+    }
+
+    public static func isWellFormedKey(_ key: String) -> Bool {
+        key.utf8.count == 32
+            && key.utf8.allSatisfy {
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            }
+    }
+
+    /// Credentials of the data plane last an hour; a pending task lives 7 days (spec 20 §2.1).
+    public static let credentialLifetimeSeconds: Int64 = 3600
+    public static let pendingLifetimeSeconds: Int64 = 7 * 86_400
+}

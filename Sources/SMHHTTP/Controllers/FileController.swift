@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SMHBlobLocal
+import SMHCore
+import SMHStoreSQL
+
+/// The file group (spec 20 §2–4), so far: begin simple upload (F-01) and confirm (F-07). Dispatch follows spec 20
+/// §1.3; operations not built yet answer `501 FunctionNotEnabled`.
+struct FileController {
+    let uploads: UploadService<SQLStore, LocalBlobStore>
+    let access: AccessService<SQLStore>
+    let publicURL: String?
+
+    func register(on router: Router<SMHRequestContext>) {
+        for path in ["/api/v1/file/:libraryId/:spaceId", "/api/v1/file/:libraryId/:spaceId/**"] {
+            router.put(RouterPath(path), use: put)
+            router.post(RouterPath(path), use: post)
+        }
+    }
+
+    static func rawTail(_ request: Request) throws -> Substring {
+        guard let api = APIPath(rawPath: Substring(request.uri.path)), let (_, tail) = api.split(fixedSegments: 2)
+        else { throw SMHError(.routeNotFound, "No such API.") }
+        return tail
+    }
+
+    struct BeginBody: Decodable {
+        let from: String?
+        let copyFrom: String?
+        let linkTo: String?
+        let fromTemplate: String?
+    }
+
+    /// PUT: begin a simple upload, unless the body asks for a move, copy, link or template (not built yet).
+    @Sendable func put(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        var request = request
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            if input.query.flag("convert") || input.query.flag("virtual_file") {
+                throw SMHError.notImplemented("This file operation")
+            }
+            let body = try await JSON.decode(BeginBody.self, from: &request)
+            if body.linkTo != nil { throw SMHError.notImplemented("Symbolic links") }
+            if body.from != nil { throw SMHError.notImplemented("Moving files") }
+            if body.copyFrom != nil { throw SMHError.notImplemented("Copying files") }
+            if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
+            let strategy = try ConflictStrategy.parse(input.query, for: .file)
+            let size = try input.query.int("filesize").map(Int64.init)
+            let ticket = try await uploads.begin(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), strategy: strategy,
+                expectedSize: size, metaData: Self.metaData(request.headers))
+            return JSON.response(
+                status: .created,
+                BeginWire(
+                    domain: try DataPlaneURL.domain(publicURL: publicURL, request: request), path: ticket.path,
+                    headers: [
+                        "Cache-Control": "max-age=31104000", "Content-Type": ticket.contentType,
+                        "x-cos-acl": "default", "x-cos-storage-class": "STANDARD",
+                        "Authorization": ticket.authorization, "x-cos-security-token": "-",
+                    ],
+                    confirmKey: ticket.confirmKey, expiration: ticket.expiration.iso8601, availableDomainNum: 1))
+        }
+    }
+
+    struct ConfirmBody: Decodable {
+        let crc64: String?
+    }
+
+    /// POST: `?confirm` completes an upload; multipart, renew and form uploads are not built yet.
+    @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        var request = request
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            guard input.query.flag("confirm") else { throw SMHError.notImplemented("This upload kind") }
+            let body = try await JSON.decode(ConfirmBody.self, from: &request)
+            let strategyGiven =
+                input.query["conflict_resolution_strategy"] ?? input.query["conflict-resolution-strategy"]
+            let strategy = strategyGiven == nil ? nil : try ConflictStrategy.parse(input.query, for: .file)
+            let key = String(try Self.rawTail(request).split(separator: "/").last ?? "")
+            let (path, node, overwritten) = try await uploads.confirm(
+                caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
+                crc64: body.crc64)
+            return JSON.response(
+                ConfirmWire(
+                    node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
+                    withInode: try input.query.bool("with_inode")))
+        }
+    }
+
+    /// `x-smh-meta-*` request headers, keys lower-cased as spec 10 §1.10 keeps them.
+    static func metaData(_ headers: HTTPFields) -> [String: String] {
+        var meta: [String: String] = [:]
+        for field in headers where field.name.canonicalName.hasPrefix("x-smh-meta-") {
+            if meta.count < 64 && field.value.utf8.count <= 2048 { meta[field.name.canonicalName] = field.value }
+        }
+        return meta
+    }
+
+    struct BeginWire: Encodable {
+        let domain: String
+        let path: String
+        let headers: [String: String]
+        let confirmKey: String
+        let expiration: String
+        let availableDomainNum: Int
+    }
+
+    struct ConfirmWire: Encodable {
+        let node: Node
+        let path: [String]?
+        let overwritten: Bool
+        let libraryType: LibraryType
+        let withInode: Bool
+
+        enum Key: String, CodingKey {
+            case path, name, type, inode, creationTime, modificationTime, contentType, size, eTag, crc64
+            case isOverwritten, previewByDoc, previewByCI, previewAsIcon, fileType, virusAuditStatus
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            let wire = NodeWire(node: node, path: path ?? [], libraryType: libraryType, withInode: withInode)
+            try c.encode(path, forKey: .path)
+            try c.encode(node.name, forKey: .name)
+            try c.encode(wire.type, forKey: .type)
+            if withInode { try c.encode(Node.formatInode(node.inode), forKey: .inode) }
+            try c.encode(node.createdAt.iso8601, forKey: .creationTime)
+            try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
+            try c.encode(node.contentType, forKey: .contentType)
+            try c.encode(String(node.size), forKey: .size)
+            try c.encode(node.wireETag, forKey: .eTag)
+            try c.encode(node.crc64 ?? "0", forKey: .crc64)
+            try c.encode(overwritten, forKey: .isOverwritten)
+            let fileType = FileKinds.fileType(of: node.name)
+            try c.encode(false, forKey: .previewByDoc)
+            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
+            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
+            try c.encode(fileType, forKey: .fileType)
+            try c.encode(0, forKey: .virusAuditStatus)
+        }
+    }
+}
+
+/// Where data-plane URLs point (spec 00): `--public-url` when set, else the `Host` the request came with.
+enum DataPlaneURL {
+    static func domain(publicURL: String?, request: Request) throws -> String {
+        if let publicURL, let schemeEnd = publicURL.range(of: "://") {
+            let rest = publicURL[schemeEnd.upperBound...]
+            return String(rest.prefix { $0 != "/" })
+        }
+        guard let host = request.head.authority, !host.isEmpty else {
+            throw SMHError(.badRequest, "The request has no Host header.")
+        }
+        return host
+    }
+}

@@ -1,0 +1,243 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SMHCore
+import SMHStoreSQL
+import SQLKit
+import Testing
+
+/// Spec 20 F-01, F-04.2 and F-07: simple upload end to end.
+@Suite struct UploadAPITests {
+    struct Fixture {
+        let app: TestApp
+        let library: (id: String, secret: String)
+        let token: String
+
+        func begin(_ path: String, _ query: String = "", token: String? = nil, headers: HTTPFields = [:]) async throws
+            -> Reply
+        {
+            try await app.call(
+                .put, "/api/v1/file/\(library.id)/-/\(path)?access_token=\(token ?? self.token)\(query)",
+                headers: headers)
+        }
+
+        func send(_ begun: Reply, _ bytes: [UInt8], authorization: String? = nil) async throws -> Reply {
+            let path = begun.json["path"] as? String ?? ""
+            let auth = authorization ?? ((begun.json["headers"] as? [String: String])?["Authorization"] ?? "")
+            let response = try await app.client.execute(
+                uri: path, method: .put, headers: [.authorization: auth, .contentLength: String(bytes.count)],
+                body: ByteBuffer(bytes: bytes))
+            return Reply(
+                status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
+        }
+
+        func confirm(_ begun: Reply, _ query: String = "", body: String? = nil, token: String? = nil) async throws
+            -> Reply
+        {
+            let key = begun.json["confirmKey"] as? String ?? "missing"
+            return try await app.call(
+                .post, "/api/v1/file/\(library.id)/-/\(key)?confirm&access_token=\(token ?? self.token)\(query)",
+                body: body)
+        }
+
+        /// Begin, send, confirm.
+        func upload(_ path: String, _ bytes: [UInt8], _ query: String = "") async throws -> Reply {
+            let begun = try await begin(path, query)
+            guard begun.status == 201 else { return begun }
+            _ = try await send(begun, bytes)
+            return try await confirm(begun)
+        }
+    }
+
+    static func with(_ libraryBody: String = #"{"name":"files"}"#, _ body: @Sendable (Fixture) async throws -> Void)
+        async throws
+    {
+        try await TestApp.with { app in
+            let library = try await app.createLibrary(libraryBody)
+            try await body(Fixture(app: app, library: library, token: try await app.token(library, "grant=admin")))
+        }
+    }
+
+    @Test func beginSendConfirm() async throws {
+        try await Self.with { f in
+            let begun = try await f.begin(
+                "hello.txt", "&filesize=9", headers: [HTTPField.Name("x-smh-meta-creation-date")!: "x"])
+            #expect(begun.status == 201)
+            #expect(begun.json["domain"] as? String == "files.test:8080")
+            let path = try #require(begun.json["path"] as? String)
+            #expect(
+                path.hasPrefix("/_opensmh/up/")
+                    && path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_".contains($0)) })
+            let headers = try #require(begun.json["headers"] as? [String: String])
+            #expect(
+                Set(headers.keys) == [
+                    "Cache-Control", "Content-Type", "x-cos-acl", "x-cos-storage-class", "Authorization",
+                    "x-cos-security-token",
+                ])
+            #expect(headers.values.allSatisfy { !$0.isEmpty })
+            #expect(headers["Content-Type"] == "text/plain")
+            #expect((begun.json["expiration"] as? String)?.hasSuffix("Z") == true)
+            #expect(begun.json["availableDomainNum"] as? Int == 1)
+            #expect(
+                try await f.app.call(.get, "/api/v1/directory/\(f.library.id)/-?access_token=\(f.token)").json[
+                    "totalNum"] as? Int == 0,
+                "nothing is visible before confirm")
+
+            let sent = try await f.send(begun, Array("123456789".utf8))
+            #expect(sent.status == 200)
+            #expect(sent.header("ETag") == "\"25f9e794323b453885f5181f1b624d0b\"")
+            #expect(sent.header("x-cos-hash-crc64ecma") == "11051210869376104954")
+
+            let confirmed = try await f.confirm(begun, "&with_inode=1", body: #"{"crc64":"11051210869376104954"}"#)
+            #expect(confirmed.status == 200)
+            #expect(confirmed.json["path"] as? [String] == ["hello.txt"])
+            #expect(confirmed.json["name"] as? String == "hello.txt")
+            #expect(confirmed.json["type"] as? String == "file")
+            #expect(confirmed.json["size"] as? String == "9")
+            #expect(confirmed.json["crc64"] as? String == "11051210869376104954")
+            #expect(confirmed.json["eTag"] as? String == "\"25f9e794323b453885f5181f1b624d0b\"")
+            #expect(confirmed.json["isOverwritten"] as? Bool == false)
+            #expect((confirmed.json["inode"] as? String)?.count == 32)
+
+            // The bytes are under their content address, referenced once, and charged to the space.
+            let sha = SHA256.hash(data: Array("123456789".utf8)).hexString
+            #expect(
+                FileManager.default.fileExists(
+                    atPath: "\(f.app.dataDirectory)/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"))
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 1)
+            let size = try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
+            #expect(size.json["size"] as? String == "9")
+
+            let again = try await f.confirm(begun)
+            #expect(again.status == 200, "confirm is idempotent")
+            #expect(again.json["path"] as? [String] == ["hello.txt"])
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 1)
+            let late = try await f.send(begun, Array("x".utf8))
+            #expect(late.status == 409)
+            #expect(late.code == "UploadComplete")
+        }
+    }
+
+    @Test func dataPlaneRefusesBadCredentialsAndKeys() async throws {
+        try await Self.with { f in
+            let begun = try await f.begin("a.bin")
+            for auth in ["", "OpenSMH-UP 1.abc", "OpenSMH-UP 99999999999.00"] {
+                let reply = try await f.send(begun, [1, 2, 3], authorization: auth)
+                #expect(reply.status == 403, "auth \(auth)")
+                #expect(reply.code == "InvalidAccessToken")
+            }
+            let other = try await f.begin("b.bin")
+            let crossed = try await f.send(
+                begun, [1], authorization: (other.json["headers"] as? [String: String])?["Authorization"])
+            #expect(crossed.status == 403, "a credential is bound to its own upload")
+            let unknown = try await f.app.client.execute(
+                uri: "/_opensmh/up/abc", method: .put, body: ByteBuffer(bytes: [1]))
+            #expect(unknown.status.code == 404)
+        }
+    }
+
+    @Test func confirmRefusals() async throws {
+        try await Self.with { f in
+            let begun = try await f.begin("c.txt")
+            let early = try await f.confirm(begun)
+            #expect(early.status == 404)
+            #expect(early.code == "UploadIncomplete")
+            _ = try await f.send(begun, Array("abc".utf8))
+            let badCrc = try await f.confirm(begun, body: #"{"crc64":"1"}"#)
+            #expect(badCrc.status == 400)
+            #expect(badCrc.code == "BadCrc64")
+            let unknown = try await f.app.call(
+                .post, "/api/v1/file/\(f.library.id)/-/abcdefghijabcdefghijabcdefghij12?confirm&access_token=\(f.token)"
+            )
+            #expect(unknown.code == "UploadNotFound")
+            let reader = try await f.app.token(f.library)
+            #expect(try await f.confirm(begun, token: reader).code == "NoPermission")
+            let beginOnly = try await f.app.token(f.library, "grant=begin_upload")
+            #expect(try await f.confirm(begun, token: beginOnly).code == "NoPermission")
+            let confirmOnly = try await f.app.token(f.library, "grant=confirm_upload")
+            #expect(try await f.confirm(begun, token: confirmOnly).status == 200)
+        }
+    }
+
+    @Test func conflictStrategies() async throws {
+        try await Self.with { f in
+            #expect(try await f.upload("doc.txt", Array("one".utf8)).status == 200)
+            let ask = try await f.begin("doc.txt", "&conflict_resolution_strategy=ask")
+            #expect(ask.status == 409)
+            #expect(ask.code == "SameNameDirectoryOrFileExists")
+            let renamed = try await f.upload("doc.txt", Array("two".utf8))
+            #expect(renamed.json["path"] as? [String] == ["doc (1).txt"], "rename is the default for files")
+            let renamed2 = try await f.upload("doc.txt", Array("three".utf8), "&conflict_resolution_strategy=rename")
+            #expect(renamed2.json["path"] as? [String] == ["doc (2).txt"])
+
+            let firstInode =
+                try await f.app.call(
+                    .get, "/api/v1/directory/\(f.library.id)/-/doc.txt?info&with_inode=1&access_token=\(f.token)"
+                ).json["inode"] as? String
+            let uploader = try await f.app.token(f.library, "grant=upload_file")
+            let refused = try await f.begin("doc.txt", "&conflict_resolution_strategy=overwrite", token: uploader)
+            #expect(refused.code == "NoPermission", "overwrite needs a _force grant")
+            let overwritten = try await f.upload(
+                "doc.txt", Array("replaced".utf8), "&conflict_resolution_strategy=overwrite")
+            #expect(overwritten.status == 200)
+            #expect(overwritten.json["isOverwritten"] as? Bool == true)
+            #expect(overwritten.json["size"] as? String == "8")
+            let info = try await f.app.call(
+                .get, "/api/v1/directory/\(f.library.id)/-/doc.txt?info&with_inode=1&access_token=\(f.token)")
+            #expect(info.json["inode"] as? String == firstInode, "overwrite keeps the inode")
+            let size = try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
+            #expect(size.json["size"] as? String == "\(3 + 5 + 8)", "the replaced content is no longer charged")
+            let oldSha = SHA256.hash(data: Array("one".utf8)).hexString
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: oldSha) } == 0)
+
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/folder?access_token=\(f.token)")
+            let ontoDirectory = try await f.begin("folder", "&conflict_resolution_strategy=overwrite")
+            #expect(ontoDirectory.code == "SameNameDirectoryOrFileExists")
+            let forceFlag = try await f.upload("doc.txt", Array("forced".utf8), "&force=1")
+            #expect(forceFlag.json["isOverwritten"] as? Bool == true, "force=1 means overwrite")
+        }
+    }
+
+    @Test func targetRules() async throws {
+        try await Self.with { f in
+            #expect(try await f.begin("missing/a.txt").code == "DirectoryNotFound")
+            _ = try await f.upload("plain.txt", [1])
+            #expect(try await f.begin("plain.txt/a.txt").code == "DirectoryNotFound")
+            #expect(try await f.begin("").code == "EmptyFileName")
+            #expect(try await f.begin("a/..").code == "IllegalFileName")
+            #expect(try await f.begin(String(repeating: "x", count: 256)).code == "FileNameLengthExceed")
+            #expect(try await f.begin("a.txt", "&filesize=-1").code == "ParamInvalid")
+            #expect(try await f.begin("a.txt", "&filesize=abc").code == "ParamInvalid")
+            #expect(
+                try await f.begin("a.txt", "&conflict_resolution_strategy=keep").code
+                    == "InvalidConflictResolutionStrategy")
+        }
+        try await Self.with(#"{"name":"album","libraryType":"media"}"#) { f in
+            #expect(try await f.begin("photo.jpg").code == "UploadToRootDirectoryNotAllowed")
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/trip?access_token=\(f.token)")
+            #expect(try await f.begin("trip/notes.txt").code == "ExtnameNotAllowed")
+            let photo = try await f.upload("trip/photo.jpg", [0xFF, 0xD8])
+            #expect(photo.json["type"] as? String == "image")
+        }
+    }
+
+    @Test func fiftyConcurrentSameNameUploadsGiveFiftyFiles() async throws {
+        try await Self.with { f in
+            let paths = try await withThrowingTaskGroup(of: [String].self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let reply = try await f.upload("same.txt", Array("content \(index)".utf8))
+                        return reply.json["path"] as? [String] ?? []
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            #expect(Set(paths).count == 50)
+            #expect(paths.allSatisfy { $0.count == 1 })
+            let listing = try await f.app.call(
+                .get, "/api/v1/directory/\(f.library.id)/-?access_token=\(f.token)&limit=100")
+            #expect(listing.json["fileCount"] as? Int == 50)
+        }
+    }
+}
