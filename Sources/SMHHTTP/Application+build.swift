@@ -48,11 +48,12 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     ).register(on: router)
     FileController(
         uploads: UploadService(store: deps.store, blobs: deps.blobs, signer: deps.signer, clock: deps.clock),
+        files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL
     ).register(on: router)
     DataPlaneController(
         uploads: UploadService(store: deps.store, blobs: deps.blobs, signer: deps.signer, clock: deps.clock),
-        store: deps.store,
+        files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock), store: deps.store,
         blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
     DirectoryController(

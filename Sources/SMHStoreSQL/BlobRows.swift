@@ -33,6 +33,17 @@ public enum BlobRows {
         return try row?.decode(column: "refcount", as: Int64.self)
     }
 
+    /// The stored digest of a blob, or nil when unknown.
+    public static func digest(_ db: any SQLDatabase, sha256: String) async throws -> ContentDigest? {
+        guard let row = try await db.raw("SELECT * FROM blobs WHERE sha256 = \(bind: sha256)").first() else {
+            return nil
+        }
+        return ContentDigest(
+            sha256: sha256, md5: try row.decode(column: "md5", as: String.self),
+            crc64: UInt64(try row.decode(column: "crc64", as: String.self)) ?? 0,
+            size: try row.decode(column: "size", as: Int64.self))
+    }
+
     public static func refcount(_ db: any SQLDatabase, sha256: String) async throws -> Int64? {
         try await db.raw("SELECT refcount FROM blobs WHERE sha256 = \(bind: sha256)").first()?
             .decode(column: "refcount", as: Int64.self)

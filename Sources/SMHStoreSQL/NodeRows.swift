@@ -17,6 +17,9 @@ enum NodeRows {
             eTag: try row.decode(column: "etag", as: String?.self),
             labels: (try? JSONDecoder().decode([String].self, from: Data(labels.utf8))) ?? [],
             category: try row.decode(column: "category", as: String.self),
+            blobSha256: try row.decode(column: "blob_sha256", as: String?.self),
+            metaData: (try? JSONDecoder().decode(
+                [String: String].self, from: Data(try row.decode(column: "meta", as: String.self).utf8))) ?? [:],
             creatorUserId: try row.decode(column: "creator_user_id", as: String.self),
             createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)))

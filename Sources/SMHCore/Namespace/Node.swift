@@ -16,6 +16,10 @@ public struct Node: Sendable, Hashable {
     public let eTag: String?
     public let labels: [String]
     public let category: String
+    /// Content address of a file's bytes.
+    public let blobSha256: String?
+    /// `x-smh-meta-*` values, keys lower-cased.
+    public let metaData: [String: String]
     public let creatorUserId: String
     public let createdAt: Timestamp
     /// For a directory: the last change of its direct children, which is also its eTag.
@@ -23,8 +27,8 @@ public struct Node: Sendable, Hashable {
 
     public init(
         inode: Inode, parent: Inode?, name: String, kind: Kind, size: Int64, contentType: String, crc64: String?,
-        eTag: String?, labels: [String], category: String, creatorUserId: String, createdAt: Timestamp,
-        updatedAt: Timestamp
+        eTag: String?, labels: [String], category: String, blobSha256: String? = nil, metaData: [String: String] = [:],
+        creatorUserId: String, createdAt: Timestamp, updatedAt: Timestamp
     ) {
         self.inode = inode
         self.parent = parent
@@ -36,6 +40,8 @@ public struct Node: Sendable, Hashable {
         self.eTag = eTag
         self.labels = labels
         self.category = category
+        self.blobSha256 = blobSha256
+        self.metaData = metaData
         self.creatorUserId = creatorUserId
         self.createdAt = createdAt
         self.updatedAt = updatedAt

@@ -9,12 +9,78 @@ import SMHStoreSQL
 /// returned. Bodies stream to the blob store's staging area; memory stays bounded whatever the size.
 struct DataPlaneController {
     let uploads: UploadService<SQLStore, LocalBlobStore>
+    let files: FileService<SQLStore>
     let store: SQLStore
     let blobs: LocalBlobStore
     let clock: any Clock
 
     func register(on router: Router<SMHRequestContext>) {
         router.put("/_opensmh/up/:confirmKey", use: putContent)
+        router.get("/_opensmh/dl/:capability/:name", use: download)
+        router.head("/_opensmh/dl/:capability/:name", use: download)
+    }
+
+    /// Chunk size of streamed downloads: large enough for disk and socket efficiency, small enough that many
+    /// concurrent downloads stay within a bounded amount of memory.
+    static let chunkSize = 256 * 1024
+
+    /// F-04.5: the bytes of a signed download URL, with `Range` (206/416), `ETag`/`If-None-Match` (304),
+    /// `x-cos-hash-crc64ecma` and `Content-Disposition`. Streams from disk; a HEAD sends the headers only.
+    @Sendable func download(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let rawName = context.parameters.get("name") ?? ""
+        guard let capability = files.verify(capability: context.parameters.get("capability") ?? "", rawName: rawName)
+        else {
+            throw SMHError(.invalidAccessToken, "The download URL is invalid or has expired.")
+        }
+        guard let digest = try await store.read({ db in try await BlobRows.digest(db, sha256: capability.sha256) }),
+            blobs.contains(sha256: capability.sha256)
+        else {
+            throw SMHError(.fileNotFound, "The content of this file no longer exists.")
+        }
+        var headers: HTTPFields = [
+            .eTag: digest.eTag, .acceptRanges: "bytes", .contentType: FileKinds.contentType(of: capability.name),
+            HTTPField.Name("x-cos-hash-crc64ecma")!: String(digest.crc64),
+            .contentDisposition: (capability.attachment ? "attachment" : "inline") + "; filename*=UTF-8''"
+                + DownloadCapability.encodeName(capability.name),
+        ]
+        if let match = request.headers[.ifNoneMatch], match == digest.eTag || match == "*" {
+            return Response(status: .notModified, headers: headers)
+        }
+        var range: ByteRange?
+        var status = HTTPResponse.Status.ok
+        switch ByteRange.parse(header: request.headers[.range], size: digest.size) {
+        case .whole: break
+        case .partial(let partial):
+            range = partial
+            status = .partialContent
+            headers[.contentRange] = "bytes \(partial.start)-\(partial.end)/\(digest.size)"
+        case .unsatisfiable:
+            headers[.contentRange] = "bytes */\(digest.size)"
+            var response = SMHError(.invalidRange, "The range is outside the file.")
+                .response(requestId: context.requestId, method: request.method)
+            response.headers.append(contentsOf: headers.filter { $0.name == .contentRange })
+            return response
+        }
+        let length = range?.length ?? digest.size
+        headers[.contentLength] = String(length)
+        if request.method == .head { return Response(status: status, headers: headers) }
+        let blobs = self.blobs
+        let sha = capability.sha256
+        let selected = range
+        let body = ResponseBody(contentLength: Int(length)) { writer in
+            let reader = try blobs.open(sha256: sha, range: selected)
+            defer { reader.close() }
+            while true {
+                var buffer = ByteBuffer()
+                let count = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.chunkSize) {
+                    try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(Self.chunkSize)))
+                }
+                if count == 0 { break }
+                try await writer.write(buffer)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
     }
 
     /// F-04.2: 200 with `ETag` (quoted MD5) and `x-cos-hash-crc64ecma`. A repeated PUT replaces the content.

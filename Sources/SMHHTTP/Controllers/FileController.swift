@@ -5,10 +5,12 @@ import SMHBlobLocal
 import SMHCore
 import SMHStoreSQL
 
-/// The file group (spec 20 §2–4), so far: begin simple upload (F-01) and confirm (F-07). Dispatch follows spec 20
+/// The file group (spec 20 §2–4), so far: begin simple upload (F-01), confirm (F-07), download (F-09), info and
+/// download URL (F-10), HEAD (F-11). Dispatch follows spec 20
 /// §1.3; operations not built yet answer `501 FunctionNotEnabled`.
 struct FileController {
     let uploads: UploadService<SQLStore, LocalBlobStore>
+    let files: FileService<SQLStore>
     let access: AccessService<SQLStore>
     let publicURL: String?
 
@@ -16,6 +18,8 @@ struct FileController {
         for path in ["/api/v1/file/:libraryId/:spaceId", "/api/v1/file/:libraryId/:spaceId/**"] {
             router.put(RouterPath(path), use: put)
             router.post(RouterPath(path), use: post)
+            router.get(RouterPath(path), use: get)
+            router.head(RouterPath(path), use: head)
         }
     }
 
@@ -85,6 +89,121 @@ struct FileController {
                 ConfirmWire(
                     node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
                     withInode: try input.query.bool("with_inode")))
+        }
+    }
+
+    /// GET: `?info` (F-10), else the download redirect (F-09). Upload state and previews are not built yet.
+    @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            if input.query.flag("upload") || input.query.flag("preview") || input.query["history_id"] != nil {
+                throw SMHError.notImplemented("This file operation")
+            }
+            let (path, node) = try await files.file(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request))
+            let attachment = try Self.attachment(input.query)
+            let type = NodeWire(
+                node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
+            ).type
+            if input.query.flag("info") {
+                var period = FileService<SQLStore>.defaultPeriod
+                if let asked = try input.query.int("period") {
+                    guard (60...7200).contains(asked) else {
+                        throw SMHError(.paramInvalid, "period must be 60 to 7200.")
+                    }
+                    period = Int64(asked)
+                }
+                let url =
+                    try input.query.bool("pre_check")
+                    ? nil : try absolute(files.downloadPath(for: node, attachment: attachment, period: period), request)
+                return JSON.response(FileInfoWire(node: node, path: path, type: type, cosUrl: url))
+            }
+            var response = Response(status: .found)
+            response.headers[.location] = try absolute(files.downloadPath(for: node, attachment: attachment), request)
+            Self.addFileHeaders(node, type: type, to: &response.headers)
+            return response
+        }
+    }
+
+    /// HEAD (F-11): the headers of F-09 without `Location`; 404 without a body when there is no file.
+    @Sendable func head(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let (path, node) = try await files.file(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request))
+            let type = NodeWire(
+                node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
+            ).type
+            var response = Response(status: .ok)
+            Self.addFileHeaders(node, type: type, to: &response.headers)
+            return response
+        }
+    }
+
+    static func attachment(_ query: QueryParameters) throws -> Bool {
+        switch query["content_disposition"] {
+        case nil, "", "inline": return false
+        case "attachment": return true
+        default: throw SMHError(.paramInvalid, "content_disposition must be inline or attachment.")
+        }
+    }
+
+    func absolute(_ path: String, _ request: Request) throws -> String {
+        let scheme = publicURL.flatMap { $0.range(of: "://").map { String(publicURL![..<$0.lowerBound]) } } ?? "http"
+        return "\(scheme)://\(try DataPlaneURL.domain(publicURL: publicURL, request: request))\(path)"
+    }
+
+    /// The `x-smh-*` headers of spec 10 §1.10. Metadata values that are not printable ASCII are percent-encoded.
+    static func addFileHeaders(_ node: Node, type: String, to headers: inout HTTPFields) {
+        headers[HTTPField.Name("x-smh-type")!] = type
+        headers[HTTPField.Name("x-smh-creation-time")!] = node.createdAt.iso8601
+        headers[HTTPField.Name("x-smh-modification-time")!] = node.updatedAt.iso8601
+        headers[HTTPField.Name("x-smh-content-type")!] = node.contentType
+        headers[HTTPField.Name("x-smh-size")!] = String(node.size)
+        headers[HTTPField.Name("x-smh-etag")!] = node.wireETag
+        headers[HTTPField.Name("x-smh-crc64")!] = node.crc64 ?? "0"
+        for (key, value) in node.metaData.sorted(by: { $0.key < $1.key }) {
+            guard let name = HTTPField.Name(key) else { continue }
+            let printable = value.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            headers[name] = printable ? value : DownloadCapability.encodeName(value)
+        }
+    }
+
+    struct FileInfoWire: Encodable {
+        let node: Node
+        let path: [String]
+        let type: String
+        let cosUrl: String?
+
+        enum Key: String, CodingKey {
+            case cosUrl, type, creationTime, modificationTime, contentType, size, eTag, crc64, fileType
+            case previewByDoc, previewByCI, previewAsIcon, metaData, labels, category, versionId, path, name, userId
+            case historySize
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encodeIfPresent(cosUrl, forKey: .cosUrl)
+            try c.encode(type, forKey: .type)
+            try c.encode(node.createdAt.iso8601, forKey: .creationTime)
+            try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
+            try c.encode(node.contentType, forKey: .contentType)
+            try c.encode(String(node.size), forKey: .size)
+            try c.encode(node.wireETag, forKey: .eTag)
+            try c.encode(node.crc64 ?? "0", forKey: .crc64)
+            let fileType = FileKinds.fileType(of: node.name)
+            try c.encode(fileType, forKey: .fileType)
+            try c.encode(false, forKey: .previewByDoc)
+            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
+            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
+            if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
+            if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
+            if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
+            try c.encodeNil(forKey: .versionId)
+            try c.encode(path, forKey: .path)
+            try c.encode(node.name, forKey: .name)
+            try c.encode(node.creatorUserId, forKey: .userId)
+            try c.encode("0", forKey: .historySize)
         }
     }
 

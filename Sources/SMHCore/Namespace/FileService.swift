@@ -1,0 +1,80 @@
+/// Reading files (spec 20 F-09 … F-11): find the file a path names and mint its signed download capability.
+public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
+    public let store: Store
+    public let signer: DataPlaneSigner
+    public let clock: any Clock
+
+    public init(store: Store, signer: DataPlaneSigner, clock: any Clock = SystemClock()) {
+        self.store = store
+        self.signer = signer
+        self.clock = clock
+    }
+
+    static var downloadPurpose: String { "download" }
+    /// Download URLs live two hours by default; `period` may ask for 60 … 7200 s (spec 20 F-10).
+    public static var defaultPeriod: Int64 { 7200 }
+
+    /// The file at a path, or `404 FileNotFound` (a directory is not a file on `/file/` endpoints).
+    public func file(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
+        path: [String], node: Node
+    ) {
+        let space = try await AccessService(store: store, clock: clock).space(spaceId, for: caller, operation: .read)
+        let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
+        guard !path.isRoot, let node = try await store.node(in: space, at: path), node.kind == .file,
+            node.blobSha256 != nil
+        else {
+            throw SMHError(.fileNotFound, "File /\(path) does not exist.")
+        }
+        return (path.components, node)
+    }
+
+    /// `/_opensmh/dl/{capability}/{name}`: the capability binds the content, the disposition and the name, and
+    /// expires after `period` seconds.
+    public func downloadPath(for node: Node, attachment: Bool, period: Int64 = defaultPeriod) -> String {
+        let sha = node.blobSha256 ?? ""
+        let name = DownloadCapability.encodeName(node.name)
+        let disposition = attachment ? "a" : "i"
+        let signature = signer.sign(
+            purpose: Self.downloadPurpose, subject: "\(sha)|\(disposition)|\(name)",
+            expires: clock.now().adding(seconds: period))
+        return "/_opensmh/dl/\(sha).\(disposition).\(signature)/\(name)"
+    }
+
+    /// Checks a capability from a download URL; nil when it is forged, altered or expired.
+    public func verify(capability: String, rawName: String) -> DownloadCapability? {
+        let parts = capability.split(separator: ".", maxSplits: 2)
+        guard parts.count == 3, parts[0].utf8.count == 64, parts[1] == "a" || parts[1] == "i" else { return nil }
+        let sha = String(parts[0])
+        guard
+            signer.verify(
+                String(parts[2]), purpose: Self.downloadPurpose, subject: "\(sha)|\(parts[1])|\(rawName)",
+                now: clock.now())
+        else { return nil }
+        return DownloadCapability(
+            sha256: sha, attachment: parts[1] == "a", name: PercentDecoding.decode(Substring(rawName)) ?? "download")
+    }
+}
+
+/// What a verified download URL grants.
+public struct DownloadCapability: Sendable, Equatable {
+    public let sha256: String
+    public let attachment: Bool
+    public let name: String
+
+    /// Percent-encodes everything but unreserved ASCII, so the name is a safe single path segment.
+    public static func encodeName(_ name: String) -> String {
+        var out = ""
+        for byte in name.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
+                UInt8(ascii: "~"):
+                out.append(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]], as: UTF8.self)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SMHCore
+import Testing
+
+/// Spec 20 F-09 … F-11 and the download data plane (F-04.5).
+@Suite struct DownloadAPITests {
+    static let content: [UInt8] = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ ($0 >> 8)) }
+
+    func fetch(_ app: TestApp, _ location: String, headers: HTTPFields = [:], method: HTTPRequest.Method = .get)
+        async throws -> (status: Int, headers: HTTPFields, body: [UInt8])
+    {
+        let path = location.replacingOccurrences(of: "http://files.test:8080", with: "")
+        let response = try await app.client.execute(uri: path, method: method, headers: headers)
+        return (Int(response.status.code), response.headers, Array(buffer: response.body))
+    }
+
+    @Test func redirectThenRangesETagsAndHead() async throws {
+        try await UploadAPITests.with { f in
+            let uploaded = try await f.upload("报告 1.bin", Self.content)
+            #expect(uploaded.status == 200)
+            let url = "/api/v1/file/\(f.library.id)/-/%E6%8A%A5%E5%91%8A%201.bin?access_token=\(f.token)"
+            let redirect = try await f.app.call(.get, url)
+            #expect(redirect.status == 302)
+            #expect(redirect.text.isEmpty)
+            let location = try #require(redirect.header("Location"))
+            #expect(location.hasPrefix("http://files.test:8080/_opensmh/dl/"))
+            #expect(redirect.header("x-smh-type") == "file")
+            #expect(redirect.header("x-smh-size") == "300000")
+            #expect(redirect.header("x-smh-etag") == uploaded.json["eTag"] as? String)
+            #expect(redirect.header("x-smh-crc64") == String(CRC64.checksum(Self.content)))
+            #expect(redirect.header("x-smh-content-type") == "application/octet-stream")
+            #expect(redirect.header("x-smh-creation-time")?.hasSuffix("Z") == true)
+
+            let whole = try await fetch(f.app, location)
+            #expect(whole.status == 200)
+            #expect(whole.body == Self.content)
+            #expect(whole.headers[.contentLength] == "300000")
+            #expect(whole.headers[.eTag] == uploaded.json["eTag"] as? String)
+            #expect(whole.headers[.acceptRanges] == "bytes")
+            #expect(whole.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] == String(CRC64.checksum(Self.content)))
+            #expect(whole.headers[.contentDisposition]?.hasPrefix("inline; filename*=UTF-8''%E6%8A%A5") == true)
+
+            let first = try await fetch(f.app, location, headers: [.range: "bytes=0-9"])
+            #expect(first.status == 206)
+            #expect(first.body == Array(Self.content[0..<10]))
+            #expect(first.headers[.contentRange] == "bytes 0-9/300000")
+            let suffix = try await fetch(f.app, location, headers: [.range: "bytes=-5"])
+            #expect(suffix.body == Array(Self.content[299_995...]))
+            let open = try await fetch(f.app, location, headers: [.range: "bytes=299990-"])
+            #expect(open.status == 206)
+            #expect(open.body == Array(Self.content[299_990...]))
+            let beyond = try await fetch(f.app, location, headers: [.range: "bytes=300000-"])
+            #expect(beyond.status == 416)
+            #expect(beyond.headers[.contentRange] == "bytes */300000")
+            let cached = try await fetch(f.app, location, headers: [.ifNoneMatch: whole.headers[.eTag] ?? ""])
+            #expect(cached.status == 304)
+            #expect(cached.body.isEmpty)
+            let head = try await fetch(f.app, location, method: .head)
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.headers[.contentLength] == "300000")
+
+            let tampered = location.replacingOccurrences(of: ".i.", with: ".a.")
+            #expect(try await fetch(f.app, tampered).status == 403)
+            let renamed = location.replacingOccurrences(of: ".bin", with: ".exe")
+            #expect(try await fetch(f.app, renamed).status == 403)
+
+            let attachment = try await f.app.call(.get, url + "&content_disposition=attachment")
+            let saved = try await fetch(f.app, attachment.header("Location") ?? "")
+            #expect(saved.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            #expect(try await f.app.call(.get, url + "&content_disposition=other").code == "ParamInvalid")
+
+            let apiHead = try await f.app.call(.head, url)
+            #expect(apiHead.status == 200)
+            #expect(apiHead.header("x-smh-size") == "300000")
+            #expect(apiHead.header("Location") == nil)
+            #expect(apiHead.text.isEmpty)
+        }
+    }
+
+    @Test func infoGivesTheURLAndTheFields() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.upload("b.txt", Array("hello".utf8))
+            let base = "/api/v1/file/\(f.library.id)/-/b.txt?access_token=\(f.token)&info"
+            let info = try await f.app.call(.get, base)
+            #expect(info.status == 200)
+            let url = try #require(info.json["cosUrl"] as? String)
+            #expect(try await fetch(f.app, url).body == Array("hello".utf8))
+            #expect(info.json["size"] as? String == "5")
+            #expect(info.json["name"] as? String == "b.txt")
+            #expect(info.json["path"] as? [String] == ["b.txt"])
+            #expect(info.json["fileType"] as? String == "text")
+            #expect(info.json["contentType"] as? String == "text/plain")
+            #expect(info.json.keys.contains("versionId"))
+            let preCheck = try await f.app.call(.get, base + "&pre_check=1")
+            #expect(preCheck.status == 200)
+            #expect(preCheck.json["cosUrl"] == nil)
+            #expect(try await f.app.call(.get, base + "&period=30").code == "ParamInvalid")
+            #expect(try await f.app.call(.get, base + "&period=60").status == 200)
+        }
+    }
+
+    @Test func notFilesAreNotFound() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/folder?access_token=\(f.token)")
+            for path in ["folder", "missing.txt", ""] {
+                let reply = try await f.app.call(.get, "/api/v1/file/\(f.library.id)/-/\(path)?access_token=\(f.token)")
+                #expect(reply.status == 404 || reply.status == 400, "\(path)")
+                #expect(reply.code == "FileNotFound" || reply.code == "EmptyFileName", "\(path)")
+                let head = try await f.app.call(.head, "/api/v1/file/\(f.library.id)/-/\(path)?access_token=\(f.token)")
+                #expect(head.status >= 400 && head.text.isEmpty)
+            }
+            let other = try await f.app.createLibrary(#"{"name":"other"}"#)
+            let foreign = try await f.app.token(other)
+            let refused = try await f.app.call(.get, "/api/v1/file/\(f.library.id)/-/x.txt?access_token=\(foreign)")
+            #expect(refused.code == "InvalidAccessToken")
+        }
+    }
+
+    @Test func signedURLsExpire() {
+        let signer = DataPlaneSigner(secret: "k")
+        let signature = signer.sign(purpose: "download", subject: "s", expires: Timestamp(milliseconds: 10_000))
+        #expect(signer.verify(signature, purpose: "download", subject: "s", now: Timestamp(milliseconds: 9_000)))
+        #expect(!signer.verify(signature, purpose: "download", subject: "s", now: Timestamp(milliseconds: 10_000)))
+        #expect(!signer.verify(signature, purpose: "upload", subject: "s", now: Timestamp(milliseconds: 9_000)))
+        #expect(!signer.verify(signature, purpose: "download", subject: "t", now: Timestamp(milliseconds: 9_000)))
+        #expect(
+            !DataPlaneSigner(secret: "other").verify(
+                signature, purpose: "download", subject: "s", now: Timestamp(milliseconds: 0)))
+    }
+}
