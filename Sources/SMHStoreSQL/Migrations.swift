@@ -87,6 +87,8 @@ enum Migrations {
                 // Name conflicts are decided by this index, atomically, inside the writing transaction.
                 "CREATE UNIQUE INDEX nodes_live_name ON nodes (parent_id, name) WHERE state = 'live'",
                 "CREATE INDEX nodes_by_space ON nodes (library_id, space_id, kind)",
+                // Directories-first listings read the directories of a parent in name order from here.
+                "CREATE INDEX nodes_live_kind_name ON nodes (parent_id, kind, name) WHERE state = 'live'",
                 "CREATE INDEX nodes_by_link_target ON nodes (link_target_id)",
                 "CREATE INDEX nodes_by_blob ON nodes (blob_sha256)",
                 """

@@ -99,8 +99,44 @@ extension SQLStore: NamespaceStore {
     }
 
     public func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node] {
+        if case .marker(let after, let limit) = query.paging, !query.union,
+            ListingOrder.key(for: query, mediaOrder: mediaOrder).key == .none
+        {
+            return try await nameOrderedChildren(of: directory, query: query, after: after, limit: limit)
+        }
         let sql = Self.listingSQL(directory, query: query, mediaOrder: mediaOrder)
         return try await read { db in try await db.raw(sql).all().map(NodeRows.decode) }
+    }
+
+    /// The common case — directories first, each group by name — read group by group along the indexes, so a page
+    /// costs its own size rather than a scan of the directory.
+    func nameOrderedChildren(of directory: Inode, query: ListingQuery, after: ListingCursor?, limit: Int)
+        async throws -> [Node]
+    {
+        let descending = ListingOrder.isNameDescending(query)
+        var groups: [(directories: Bool, after: String?)] = []
+        if query.filter != .onlyFile && (after?.group ?? 0) == 0 { groups.append((true, after?.name)) }
+        if query.filter != .onlyDir { groups.append((false, after?.group == 1 ? after?.name : nil)) }
+        var result: [Node] = []
+        for group in groups where result.count <= limit {
+            var sql = SQLQueryString(
+                "SELECT * FROM nodes WHERE parent_id = \(bind: directory.rawValue) AND state = 'live'")
+            sql.appendInterpolation(unsafeRaw: group.directories ? " AND kind = 'dir'" : " AND kind <> 'dir'")
+            if let prefix = query.prefix {
+                sql.appendInterpolation(unsafeRaw: " AND substr(name, 1, \(prefix.unicodeScalars.count)) = ")
+                sql.appendInterpolation(bind: prefix)
+            }
+            // Names are unique among the live children of a directory, so the name alone is a complete cursor.
+            for bound in [group.after, query.startName].compactMap({ $0 }) {
+                sql.appendInterpolation(unsafeRaw: descending ? " AND name < " : " AND name > ")
+                sql.appendInterpolation(bind: bound)
+            }
+            sql.appendInterpolation(unsafeRaw: descending ? " ORDER BY name DESC" : " ORDER BY name")
+            sql.appendInterpolation(unsafeRaw: " LIMIT \(limit + 1 - result.count)")
+            let page = sql
+            result += try await read { db in try await db.raw(page).all().map(NodeRows.decode) }
+        }
+        return result
     }
 
     public func childCounts(of directory: Inode) async throws -> (files: Int, directories: Int) {

@@ -81,6 +81,12 @@ def main():
         print(f"{len(timings)} pages of 1000 over {COUNT} entries: median {statistics.median(timings):.1f} ms, "
               f"p90 {timings[int(len(timings) * 0.9)]:.1f} ms, max {timings[-1]:.1f} ms, "
               f"total {sum(timings) / 1000:.2f} s")
+        small = []
+        for _ in range(20):
+            start = time.perf_counter()
+            call("GET", f"/api/v1/directory/{lib}/-/big?access_token={token}&limit=1")
+            small.append((time.perf_counter() - start) * 1000)
+        print(f"a page of 1 in the same directory (fixed cost: counts, auth): median {statistics.median(small):.1f} ms")
         rss = [line for line in open(f"/proc/{proc.pid}/status") if line.startswith("VmHWM")]
         print(f"server peak RSS: {rss[0].split(':')[1].strip() if rss else 'unknown'}")
     finally:
