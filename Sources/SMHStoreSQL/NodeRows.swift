@@ -144,4 +144,14 @@ enum NodeRows {
         else { throw SMHError.internalError(StoreInvariant("overwritten node vanished")) }
         return updated
     }
+
+    /// The live node at `path` below the space root, read inside the caller's transaction.
+    static func resolve(_ db: any SQLDatabase, space: Space, path: ItemPath) async throws -> Node? {
+        var current = try await byId(db, space.rootInode)
+        for name in path.components {
+            guard let parent = current, parent.kind == .directory else { return nil }
+            current = try await liveChild(db, parent: parent.inode, name: name)
+        }
+        return current
+    }
 }

@@ -52,12 +52,13 @@ extension SQLStore: NamespaceStore {
     }
 
     public func move(
-        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
-        maxNameLength: Int, at time: Timestamp
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, createParents: Bool,
+        recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String] {
         guard let wanted = path.name, let parentPath = path.parent else {
             throw SMHError(.invalidDestinationPath, "The destination cannot be the root directory.")
         }
+        let retentionDays = try await recycleRetentionDays(space)
         return try await transaction { db in
             guard let current = try await NodeRows.byId(db, node.inode), let oldParent = current.parent,
                 try await NodeRows.liveChild(db, parent: oldParent, name: current.name)?.inode == node.inode
@@ -66,8 +67,18 @@ extension SQLStore: NamespaceStore {
                     node.kind == .directory ? .sourceDirectoryNotFound : .sourceFileNotFound,
                     "The source changed while it was being moved.")
             }
-            let parent = try await NodeRows.ensureDirectories(
-                db, space: space, path: parentPath, userId: userId, at: time)
+            let parent: Inode
+            if createParents {
+                parent = try await NodeRows.ensureDirectories(
+                    db, space: space, path: parentPath, userId: userId, at: time)
+            } else {
+                guard let existing = try await NodeRows.resolve(db, space: space, path: parentPath),
+                    existing.kind == .directory
+                else {
+                    throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
+                }
+                parent = existing.inode
+            }
             if parent == oldParent && wanted == current.name { return path.components }  // onto itself: nothing to do
             if current.kind == .directory, try await NodeRows.isInside(db, parent, subtreeOf: current.inode) {
                 throw SMHError(
@@ -75,7 +86,19 @@ extension SQLStore: NamespaceStore {
             }
             var name = wanted
             var attempt = 0
-            while try await NodeRows.liveChild(db, parent: parent, name: name) != nil {
+            while let existing = try await NodeRows.liveChild(db, parent: parent, name: name) {
+                if strategy == .overwrite && current.kind != .directory {
+                    // The replaced entry is deleted as F-16 would delete it; the moved one keeps its identity.
+                    guard existing.kind == current.kind else {
+                        throw SMHError(
+                            existing.kind == .directory ? .sameNameDirectoryOrFileExists : .symlinkOverwriteConflict,
+                            "'\(name)' cannot be overwritten by this entry.")
+                    }
+                    _ = try await SubtreeRows.remove(
+                        db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
+                        retentionDays: retentionDays, userId: userId, at: time)
+                    break
+                }
                 guard strategy == .rename else {
                     throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
                 }
@@ -157,36 +180,24 @@ extension SQLStore: NamespaceStore {
     public func removeSubtree(
         _ node: Node, in space: Space, path: ItemPath, recycle: Bool, userId: String, at time: Timestamp
     ) async throws -> Int64? {
-        let library = try await self.library(space.libraryId)
-        let retentionDays = Int64(library?.settings.autoRemoveRecycledDays ?? 0)
-        let originalPath = try SQLStore.encodeJSON(path.components)
+        let retentionDays = try await recycleRetentionDays(space)
         return try await transaction { db in
             // Re-read inside the transaction: the node must still be live where the caller found it.
             guard let current = try await NodeRows.byId(db, node.inode), current.parent == node.parent,
                 try await NodeRows.liveChild(db, parent: node.parent ?? space.rootInode, name: node.name)?.inode
                     == node.inode
             else {
-                throw SMHError(.directoryNotFound, "/\(path) changed while it was being deleted.")
+                throw SMHError(
+                    node.kind == .directory ? .directoryNotFound : .fileNotFound,
+                    "/\(path) changed while it was being deleted.")
             }
-            if let parent = node.parent { try await NodeRows.touch(db, parent, at: time) }
-            if recycle {
-                try await db.raw("UPDATE nodes SET state = 'recycled' WHERE id = \(bind: node.inode.rawValue)").run()
-                let expires: Int64? = retentionDays > 0 ? time.milliseconds + retentionDays * 86_400_000 : nil
-                let row = try await db.raw(
-                    """
-                    INSERT INTO recycle_items (library_id, space_id, node_id, original_parent_id, original_path,
-                                               recycled_by, recycled_at, expires_at)
-                    VALUES (\(bind: space.libraryId.rawValue), \(bind: space.id.rawValue), \(bind: node.inode.rawValue),
-                            \(bind: node.parent?.rawValue), \(bind: originalPath), \(bind: userId),
-                            \(bind: time.milliseconds), \(bind: expires))
-                    RETURNING id
-                    """
-                ).first()
-                return try row?.decode(column: "id", as: Int64.self)
-            }
-            try await SubtreeRows.releaseContent(db, root: node.inode, space: space, at: time)
-            try await db.raw("DELETE FROM nodes WHERE id = \(bind: node.inode.rawValue)").run()
-            return nil
+            return try await SubtreeRows.remove(
+                db, node, in: space, path: path.components, recycle: recycle, retentionDays: retentionDays,
+                userId: userId, at: time)
         }
+    }
+
+    func recycleRetentionDays(_ space: Space) async throws -> Int64 {
+        Int64(try await library(space.libraryId)?.settings.autoRemoveRecycledDays ?? 0)
     }
 }

@@ -43,4 +43,31 @@ enum SubtreeRows {
             ).run()
         }
     }
+
+    /// Takes a live node (and everything below it) out of the namespace: into the recycle bin, O(1) whatever the
+    /// size, or deleted for good with its content released. Returns the recycle item id when recycled.
+    static func remove(
+        _ db: any SQLDatabase, _ node: Node, in space: Space, path: [String], recycle: Bool, retentionDays: Int64,
+        userId: String, at time: Timestamp
+    ) async throws -> Int64? {
+        if let parent = node.parent { try await NodeRows.touch(db, parent, at: time) }
+        if recycle {
+            try await db.raw("UPDATE nodes SET state = 'recycled' WHERE id = \(bind: node.inode.rawValue)").run()
+            let expires: Int64? = retentionDays > 0 ? time.milliseconds + retentionDays * 86_400_000 : nil
+            let row = try await db.raw(
+                """
+                INSERT INTO recycle_items (library_id, space_id, node_id, original_parent_id, original_path,
+                                           recycled_by, recycled_at, expires_at)
+                VALUES (\(bind: space.libraryId.rawValue), \(bind: space.id.rawValue), \(bind: node.inode.rawValue),
+                        \(bind: node.parent?.rawValue), \(bind: try SQLStore.encodeJSON(path)), \(bind: userId),
+                        \(bind: time.milliseconds), \(bind: expires))
+                RETURNING id
+                """
+            ).first()
+            return try row?.decode(column: "id", as: Int64.self)
+        }
+        try await releaseContent(db, root: node.inode, space: space, at: time)
+        try await db.raw("DELETE FROM nodes WHERE id = \(bind: node.inode.rawValue)").run()
+        return nil
+    }
 }

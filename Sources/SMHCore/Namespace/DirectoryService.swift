@@ -46,8 +46,8 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
             throw SMHError(.invalidSourceDirectory, "/\(source) is not a directory.")
         }
         return try await store.move(
-            node, in: space, to: target, strategy: strategy, userId: caller.userId, maxNameLength: maxLength,
-            at: clock.now())
+            node, in: space, to: target, strategy: strategy, createParents: true, recycleReplaced: false,
+            userId: caller.userId, maxNameLength: maxLength, at: clock.now())
     }
 
     public struct Listing: Sendable {

@@ -28,6 +28,55 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
         return (path.components, node)
     }
 
+    /// F-16: into the recycle bin when the library uses one and `permanent` is not asked, else deleted for good.
+    /// Returns the recycle item id when recycled. A directory is not a file here (D-08 deletes those).
+    public func delete(_ caller: Caller, space spaceId: String, rawPath: Substring, permanent: Bool) async throws
+        -> Int64?
+    {
+        let useRecycleBin = caller.library.settings.useRecycleBin
+        let space = try await AccessService(store: store, clock: clock).space(
+            spaceId, for: caller, operation: .deleteFile(permanent: useRecycleBin && permanent))
+        let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
+        guard !path.isRoot, let node = try await store.node(in: space, at: path), node.kind != .directory else {
+            throw SMHError(.fileNotFound, "File /\(path) does not exist.")
+        }
+        return try await store.removeSubtree(
+            node, in: space, path: path, recycle: useRecycleBin && !permanent, userId: caller.userId, at: clock.now())
+    }
+
+    /// F-17: rename or move a file (or symbolic link). The target's parent must exist; `overwrite` replaces a file,
+    /// which goes where F-16 would send it.
+    public func move(
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
+    ) async throws -> [String] {
+        let space = try await AccessService(store: store, clock: clock).space(
+            spaceId, for: caller, operation: .moveFile(overwrite: strategy == .overwrite))
+        let maxLength = caller.library.settings.maxDirFileNameLength
+        let target = try ItemPath.decode(rawTail: rawPath, leaf: .file, maxNameLength: maxLength)
+        guard let name = target.name else { throw SMHError(.emptyFileName, "The file name is empty.") }
+        guard !from.isEmpty else { throw SMHError(.paramInvalid, "from is required.") }
+        let source: ItemPath
+        do {
+            source = try ItemPath.parse(bodyPath: from, leaf: .file)
+        } catch {
+            throw SMHError(.invalidSourceFile, "from is not a valid file path: \(error.message)")
+        }
+        guard let node = try await store.node(in: space, at: source) else {
+            throw SMHError(.sourceFileNotFound, "File /\(source) does not exist.")
+        }
+        guard node.kind != .directory else { throw SMHError(.invalidSourceFile, "/\(source) is a directory.") }
+        try MediaRules.check(caller.library, space, name: name, depth: target.components.count)
+        if caller.library.settings.libraryType == .media,
+            FileKinds.fileType(of: name) != FileKinds.fileType(of: node.name)
+        {
+            throw SMHError(.fileTypeNotMatched, "A photo cannot become a video, nor the reverse.")
+        }
+        return try await store.move(
+            node, in: space, to: target, strategy: strategy, createParents: false,
+            recycleReplaced: caller.library.settings.useRecycleBin, userId: caller.userId, maxNameLength: maxLength,
+            at: clock.now())
+    }
+
     /// `/_opensmh/dl/{capability}/{name}`: the capability binds the content, the disposition and the name, and
     /// expires after `period` seconds.
     public func downloadPath(for node: Node, attachment: Bool, period: Int64 = defaultPeriod) -> String {

@@ -11,11 +11,13 @@ public protocol NamespaceStore: Sendable {
         at time: Timestamp
     ) async throws -> (path: [String], node: Node)
 
-    /// Moves (and renames) a live node to `path`, creating missing parents. The strategy applies to the last component;
-    /// a directory cannot move below itself. Returns the final path. The inode is kept, so links and favorites follow.
+    /// Moves (and renames) a live node to `path`; missing parents are created for directories (D-05), refused for
+    /// files (F-17). The strategy applies to the last component; `overwrite` (files only) deletes the replaced file
+    /// as F-16 would, into the recycle bin when `recycleReplaced`. A directory cannot move below itself. Returns the
+    /// final path. The inode is kept, so links and favorites follow.
     func move(
-        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
-        maxNameLength: Int, at time: Timestamp
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, createParents: Bool,
+        recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String]
 
     /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows

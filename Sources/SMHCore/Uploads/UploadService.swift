@@ -42,7 +42,7 @@ public struct UploadService<
         if let expectedSize, expectedSize < 0 {
             throw SMHError(.paramInvalid, "filesize must be a non-negative integer.")
         }
-        try checkMediaRules(caller.library, space, name: name, depth: path.components.count)
+        try MediaRules.check(caller.library, space, name: name, depth: path.components.count)
         guard let parent = try await store.node(in: space, at: parentPath), parent.kind == .directory else {
             throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
         }
@@ -110,7 +110,7 @@ public struct UploadService<
         }
         let effective = strategy ?? session.strategy
         if effective == .overwrite { try caller.require(.beginUpload(overwrite: true)) }
-        try checkMediaRules(caller.library, space, name: session.path.name ?? "", depth: session.path.components.count)
+        try MediaRules.check(caller.library, space, name: session.path.name ?? "", depth: session.path.components.count)
         // Bytes first, metadata second: a node never becomes visible before its content is under its address. If
         // the transaction then fails, the task can be confirmed again (commit is idempotent); bytes of a task that
         // never completes are left for the blob collector.
@@ -118,28 +118,5 @@ public struct UploadService<
         return try await store.confirmUpload(
             session, in: space, strategy: effective, maxNameLength: caller.library.settings.maxDirFileNameLength,
             at: clock.now())
-    }
-
-    /// Spec 20 §6 and §1.8: media libraries take photos and videos only, in albums when in album mode; file
-    /// libraries may restrict extensions.
-    func checkMediaRules(_ library: Library, _ space: Space, name: String, depth: Int) throws(SMHError) {
-        let ext = "." + FileKinds.fileExtension(of: name)
-        if library.settings.libraryType == .media {
-            let kind = FileKinds.fileType(of: name)
-            let allowed =
-                (kind == "image" && space.settings.allowPhoto || kind == "video" && space.settings.allowVideo)
-                && (kind != "image" || space.settings.allowPhotoExtname.isEmpty
-                    || space.settings.allowPhotoExtname.contains { $0.lowercased() == ext })
-                && (kind != "video" || space.settings.allowVideoExtname.isEmpty
-                    || space.settings.allowVideoExtname.contains { $0.lowercased() == ext })
-            guard allowed else { throw SMHError(.extnameNotAllowed, "Only photos and videos are allowed here.") }
-            if space.settings.isMultiAlbum && depth < 2 {
-                throw SMHError(.uploadToRootDirectoryNotAllowed, "Upload into an album, not the root.")
-            }
-        } else if !space.settings.allowFileExtname.isEmpty,
-            !space.settings.allowFileExtname.contains(where: { $0.lowercased() == ext })
-        {
-            throw SMHError(.extnameNotAllowed, "Files with the extension \(ext) are not allowed here.")
-        }
     }
 }

@@ -20,6 +20,7 @@ struct FileController {
             router.post(RouterPath(path), use: post)
             router.get(RouterPath(path), use: get)
             router.head(RouterPath(path), use: head)
+            router.delete(RouterPath(path), use: delete)
         }
     }
 
@@ -46,10 +47,15 @@ struct FileController {
             }
             let body = try await JSON.decode(BeginBody.self, from: &request)
             if body.linkTo != nil { throw SMHError.notImplemented("Symbolic links") }
-            if body.from != nil { throw SMHError.notImplemented("Moving files") }
             if body.copyFrom != nil { throw SMHError.notImplemented("Copying files") }
             if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
             let strategy = try ConflictStrategy.parse(input.query, for: .file)
+            if let from = body.from {
+                let path = try await files.move(
+                    caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), from: from,
+                    strategy: strategy)
+                return JSON.response(MovedWire(path: path))
+            }
             let size = try input.query.int("filesize").map(Int64.init)
             let ticket = try await uploads.begin(
                 caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), strategy: strategy,
@@ -138,6 +144,23 @@ struct FileController {
             Self.addFileHeaders(node, type: type, to: &response.headers)
             return response
         }
+    }
+
+    /// DELETE: `?upload` aborts an upload (not built yet); otherwise F-16.
+    @Sendable func delete(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            if input.query.flag("upload") { throw SMHError.notImplemented("Aborting uploads") }
+            let recycled = try await files.delete(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request),
+                permanent: try input.query.bool("permanent"))
+            guard let recycled else { return Response(status: .noContent) }
+            return JSON.response(DirectoryController.RecycledWire(recycledItemId: recycled))
+        }
+    }
+
+    struct MovedWire: Encodable {
+        let path: [String]
     }
 
     static func attachment(_ query: QueryParameters) throws -> Bool {

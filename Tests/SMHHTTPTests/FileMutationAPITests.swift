@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+import SMHCore
+import SMHStoreSQL
+import SQLKit
+import Testing
+
+/// Spec 20 F-16 (delete file) and F-17 (rename or move file).
+@Suite struct FileMutationAPITests {
+    func names(_ f: UploadAPITests.Fixture, _ path: String) async throws -> [String] {
+        let reply = try await f.app.call(.get, "/api/v1/directory/\(f.library.id)/-/\(path)?access_token=\(f.token)")
+        return (reply.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    }
+
+    func usedBytes(_ f: UploadAPITests.Fixture) async throws -> String? {
+        try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
+            as? String
+    }
+
+    @Test func deleteIntoTheRecycleBinThenForGood() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.upload("a.txt", Array("alpha".utf8))
+            _ = try await f.upload("b.txt", Array("bravo".utf8))
+            let file = "/api/v1/file/\(f.library.id)/-"
+            let recycled = try await f.app.call(.delete, "\(file)/a.txt?access_token=\(f.token)")
+            #expect(recycled.status == 200)
+            #expect((recycled.json["recycledItemId"] as? Int ?? 0) > 0)
+            #expect(try await names(f, "") == ["b.txt"])
+            #expect(try await usedBytes(f) == "10", "the recycle bin still counts toward usage")
+
+            let gone = try await f.app.call(.delete, "\(file)/b.txt?access_token=\(f.token)&permanent=1")
+            #expect(gone.status == 204)
+            #expect(try await usedBytes(f) == "5", "a permanent delete frees the space at once")
+            let sha = SHA256.hash(data: Array("bravo".utf8)).hexString
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 0)
+
+            #expect(try await f.app.call(.delete, "\(file)/b.txt?access_token=\(f.token)").code == "FileNotFound")
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/dir?access_token=\(f.token)")
+            #expect(try await f.app.call(.delete, "\(file)/dir?access_token=\(f.token)").code == "FileNotFound")
+
+            _ = try await f.upload("c.txt", [1])
+            let deleter = try await f.app.token(f.library, "grant=delete_file")
+            let refused = try await f.app.call(.delete, "\(file)/c.txt?access_token=\(deleter)&permanent=1")
+            #expect(refused.code == "NoPermission")
+            #expect(try await f.app.call(.delete, "\(file)/c.txt?access_token=\(deleter)").status == 200)
+        }
+    }
+
+    @Test func moveAndRenameFiles() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.upload("doc.txt", Array("one".utf8))
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/folder?access_token=\(f.token)")
+            let file = "/api/v1/file/\(f.library.id)/-"
+            let inode =
+                try await f.app.call(
+                    .get, "/api/v1/directory/\(f.library.id)/-/doc.txt?info&with_inode=1&access_token=\(f.token)"
+                ).json["inode"] as? String
+
+            let moved = try await f.app.call(
+                .put, "\(file)/folder/renamed.txt?access_token=\(f.token)", body: #"{"from":"/doc.txt"}"#)
+            #expect(moved.status == 200)
+            #expect(moved.json["path"] as? [String] == ["folder", "renamed.txt"])
+            let info = try await f.app.call(
+                .get, "/api/v1/directory/\(f.library.id)/-/folder/renamed.txt?info&with_inode=1&access_token=\(f.token)"
+            )
+            #expect(info.json["inode"] as? String == inode)
+            #expect(try await names(f, "") == ["folder"])
+
+            _ = try await f.upload("folder/other.txt", Array("two".utf8))
+            let renamed = try await f.app.call(
+                .put, "\(file)/folder/renamed.txt?access_token=\(f.token)", body: #"{"from":"folder/other.txt"}"#)
+            #expect(renamed.json["path"] as? [String] == ["folder", "renamed (1).txt"], "rename is the default")
+            let ask = try await f.app.call(
+                .put, "\(file)/folder/renamed.txt?access_token=\(f.token)&conflict_resolution_strategy=ask",
+                body: #"{"from":"folder/renamed (1).txt"}"#)
+            #expect(ask.code == "SameNameDirectoryOrFileExists")
+            let overwrite = try await f.app.call(
+                .put, "\(file)/folder/renamed.txt?access_token=\(f.token)&conflict_resolution_strategy=overwrite",
+                body: #"{"from":"folder/renamed (1).txt"}"#)
+            #expect(overwrite.status == 200)
+            #expect(try await names(f, "folder") == ["renamed.txt"])
+            let content = try await f.app.call(.get, "\(file)/folder/renamed.txt?info&access_token=\(f.token)")
+            #expect(content.json["size"] as? String == "3")
+            #expect(content.json["eTag"] as? String == "\"\(Insecure.MD5.hash(data: Array("two".utf8)).hexString)\"")
+
+            let itself = try await f.app.call(
+                .put, "\(file)/folder/renamed.txt?access_token=\(f.token)", body: #"{"from":"folder/renamed.txt"}"#)
+            #expect(itself.json["path"] as? [String] == ["folder", "renamed.txt"])
+            #expect(
+                try await f.app.call(.put, "\(file)/x.txt?access_token=\(f.token)", body: #"{"from":"nope.txt"}"#).code
+                    == "SourceFileNotFound")
+            #expect(
+                try await f.app.call(.put, "\(file)/x.txt?access_token=\(f.token)", body: #"{"from":"folder"}"#).code
+                    == "InvalidSourceFile")
+            #expect(
+                try await f.app.call(.put, "\(file)/x.txt?access_token=\(f.token)", body: #"{"from":""}"#).code
+                    == "ParamInvalid")
+            let noParent = try await f.app.call(
+                .put, "\(file)/missing/x.txt?access_token=\(f.token)", body: #"{"from":"folder/renamed.txt"}"#)
+            #expect(noParent.code == "DirectoryNotFound", "\(noParent.text)")
+            #expect(
+                try await f.app.call(
+                    .put, "\(file)/folder?access_token=\(f.token)&conflict_resolution_strategy=overwrite",
+                    body: #"{"from":"folder/renamed.txt"}"#
+                ).code == "SameNameDirectoryOrFileExists")
+
+            let mover = try await f.app.token(f.library, "grant=move_file")
+            let noForce = try await f.app.call(
+                .put, "\(file)/y.txt?access_token=\(mover)&conflict_resolution_strategy=overwrite",
+                body: #"{"from":"folder/renamed.txt"}"#)
+            #expect(noForce.code == "NoPermission")
+            #expect(
+                try await f.app.call(
+                    .put, "\(file)/y.txt?access_token=\(mover)", body: #"{"from":"folder/renamed.txt"}"#
+                ).status == 200)
+        }
+    }
+}
