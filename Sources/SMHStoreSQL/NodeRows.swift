@@ -154,4 +154,15 @@ enum NodeRows {
         }
         return current
     }
+
+    /// Labels and category travel with a copy (spec 20 F-18); history, favorites and links do not.
+    static func copyDescriptiveFields(_ db: any SQLDatabase, from source: Inode, to target: Inode) async throws {
+        try await db.raw(
+            """
+            UPDATE nodes SET labels = (SELECT labels FROM nodes WHERE id = \(bind: source.rawValue)),
+                category = (SELECT category FROM nodes WHERE id = \(bind: source.rawValue))
+            WHERE id = \(bind: target.rawValue)
+            """
+        ).run()
+    }
 }

@@ -121,6 +121,71 @@ extension SQLStore: NamespaceStore {
         }
     }
 
+    public func copyFile(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, recycleReplaced: Bool,
+        userId: String, maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String] {
+        guard let wanted = path.name, let parentPath = path.parent, let sha = node.blobSha256 else {
+            throw SMHError(.invalidSourceFile, "Only files can be copied here.")
+        }
+        let retentionDays = try await recycleRetentionDays(space)
+        let meta = try Self.encodeJSON(node.metaData)
+        return try await transaction { db in
+            guard let parent = try await NodeRows.resolve(db, space: space, path: parentPath), parent.kind == .directory
+            else {
+                throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
+            }
+            guard let digest = try await BlobRows.digest(db, sha256: sha) else {
+                throw SMHError(.sourceFileNotFound, "The content of the source is gone.")
+            }
+            // The copy shares the blob: one more reference, no bytes copied.
+            try await BlobRows.retain(db, digest, at: time)
+            var name = wanted
+            var attempt = 0
+            while true {
+                if let created = try await NodeRows.insertFile(
+                    db, space: space, parent: parent.inode, name: name, content: digest, contentType: node.contentType,
+                    meta: meta, userId: userId, at: time)
+                {
+                    try await NodeRows.copyDescriptiveFields(db, from: node.inode, to: created.inode)
+                    break
+                }
+                guard let existing = try await NodeRows.liveChild(db, parent: parent.inode, name: name) else {
+                    attempt += 1  // removed between the insert and the look-up: try again, a bounded number of times
+                    guard attempt <= ConflictRenaming.maxAttempts else {
+                        throw SMHError(.pathConflict, "'\(name)' keeps changing; try again.")
+                    }
+                    continue
+                }
+                switch (strategy, existing.kind) {
+                case (.overwrite, .file):
+                    _ = try await SubtreeRows.remove(
+                        db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
+                        retentionDays: retentionDays, userId: userId, at: time)
+                case (.overwrite, .symlink):
+                    throw SMHError(.symlinkOverwriteConflict, "A symbolic link cannot be overwritten by a file.")
+                case (.rename, _):
+                    attempt += 1
+                    guard attempt <= ConflictRenaming.maxAttempts else {
+                        throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
+                    }
+                    name = ConflictRenaming.candidate(
+                        for: wanted, attempt: attempt, isDirectory: false, maxLength: maxNameLength)
+                default:
+                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
+                }
+            }
+            try await db.raw(
+                """
+                UPDATE spaces SET used_bytes = used_bytes + \(bind: digest.size)
+                WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
+                """
+            ).run()
+            try await NodeRows.touch(db, parent.inode, at: time)
+            return parentPath.components + [name]
+        }
+    }
+
     public func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node] {
         if case .marker(let after, let limit) = query.paging, !query.union,
             ListingOrder.key(for: query, mediaOrder: mediaOrder).key == .none

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Hummingbird
 import SMHCore
 import SMHStoreSQL
 import SQLKit
@@ -113,6 +114,60 @@ import Testing
                 try await f.app.call(
                     .put, "\(file)/y.txt?access_token=\(mover)", body: #"{"from":"folder/renamed.txt"}"#
                 ).status == 200)
+        }
+    }
+
+    @Test func copySharesTheContent() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.upload("a.txt", Array("shared".utf8))
+            let file = "/api/v1/file/\(f.library.id)/-"
+            let sha = SHA256.hash(data: Array("shared".utf8)).hexString
+            let copied = try await f.app.call(
+                .put, "\(file)/b.txt?access_token=\(f.token)", body: #"{"copyFrom":"a.txt"}"#)
+            #expect(copied.status == 200)
+            #expect(copied.json["path"] as? [String] == ["b.txt"])
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 2)
+            #expect(try await usedBytes(f) == "12", "a copy is charged")
+            let a = try await f.app.call(.get, "\(file)/a.txt?info&access_token=\(f.token)")
+            let b = try await f.app.call(.get, "\(file)/b.txt?info&access_token=\(f.token)")
+            #expect(a.json["eTag"] as? String == b.json["eTag"] as? String)
+            #expect(a.json["crc64"] as? String == b.json["crc64"] as? String)
+            let inodes = try await f.app.call(
+                .get, "/api/v1/directory/\(f.library.id)/-?with_inode=1&access_token=\(f.token)")
+            let ids = (inodes.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["inode"] as? String }
+            #expect(Set(ids).count == 2, "the copy has an inode of its own")
+
+            let onto = try await f.app.call(
+                .put, "\(file)/a.txt?access_token=\(f.token)", body: #"{"copyFrom":"a.txt"}"#)
+            #expect(onto.json["path"] as? [String] == ["a (1).txt"], "copying onto the source renames (spec 00)")
+            let ask = try await f.app.call(
+                .put, "\(file)/a.txt?access_token=\(f.token)&conflict_resolution_strategy=ask",
+                body: #"{"copyFrom":"a.txt"}"#)
+            #expect(ask.code == "SameNameDirectoryOrFileExists")
+
+            // Deleting one copy for good keeps the content of the others.
+            #expect(try await f.app.call(.delete, "\(file)/a.txt?access_token=\(f.token)&permanent=1").status == 204)
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 2)
+            let url =
+                try await f.app.call(.get, "\(file)/b.txt?info&access_token=\(f.token)").json["cosUrl"] as? String ?? ""
+            let body = try await f.app.client.execute(
+                uri: url.replacingOccurrences(of: "http://files.test:8080", with: ""), method: .get)
+            #expect(String(buffer: body.body) == "shared")
+
+            let copier = try await f.app.token(f.library, "grant=copy_file")
+            #expect(
+                try await f.app.call(.put, "\(file)/c.txt?access_token=\(copier)", body: #"{"copyFrom":"b.txt"}"#)
+                    .status == 200)
+            let noForce = try await f.app.call(
+                .put, "\(file)/c.txt?access_token=\(copier)&conflict_resolution_strategy=overwrite",
+                body: #"{"copyFrom":"b.txt"}"#)
+            #expect(noForce.code == "NoPermission")
+            #expect(
+                try await f.app.call(.put, "\(file)/d.txt?access_token=\(f.token)", body: #"{"copyFrom":"none.txt"}"#)
+                    .code == "SourceFileNotFound")
+            #expect(
+                try await f.app.call(.put, "\(file)/no/d.txt?access_token=\(f.token)", body: #"{"copyFrom":"b.txt"}"#)
+                    .code == "DirectoryNotFound")
         }
     }
 }

@@ -20,6 +20,13 @@ public protocol NamespaceStore: Sendable {
         recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String]
 
+    /// Copies a file to `path` (parent must exist) sharing its content: a new inode, one more blob reference, the
+    /// size charged to the space. `overwrite` deletes a replaced file as F-16 would.
+    func copyFile(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, recycleReplaced: Bool,
+        userId: String, maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String]
+
     /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows
     /// so the caller can tell whether another page exists.
     func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]

@@ -47,9 +47,15 @@ struct FileController {
             }
             let body = try await JSON.decode(BeginBody.self, from: &request)
             if body.linkTo != nil { throw SMHError.notImplemented("Symbolic links") }
-            if body.copyFrom != nil { throw SMHError.notImplemented("Copying files") }
+
             if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
             let strategy = try ConflictStrategy.parse(input.query, for: .file)
+            if let copyFrom = body.copyFrom {
+                let path = try await files.copy(
+                    caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), from: copyFrom,
+                    strategy: strategy)
+                return JSON.response(MovedWire(path: path))
+            }
             if let from = body.from {
                 let path = try await files.move(
                     caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), from: from,
