@@ -186,6 +186,33 @@ extension SQLStore: NamespaceStore {
         }
     }
 
+    public func locate(_ inode: Inode, in space: Space) async throws -> (path: [String], node: Node)? {
+        try await read { db in
+            guard let node = try await NodeRows.byId(db, inode) else { return nil }
+            guard
+                try await db.raw(
+                    """
+                    SELECT 1 AS found FROM nodes WHERE id = \(bind: inode.rawValue)
+                    AND library_id = \(bind: space.libraryId.rawValue) AND space_id = \(bind: space.id.rawValue)
+                    AND state = 'live'
+                    """
+                ).first() != nil
+            else { return nil }
+            // Walk up to the root: every ancestor must be live (a recycled directory hides its subtree).
+            var names: [String] = []
+            var current = node
+            while let parent = current.parent {
+                names.append(current.name)
+                guard let up = try await NodeRows.byId(db, parent),
+                    try await NodeRows.liveChild(db, parent: parent, name: current.name)?.inode == current.inode
+                else { return nil }
+                current = up
+            }
+            guard current.inode == space.rootInode else { return nil }
+            return (names.reversed(), node)
+        }
+    }
+
     public func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node] {
         if case .marker(let after, let limit) = query.paging, !query.union,
             ListingOrder.key(for: query, mediaOrder: mediaOrder).key == .none

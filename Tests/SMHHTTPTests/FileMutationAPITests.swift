@@ -170,4 +170,44 @@ import Testing
                     .code == "DirectoryNotFound")
         }
     }
+
+    @Test func lookupByInodeFollowsMovesAndHidesRecycledEntries() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/a/b?access_token=\(f.token)")
+            _ = try await f.upload("a/b/x.txt", Array("x".utf8))
+            let inode = try #require(
+                try await f.app.call(
+                    .get, "/api/v1/directory/\(f.library.id)/-/a/b/x.txt?info&with_inode=1&access_token=\(f.token)"
+                )
+                .json["inode"] as? String)
+            let url = "/api/v1/inode/\(f.library.id)/-/\(inode)?access_token=\(f.token)"
+            let found = try await f.app.call(.get, url)
+            #expect(found.status == 200)
+            #expect(found.json["path"] as? [String] == ["a", "b", "x.txt"])
+            #expect(found.json["name"] as? String == "x.txt")
+            #expect(found.json["type"] as? String == "file")
+            #expect(found.json["size"] as? String == "1")
+
+            _ = try await f.app.call(
+                .put, "/api/v1/directory/\(f.library.id)/-/z?access_token=\(f.token)", body: #"{"from":"a"}"#)
+            #expect(
+                try await f.app.call(.get, url).json["path"] as? [String] == ["z", "b", "x.txt"],
+                "the inode follows moves")
+
+            _ = try await f.app.call(.delete, "/api/v1/directory/\(f.library.id)/-/z?access_token=\(f.token)")
+            let recycled = try await f.app.call(.get, url)
+            #expect(recycled.status == 404)
+            #expect(recycled.code == "FileNotFound", "an entry below a recycled directory is not reachable")
+            for bad in ["zz", "00000000000000000000000000009999", String(repeating: "f", count: 32)] {
+                #expect(
+                    try await f.app.call(.get, "/api/v1/inode/\(f.library.id)/-/\(bad)?access_token=\(f.token)").code
+                        == "FileNotFound")
+            }
+            let other = try await f.app.multiTenantLibrary()
+            let space = try await f.app.createSpace(other.id, token: other.admin)
+            #expect(
+                try await f.app.call(.get, "/api/v1/inode/\(other.id)/\(space)/\(inode)?access_token=\(other.admin)")
+                    .code == "FileNotFound")
+        }
+    }
 }

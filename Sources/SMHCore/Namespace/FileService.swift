@@ -28,6 +28,20 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
         return (path.components, node)
     }
 
+    /// F-14: a file or directory by inode, with its current path; `404 FileNotFound` for an unknown inode, one in
+    /// another space, or one in the recycle bin.
+    public func byInode(_ caller: Caller, space spaceId: String, inode raw: String) async throws -> (
+        path: [String], node: Node
+    ) {
+        let space = try await AccessService(store: store, clock: clock).space(spaceId, for: caller, operation: .read)
+        guard let inode = Node.parseInode(raw) ?? Int64(raw).map({ Inode($0) }),
+            let found = try await store.locate(inode, in: space)
+        else {
+            throw SMHError(.fileNotFound, "No file or directory has inode \(raw) here.")
+        }
+        return found
+    }
+
     /// F-16: into the recycle bin when the library uses one and `permanent` is not asked, else deleted for good.
     /// Returns the recycle item id when recycled. A directory is not a file here (D-08 deletes those).
     public func delete(_ caller: Caller, space spaceId: String, rawPath: Substring, permanent: Bool) async throws

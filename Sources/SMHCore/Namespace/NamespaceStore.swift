@@ -27,6 +27,10 @@ public protocol NamespaceStore: Sendable {
         userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String]
 
+    /// The current path of a live node of the space, or nil when it is unknown, elsewhere, or recycled (itself or an
+    /// ancestor).
+    func locate(_ inode: Inode, in space: Space) async throws -> (path: [String], node: Node)?
+
     /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows
     /// so the caller can tell whether another page exists.
     func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]

@@ -22,6 +22,7 @@ struct FileController {
             router.head(RouterPath(path), use: head)
             router.delete(RouterPath(path), use: delete)
         }
+        router.get("/api/v1/inode/:libraryId/:spaceId/:inode", use: byInode)
     }
 
     static func rawTail(_ request: Request) throws -> Substring {
@@ -149,6 +150,19 @@ struct FileController {
             var response = Response(status: .ok)
             Self.addFileHeaders(node, type: type, to: &response.headers)
             return response
+        }
+    }
+
+    /// F-14: the entry with an inode, wherever it is now.
+    @Sendable func byInode(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let (path, node) = try await files.byInode(
+                caller, space: input.parameter("spaceId"), inode: input.parameter("inode"))
+            return JSON.response(
+                NodeWire(
+                    node: node, path: path, libraryType: caller.library.settings.libraryType,
+                    withInode: try input.query.bool("with_inode")))
         }
     }
 
