@@ -213,6 +213,22 @@ extension SQLStore: NamespaceStore {
         }
     }
 
+    public func updateDescription(
+        _ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?
+    ) async throws {
+        let labelsJSON = try labels.map { try Self.encodeJSON($0) }
+        let metaJSON = try metaData.map { try Self.encodeJSON($0) }
+        try await transaction { db in
+            try await db.raw(
+                """
+                UPDATE nodes SET labels = COALESCE(\(bind: labelsJSON), labels),
+                    category = COALESCE(\(bind: category), category), meta = COALESCE(\(bind: metaJSON), meta)
+                WHERE id = \(bind: node.rawValue)
+                """
+            ).run()
+        }
+    }
+
     public func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node] {
         if case .marker(let after, let limit) = query.paging, !query.union,
             ListingOrder.key(for: query, mediaOrder: mediaOrder).key == .none

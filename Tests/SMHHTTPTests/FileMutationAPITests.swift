@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HTTPTypes
 import Hummingbird
 import SMHCore
 import SMHStoreSQL
@@ -208,6 +209,55 @@ import Testing
             #expect(
                 try await f.app.call(.get, "/api/v1/inode/\(other.id)/\(space)/\(inode)?access_token=\(other.admin)")
                     .code == "FileNotFound")
+        }
+    }
+
+    @Test func updateLabelsCategoryAndMetadata() async throws {
+        try await UploadAPITests.with { f in
+            let begun = try await f.begin("note.txt", headers: [HTTPField.Name("x-smh-meta-origin")!: "phone"])
+            _ = try await f.send(begun, Array("n".utf8))
+            let confirmed = try await f.confirm(begun)
+            #expect((confirmed.json["metaData"] as? [String: String]) == ["x-smh-meta-origin": "phone"])
+            let update = "/api/v1/directory/\(f.library.id)/-/note.txt?update&access_token=\(f.token)"
+            let info = "/api/v1/file/\(f.library.id)/-/note.txt?info&access_token=\(f.token)"
+            let before = try await f.app.call(.get, info)
+
+            let merged = try await f.app.call(
+                .post, update, body: #"{"labels":["work","2024"],"category":"doc","metaData":{"Project":"apollo"}}"#)
+            #expect(merged.status == 204)
+            var after = try await f.app.call(.get, info)
+            #expect(after.json["labels"] as? [String] == ["work", "2024"])
+            #expect(after.json["category"] as? String == "doc")
+            #expect(
+                (after.json["metaData"] as? [String: String]) == [
+                    "x-smh-meta-origin": "phone", "x-smh-meta-project": "apollo",
+                ])
+            #expect(after.json["eTag"] as? String == before.json["eTag"] as? String)
+            #expect(after.json["modificationTime"] as? String == before.json["modificationTime"] as? String)
+
+            _ = try await f.app.call(.post, update, body: #"{"metaData":{"x-smh-meta-origin":null}}"#)
+            after = try await f.app.call(.get, info)
+            #expect((after.json["metaData"] as? [String: String]) == ["x-smh-meta-project": "apollo"])
+            #expect(after.json["labels"] as? [String] == ["work", "2024"], "absent fields are unchanged")
+            _ = try await f.app.call(
+                .post, update, body: #"{"metaData":{"a":"1"},"metaDataDirective":"replace","labels":[]}"#)
+            after = try await f.app.call(.get, info)
+            #expect((after.json["metaData"] as? [String: String]) == ["x-smh-meta-a": "1"])
+            #expect(after.json["labels"] == nil)
+
+            for (body, code) in [
+                (#"{"category":"12345678901234567"}"#, "ParamInvalid"),
+                (#"{"metaDataDirective":"swap","metaData":{}}"#, "ParamInvalid"),
+                (#"{"metaData":{"a":1}}"#, "ParamInvalid"), (#"{"labels":"x"}"#, "ParamInvalid"), ("{", "BadRequest"),
+            ] {
+                #expect(try await f.app.call(.post, update, body: body).code == code, "\(body)")
+            }
+            let missing = "/api/v1/directory/\(f.library.id)/-/none.txt?update&access_token=\(f.token)"
+            #expect(try await f.app.call(.post, missing, body: "{}").code == "FileNotFound")
+            let uploader = try await f.app.token(f.library, "grant=upload_file")
+            let refused = try await f.app.call(
+                .post, "/api/v1/directory/\(f.library.id)/-/note.txt?update&access_token=\(uploader)", body: "{")
+            #expect(refused.code == "NoPermission")
         }
     }
 }

@@ -111,6 +111,21 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
             node, in: space, path: path, recycle: recycle, userId: caller.userId, at: clock.now())
     }
 
+    /// F-20 / D-09: labels, category and metadata of a file or directory; times and eTag stay as they are.
+    public func updateDescription(_ caller: Caller, space spaceId: String, rawPath: Substring, patch: DescriptionPatch)
+        async throws
+    {
+        let space = try await access.space(spaceId, for: caller, operation: .spaceAdministration)
+        let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
+        guard !path.isRoot, let node = try await store.node(in: space, at: path) else {
+            throw SMHError(.fileNotFound, "Nothing exists at /\(path).")
+        }
+        try patch.validate()
+        try await store.updateDescription(
+            node.inode, labels: patch.labels, category: patch.category,
+            metaData: try patch.validatedMetaData(merging: node.metaData))
+    }
+
     /// Spec 20 §6: media libraries hold albums one level deep (album mode) or no directories at all.
     func checkAlbumRules(_ library: Library, _ space: Space, depth: Int) throws(SMHError) {
         guard library.settings.libraryType == .media else { return }

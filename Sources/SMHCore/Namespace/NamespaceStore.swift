@@ -31,6 +31,10 @@ public protocol NamespaceStore: Sendable {
     /// ancestor).
     func locate(_ inode: Inode, in space: Space) async throws -> (path: [String], node: Node)?
 
+    /// Replaces what is given of a node's labels, category and metadata, without touching its times or eTag.
+    func updateDescription(_ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?)
+        async throws
+
     /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows
     /// so the caller can tell whether another page exists.
     func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]

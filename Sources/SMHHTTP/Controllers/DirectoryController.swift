@@ -102,12 +102,18 @@ struct DirectoryController {
         }
     }
 
-    /// POST `?update` (F-20 / D-09) is not built yet.
+    /// POST `?update`: labels, category and metadata of a file (F-20) or directory (D-09).
     @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { _ in
+        var request = request
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             guard input.query.flag("update") else { throw SMHError(.routeNotFound, "No such API.") }
-            throw SMHError.notImplemented("Updating labels and metadata")
+            // Permission before the body (spec 10 §1.5.1).
+            _ = try await access.space(input.parameter("spaceId"), for: caller, operation: .spaceAdministration)
+            let patch = try await JSON.decode(DescriptionPatch.self, from: &request)
+            try await directories.updateDescription(
+                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), patch: patch)
+            return Response(status: .noContent)
         }
     }
 

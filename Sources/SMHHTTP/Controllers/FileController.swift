@@ -277,7 +277,7 @@ struct FileController {
 
         enum Key: String, CodingKey {
             case path, name, type, inode, creationTime, modificationTime, contentType, size, eTag, crc64
-            case isOverwritten, previewByDoc, previewByCI, previewAsIcon, fileType, virusAuditStatus
+            case isOverwritten, previewByDoc, previewByCI, previewAsIcon, fileType, virusAuditStatus, metaData
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -293,6 +293,7 @@ struct FileController {
             try c.encode(String(node.size), forKey: .size)
             try c.encode(node.wireETag, forKey: .eTag)
             try c.encode(node.crc64 ?? "0", forKey: .crc64)
+            if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
             try c.encode(overwritten, forKey: .isOverwritten)
             let fileType = FileKinds.fileType(of: node.name)
             try c.encode(false, forKey: .previewByDoc)

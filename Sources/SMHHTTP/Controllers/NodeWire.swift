@@ -11,7 +11,7 @@ struct NodeWire: Encodable {
     var includeName = true
 
     enum Key: String, CodingKey {
-        case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category
+        case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category, metaData
         case versionId, contentType, size, crc64, fileType, previewByDoc, previewByCI, previewAsIcon, removedByQuota
     }
 
@@ -36,6 +36,7 @@ struct NodeWire: Encodable {
         try c.encode(node.wireETag, forKey: .eTag)
         try c.encode(node.creatorUserId, forKey: .userId)
         if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
+        if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
         guard node.kind != .directory else { return }
         if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
         try c.encodeNil(forKey: .versionId)
