@@ -37,12 +37,3 @@ public enum Grant: String, Sendable, CaseIterable, Codable {
         return Set(raw.split(separator: ",").compactMap { Grant(rawValue: String($0).trimmingSpaces) })
     }
 }
-
-extension String {
-    var trimmingSpaces: String {
-        var scalars = Substring(self)
-        while scalars.first == " " { scalars = scalars.dropFirst() }
-        while scalars.last == " " { scalars = scalars.dropLast() }
-        return String(scalars)
-    }
-}

@@ -46,14 +46,6 @@ public struct ByteRange: Sendable, Hashable {
     }
 }
 
-extension StringProtocol {
-    fileprivate var trimmingSpaces: Substring {
-        let s = self[...]
-        return Substring(
-            s.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
-    }
-}
-
 extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -179,10 +179,6 @@ struct FileController {
         }
     }
 
-    struct MovedWire: Encodable {
-        let path: [String]
-    }
-
     static func attachment(_ query: QueryParameters) throws -> Bool {
         switch query["content_disposition"] {
         case nil, "", "inline": return false
@@ -212,44 +208,6 @@ struct FileController {
         }
     }
 
-    struct FileInfoWire: Encodable {
-        let node: Node
-        let path: [String]
-        let type: String
-        let cosUrl: String?
-
-        enum Key: String, CodingKey {
-            case cosUrl, type, creationTime, modificationTime, contentType, size, eTag, crc64, fileType
-            case previewByDoc, previewByCI, previewAsIcon, metaData, labels, category, versionId, path, name, userId
-            case historySize
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encodeIfPresent(cosUrl, forKey: .cosUrl)
-            try c.encode(type, forKey: .type)
-            try c.encode(node.createdAt.iso8601, forKey: .creationTime)
-            try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
-            try c.encode(node.contentType, forKey: .contentType)
-            try c.encode(String(node.size), forKey: .size)
-            try c.encode(node.wireETag, forKey: .eTag)
-            try c.encode(node.crc64 ?? "0", forKey: .crc64)
-            let fileType = FileKinds.fileType(of: node.name)
-            try c.encode(fileType, forKey: .fileType)
-            try c.encode(false, forKey: .previewByDoc)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
-            if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
-            if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
-            if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
-            try c.encodeNil(forKey: .versionId)
-            try c.encode(path, forKey: .path)
-            try c.encode(node.name, forKey: .name)
-            try c.encode(node.creatorUserId, forKey: .userId)
-            try c.encode("0", forKey: .historySize)
-        }
-    }
-
     /// `x-smh-meta-*` request headers, keys lower-cased as spec 10 §1.10 keeps them.
     static func metaData(_ headers: HTTPFields) -> [String: String] {
         var meta: [String: String] = [:]
@@ -259,62 +217,4 @@ struct FileController {
         return meta
     }
 
-    struct BeginWire: Encodable {
-        let domain: String
-        let path: String
-        let headers: [String: String]
-        let confirmKey: String
-        let expiration: String
-        let availableDomainNum: Int
-    }
-
-    struct ConfirmWire: Encodable {
-        let node: Node
-        let path: [String]?
-        let overwritten: Bool
-        let libraryType: LibraryType
-        let withInode: Bool
-
-        enum Key: String, CodingKey {
-            case path, name, type, inode, creationTime, modificationTime, contentType, size, eTag, crc64
-            case isOverwritten, previewByDoc, previewByCI, previewAsIcon, fileType, virusAuditStatus, metaData
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            let wire = NodeWire(node: node, path: path ?? [], libraryType: libraryType, withInode: withInode)
-            try c.encode(path, forKey: .path)
-            try c.encode(node.name, forKey: .name)
-            try c.encode(wire.type, forKey: .type)
-            if withInode { try c.encode(Node.formatInode(node.inode), forKey: .inode) }
-            try c.encode(node.createdAt.iso8601, forKey: .creationTime)
-            try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
-            try c.encode(node.contentType, forKey: .contentType)
-            try c.encode(String(node.size), forKey: .size)
-            try c.encode(node.wireETag, forKey: .eTag)
-            try c.encode(node.crc64 ?? "0", forKey: .crc64)
-            if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
-            try c.encode(overwritten, forKey: .isOverwritten)
-            let fileType = FileKinds.fileType(of: node.name)
-            try c.encode(false, forKey: .previewByDoc)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
-            try c.encode(fileType, forKey: .fileType)
-            try c.encode(0, forKey: .virusAuditStatus)
-        }
-    }
-}
-
-/// Where data-plane URLs point (spec 00): `--public-url` when set, else the `Host` the request came with.
-enum DataPlaneURL {
-    static func domain(publicURL: String?, request: Request) throws -> String {
-        if let publicURL, let schemeEnd = publicURL.range(of: "://") {
-            let rest = publicURL[schemeEnd.upperBound...]
-            return String(rest.prefix { $0 != "/" })
-        }
-        guard let host = request.head.authority, !host.isEmpty else {
-            throw SMHError(.badRequest, "The request has no Host header.")
-        }
-        return host
-    }
 }

@@ -22,9 +22,3 @@ struct AdminKeyMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
-
-extension Substring {
-    fileprivate var trimmingSpaces: String {
-        String(self.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
-    }
-}
