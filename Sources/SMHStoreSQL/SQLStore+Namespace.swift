@@ -213,6 +213,88 @@ extension SQLStore: NamespaceStore {
         }
     }
 
+    public func copyDirectory(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
+        maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String] {
+        guard let wanted = path.name, let parentPath = path.parent else {
+            throw SMHError(.invalidDestinationPath, "The destination cannot be the root directory.")
+        }
+        return try await transaction { db in
+            let parent = try await NodeRows.ensureDirectories(
+                db, space: space, path: parentPath, userId: userId, at: time)
+            if try await NodeRows.isInside(db, parent, subtreeOf: node.inode) {
+                throw SMHError(.sourceDirectoryIsParentOfDestination, "A directory cannot be copied into itself.")
+            }
+            var name = wanted
+            var attempt = 0
+            var root: Node?
+            while root == nil {
+                root = try await NodeRows.insertDirectory(
+                    db, space: space, parent: parent, name: name, userId: userId, at: time)
+                if root != nil { break }
+                let existing = try await NodeRows.liveChild(db, parent: parent, name: name)
+                guard strategy == .rename || existing == nil else {
+                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
+                }
+                attempt += 1
+                guard attempt <= ConflictRenaming.maxAttempts else {
+                    throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
+                }
+                if existing != nil {
+                    name = ConflictRenaming.candidate(
+                        for: wanted, attempt: attempt, isDirectory: true, maxLength: maxNameLength)
+                }
+            }
+            guard let copyRoot = root else { throw SMHError.internalError(StoreInvariant("no copy root")) }
+            try await NodeRows.touch(db, parent, at: time)
+            // Breadth first, one directory's children at a time: memory is bounded by the widest directory's page.
+            var pending: [(source: Inode, target: Inode)] = [(node.inode, copyRoot.inode)]
+            var copiedBytes: Int64 = 0
+            while let (source, target) = pending.popLast() {
+                let children = try await db.raw(
+                    "SELECT * FROM nodes WHERE parent_id = \(bind: source.rawValue) AND state = 'live' ORDER BY id"
+                ).all().map(NodeRows.decode)
+                for child in children {
+                    switch child.kind {
+                    case .directory:
+                        guard
+                            let copy = try await NodeRows.insertDirectory(
+                                db, space: space, parent: target, name: child.name, userId: userId, at: time)
+                        else { throw SMHError(.pathConflict, "The copy changed while it was being made.") }
+                        try await NodeRows.copyDescriptiveFields(db, from: child.inode, to: copy.inode)
+                        pending.append((child.inode, copy.inode))
+                    case .file:
+                        guard let sha = child.blobSha256, let digest = try await BlobRows.digest(db, sha256: sha) else {
+                            continue
+                        }
+                        try await BlobRows.retain(db, digest, at: time)
+                        guard
+                            let copy = try await NodeRows.insertFile(
+                                db, space: space, parent: target, name: child.name, content: digest,
+                                contentType: child.contentType, meta: try Self.encodeJSON(child.metaData),
+                                userId: userId,
+                                at: time)
+                        else { throw SMHError(.pathConflict, "The copy changed while it was being made.") }
+                        try await NodeRows.copyDescriptiveFields(db, from: child.inode, to: copy.inode)
+                        copiedBytes += digest.size
+                    case .symlink:
+                        continue  // symbolic links arrive with F-19; none can exist yet
+                    }
+                }
+            }
+            if copiedBytes > 0 {
+                try await db.raw(
+                    """
+                    UPDATE spaces SET used_bytes = used_bytes + \(bind: copiedBytes)
+                    WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
+                    """
+                ).run()
+            }
+            return parentPath.components + [name]
+        }
+    }
+
     public func updateDescription(
         _ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?
     ) async throws {

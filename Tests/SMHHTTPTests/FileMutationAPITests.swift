@@ -260,4 +260,43 @@ import Testing
             #expect(refused.code == "NoPermission")
         }
     }
+
+    @Test func copyADirectoryTree() async throws {
+        try await UploadAPITests.with { f in
+            let dir = "/api/v1/directory/\(f.library.id)/-"
+            _ = try await f.app.call(.put, "\(dir)/src/sub?access_token=\(f.token)")
+            _ = try await f.upload("src/a.txt", Array("aaa".utf8))
+            _ = try await f.upload("src/sub/b.txt", Array("bb".utf8))
+            let copied = try await f.app.call(
+                .put, "\(dir)/backup/src?access_token=\(f.token)", body: #"{"copyFrom":"src"}"#)
+            #expect(copied.status == 204, "ask (the default) answers 204")
+            #expect(try await names(f, "backup/src") == ["sub", "a.txt"])
+            #expect(try await names(f, "backup/src/sub") == ["b.txt"])
+            #expect(try await usedBytes(f) == "10", "the copied files are charged")
+            let sha = SHA256.hash(data: Array("aaa".utf8)).hexString
+            #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 2)
+
+            let again = try await f.app.call(
+                .put, "\(dir)/backup/src?access_token=\(f.token)", body: #"{"copyFrom":"src"}"#)
+            #expect(again.code == "SameNameDirectoryOrFileExists")
+            let renamed = try await f.app.call(
+                .put, "\(dir)/backup/src?access_token=\(f.token)&conflict_resolution_strategy=rename",
+                body: #"{"copyFrom":"src"}"#)
+            #expect(renamed.status == 200)
+            #expect(renamed.json["path"] as? [String] == ["backup", "src (1)"])
+            let into = try await f.app.call(
+                .put, "\(dir)/src/sub/again?access_token=\(f.token)", body: #"{"copyFrom":"src"}"#)
+            #expect(into.code == "SourceDirectoryIsParentOfDestination")
+            #expect(
+                try await f.app.call(.put, "\(dir)/x?access_token=\(f.token)", body: #"{"copyFrom":"src/a.txt"}"#).code
+                    == "InvalidSourceDirectory")
+            #expect(
+                try await f.app.call(.put, "\(dir)/x?access_token=\(f.token)", body: #"{"copyFrom":"nope"}"#).code
+                    == "SourceDirectoryNotFound")
+            let copier = try await f.app.token(f.library, "grant=move_directory")
+            #expect(
+                try await f.app.call(.put, "\(dir)/y?access_token=\(copier)", body: #"{"copyFrom":"src"}"#).code
+                    == "NoPermission")
+        }
+    }
 }

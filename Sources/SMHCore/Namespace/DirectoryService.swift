@@ -50,6 +50,32 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
             userId: caller.userId, maxNameLength: maxLength, at: clock.now())
     }
 
+    /// D-06: copy a directory (or album) with everything in it. Answered synchronously for now; the task form for
+    /// large copies arrives with the job runner.
+    public func copy(
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
+    ) async throws -> [String] {
+        let space = try await access.space(spaceId, for: caller, operation: .copyDirectory)
+        let maxLength = caller.library.settings.maxDirFileNameLength
+        let target = try ItemPath.decode(rawTail: rawPath, leaf: .directory, maxNameLength: maxLength)
+        guard !target.isRoot else { throw SMHError(.invalidDestinationPath, "The destination cannot be the root.") }
+        let source: ItemPath
+        do {
+            source = try ItemPath.parse(bodyPath: from)
+        } catch {
+            throw SMHError(.invalidSourceDirectory, "copyFrom is not a valid directory path: \(error.message)")
+        }
+        guard !source.isRoot else { throw SMHError(.invalidSourceDirectory, "The root directory cannot be copied.") }
+        try checkAlbumRules(caller.library, space, depth: target.components.count)
+        guard let node = try await store.node(in: space, at: source) else {
+            throw SMHError(.sourceDirectoryNotFound, "Directory /\(source) does not exist.")
+        }
+        guard node.kind == .directory else { throw SMHError(.invalidSourceDirectory, "/\(source) is not a directory.") }
+        return try await store.copyDirectory(
+            node, in: space, to: target, strategy: strategy, userId: caller.userId, maxNameLength: maxLength,
+            at: clock.now())
+    }
+
     public struct Listing: Sendable {
         public let path: [String]
         public let directory: Node

@@ -31,6 +31,13 @@ public protocol NamespaceStore: Sendable {
     /// ancestor).
     func locate(_ inode: Inode, in space: Space) async throws -> (path: [String], node: Node)?
 
+    /// Copies a directory with everything in it to `path` (missing parents created; the strategy applies to the last
+    /// component): new inodes, shared file content, the bytes charged to the space. Returns the final path.
+    func copyDirectory(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
+        maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String]
+
     /// Replaces what is given of a node's labels, category and metadata, without touching its times or eTag.
     func updateDescription(_ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?)
         async throws

@@ -26,7 +26,7 @@ struct DirectoryController {
         return tail
     }
 
-    /// PUT: create (D-01); a body with `from` moves (D-05); `copyFrom` (D-06) is not built yet.
+    /// PUT: create (D-01); a body with `from` moves (D-05), one with `copyFrom` copies (D-06).
     @Sendable func put(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
@@ -34,8 +34,13 @@ struct DirectoryController {
             let spaceId = input.parameter("spaceId")
             if input.query.flag("calibrate") { throw SMHError.notImplemented("Directory statistics") }
             let body = try await JSON.decode(DirectoryBody.self, from: &request)
-            if body.copyFrom != nil { throw SMHError.notImplemented("Copying directories") }
             let strategy = try ConflictStrategy.parse(input.query, for: .directory)
+            if let copyFrom = body.copyFrom {
+                // D-06: 204 with ask, 200 and the final path with rename.
+                let path = try await directories.copy(
+                    caller, space: spaceId, rawPath: try Self.rawTail(request), from: copyFrom, strategy: strategy)
+                return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
+            }
             if let from = body.from {
                 // D-05: 204 with ask, 200 and the final path with rename (spec 20).
                 let path = try await directories.move(
