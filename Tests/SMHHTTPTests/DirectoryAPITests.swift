@@ -405,4 +405,19 @@ import Testing
             #expect(try await f.call(.put, "x", body: #"{"from":5}"#).code == "ParamInvalid")
         }
     }
+
+    @Test func createStoresLabelsAndMetadataOfTheBody() async throws {
+        try await Self.with { f in
+            let created = try await f.call(.put, "tagged", body: #"{"labels":["team"],"metaData":{"Owner":"ops"}}"#)
+            #expect(created.status == 201)
+            #expect(created.json["labels"] as? [String] == ["team"])
+            #expect((created.json["metaData"] as? [String: String]) == ["x-smh-meta-owner": "ops"])
+            let info = try await f.call(.get, "tagged", "&info")
+            #expect(info.json["labels"] as? [String] == ["team"])
+            let plain = try await f.call(.put, "plain", body: "{}")
+            #expect(plain.json["labels"] == nil && plain.json["metaData"] == nil)
+            #expect(try await f.call(.put, "bad", body: #"{"labels":[""]}"#).code == "ParamInvalid")
+            #expect(try await f.call(.head, "bad").status == 404, "a refused body creates nothing")
+        }
+    }
 }

@@ -12,15 +12,23 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
 
     /// D-01. The album rules of media libraries (spec 20 §6) apply before anything is written.
     public func create(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, strategy: ConflictStrategy
+        _ caller: Caller, space spaceId: String, rawPath: Substring, strategy: ConflictStrategy,
+        description: DescriptionPatch? = nil
     ) async throws -> (path: [String], node: Node) {
         let space = try await access.space(spaceId, for: caller, operation: .createDirectory)
         let maxLength = caller.library.settings.maxDirFileNameLength
         let path = try ItemPath.decode(rawTail: rawPath, leaf: .directory, maxNameLength: maxLength)
         guard !path.isRoot else { throw SMHError(.rootDirectoryNotAllowed, "The root directory always exists.") }
         try checkAlbumRules(caller.library, space, depth: path.components.count)
-        return try await store.createDirectory(
+        try description?.validate()
+        let metaData = try description?.validatedMetaData(merging: [:])
+        let created = try await store.createDirectory(
             in: space, at: path, strategy: strategy, userId: caller.userId, maxNameLength: maxLength, at: clock.now())
+        guard let description, description.labels != nil || metaData != nil else { return created }
+        // Labels and metadata of the body (validated above, so this second step cannot be refused).
+        try await store.updateDescription(
+            created.node.inode, labels: description.labels, category: nil, metaData: metaData)
+        return (created.path, try await store.node(in: space, at: ItemPath(validated: created.path)) ?? created.node)
     }
 
     /// D-05: rename or move a directory (or album) with its whole subtree, in one row update.

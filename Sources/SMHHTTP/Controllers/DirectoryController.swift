@@ -47,13 +47,16 @@ struct DirectoryController {
                     caller, space: spaceId, rawPath: try Self.rawTail(request), from: from, strategy: strategy)
                 return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
             }
+            let description = try await JSON.decode(DescriptionPatch.self, from: &request)
             let (path, node) = try await directories.create(
-                caller, space: spaceId, rawPath: try Self.rawTail(request), strategy: strategy)
+                caller, space: spaceId, rawPath: try Self.rawTail(request), strategy: strategy,
+                description: description)
             return JSON.response(
                 status: .created,
                 CreatedWire(
                     path: path, inode: try input.query.bool("with_inode") ? Node.formatInode(node.inode) : nil,
-                    creationTime: node.createdAt.iso8601))
+                    creationTime: node.createdAt.iso8601, labels: node.labels.isEmpty ? nil : node.labels,
+                    metaData: node.metaData.isEmpty ? nil : node.metaData))
         }
     }
 
@@ -143,6 +146,8 @@ struct DirectoryController {
         let path: [String]
         let inode: String?
         let creationTime: String
+        let labels: [String]?
+        let metaData: [String: String]?
     }
 
     struct MovedWire: Encodable {
