@@ -186,7 +186,8 @@ import Testing
             for (query, code) in [
                 ("&order_by=colour", "OrderByNotAllowed"), ("&order_by_type=up", "OrderByTypeNotAllowed"),
                 ("&filter=all", "ParamInvalid"), ("&page=0", "ParamInvalid"),
-                ("&page=101&page_size=100", "ParamInvalid"),
+                ("&page=101&page_size=100", "ParamInvalid"), ("&page=9223372036854775807&page_size=2", "ParamInvalid"),
+                ("&offset=-1", "ParamInvalid"),
                 ("&limit=x", "ParamInvalid"), ("&marker=garbage", "MarkerNotFound"),
                 ("&sort_type=mixed", "ParamInvalid"),
             ] {

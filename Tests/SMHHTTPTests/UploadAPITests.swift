@@ -122,7 +122,7 @@ import Testing
     @Test func dataPlaneRefusesBadCredentialsAndKeys() async throws {
         try await Self.with { f in
             let begun = try await f.begin("a.bin")
-            for auth in ["", "OpenSMH-UP 1.abc", "OpenSMH-UP 99999999999.00"] {
+            for auth in ["", "OpenSMH-UP 1.abc", "OpenSMH-UP 99999999999.00", "OpenSMH-UP 9223372036854775807.00"] {
                 let reply = try await f.send(begun, [1, 2, 3], authorization: auth)
                 #expect(reply.status == 403, "auth \(auth)")
                 #expect(reply.code == "InvalidAccessToken")

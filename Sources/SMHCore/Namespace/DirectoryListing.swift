@@ -79,7 +79,8 @@ public struct ListingQuery: Sendable, Hashable {
         if page != nil || pageSize != nil {
             let page = page ?? 1
             let size = pageSize ?? 20
-            guard page >= 1, size >= 1, page * size <= 10_000 else {
+            // Bounds first: a huge page × page_size must be refused, not overflow.
+            guard (1...10_000).contains(page), (1...10_000).contains(size), page * size <= 10_000 else {
                 throw SMHError(
                     .paramInvalid, "page and page_size must be at least 1, and page × page_size at most 10000.")
             }

@@ -18,7 +18,8 @@ public struct DataPlaneSigner: Sendable {
     /// True when `signature` was made by `sign` for this purpose and subject and has not expired.
     public func verify(_ signature: String, purpose: String, subject: String, now: Timestamp) -> Bool {
         let parts = signature.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let seconds = Int64(parts[0]), seconds * 1000 > now.milliseconds else { return false }
+        // Compared in seconds: a forged, huge expiry must not overflow a multiplication.
+        guard parts.count == 2, let seconds = Int64(parts[0]), seconds > now.milliseconds / 1000 else { return false }
         let expected = Array(mac(purpose, subject, seconds).utf8)
         let given = Array(parts[1].utf8)
         guard expected.count == given.count else { return false }
