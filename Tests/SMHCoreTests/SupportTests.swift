@@ -19,6 +19,8 @@ import Testing
         #expect(LogRedaction.redact(target: "/api/v1/token/smhlib/acctkxyz?x=1") == "/api/v1/token/smhlib/***?x=1")
         #expect(LogRedaction.redact(target: "/api/v1/token/smhlib/opaque") == "/api/v1/token/smhlib/***")
         #expect(LogRedaction.redact(target: "/health") == "/health")
+        #expect(LogRedaction.redact(target: "/_opensmh/up/abc123") == "/_opensmh/up/***")
+        #expect(LogRedaction.redact(target: "/_opensmh/dl/aa.i.1.ff/name.txt") == "/_opensmh/dl/***/name.txt")
     }
 
     @Test func queryParametersUseFormSemantics() throws {

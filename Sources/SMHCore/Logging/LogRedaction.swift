@@ -1,7 +1,8 @@
 /// Removes credentials from a request target before it reaches a log line (non-negotiable 7).
 ///
 /// Query values of `access_token` and `library_secret` become `***`, and so does any path segment that is a token
-/// (the token group carries it in the path: `/api/v1/token/{LibraryId}/{AccessToken}`).
+/// (the token group carries it in the path: `/api/v1/token/{LibraryId}/{AccessToken}`), and so do the capabilities
+/// of data-plane URLs.
 public enum LogRedaction {
     static let secretQueryKeys: Set<Substring> = ["access_token", "library_secret", "librarySecret", "accessToken"]
 
@@ -29,6 +30,10 @@ public enum LogRedaction {
         }
         for index in segments.indices where segments[index].hasPrefix("acctk") {
             segments[index] = "***"
+        }
+        // Data-plane URLs carry their capability in the path: /_opensmh/up/{confirmKey}, /_opensmh/dl/{signature}/….
+        if let plane = segments.firstIndex(of: "_opensmh"), plane + 2 < segments.count {
+            segments[plane + 2] = "***"
         }
         return segments.joined(separator: "/")
     }
