@@ -49,12 +49,26 @@ public struct AccessService<Store: TokenStore & LibraryStore & SpaceStore>: Send
                 library: library, token: token, userId: token.effectiveUser(requested: credentials.userId),
                 renewable: false)
         }
-        throw SMHError(.emptyAccessToken, "access_token is required.")
+        // No credentials: an anonymous caller, which `space(_:for:operation:)` admits only to the content reads of a
+        // public-read space (spec 10 §1.5.3); everything else answers `400 EmptyAccessToken`.
+        let now = clock.now()
+        let nobody = AccessToken(
+            tokenHash: "", libraryId: library.id, spaceScope: .all, userId: "", clientId: "", sessionId: "",
+            grants: [], period: 0, expiresAt: now, createdAt: now)
+        return Caller(library: library, token: nobody, userId: "", renewable: false, isAnonymous: true)
     }
 
     /// Steps 4 to 6 for a space-scoped route: scope, existence, then permission.
     public func space(_ rawId: String, for caller: Caller, operation: Operation) async throws -> Space {
         let id = SpaceID(rawId)
+        if caller.isAnonymous {
+            guard operation == .readContent, let space = try? await existingSpace(id, in: caller.library),
+                space.settings.isPublicRead
+            else {
+                throw SMHError(.emptyAccessToken, "access_token is required.")
+            }
+            return space
+        }
         guard !rawId.isEmpty else { throw SMHError(.emptySpaceId, "The space id is missing.") }
         guard caller.token.reaches(id) else {
             throw SMHError(.accessTokenNotMatchSpace, "The access token is not valid for space \(rawId).")

@@ -2,6 +2,9 @@
 public enum Operation: Sendable, Hashable {
     /// Listing, info, HEAD, download and preview links, search, listing recycle bin and history: any token.
     case read
+    /// The reads a public-read library or space also allows without a token (spec 10 §1.5.3): listing, info, HEAD,
+    /// download links.
+    case readContent
     case createSpace
     case deleteSpace
     /// Seeing every space of the library rather than one's own; not an error when missing.
@@ -30,7 +33,7 @@ public enum Operation: Sendable, Hashable {
         // `space_admin` may do everything inside its spaces except tenant-space and library-wide management.
         let inSpace: Set<Grant> = [.admin, .spaceAdmin]
         switch self {
-        case .read: return nil
+        case .read, .readContent: return nil
         case .createSpace: return [.admin, .createSpace]
         case .deleteSpace: return [.admin, .deleteSpace]
         case .listAllSpaces, .updateSpaceExtension, .spaceAdministration: return inSpace

@@ -97,7 +97,7 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
     public func list(_ caller: Caller, space spaceId: String, rawPath: Substring, query: ListingQuery) async throws
         -> Listing
     {
-        let space = try await access.space(spaceId, for: caller, operation: .read)
+        let space = try await access.space(spaceId, for: caller, operation: .readContent)
         let path = try ItemPath.decode(rawTail: rawPath)
         guard let directory = try await store.node(in: space, at: path), directory.kind == .directory else {
             throw SMHError(.directoryNotFound, "Directory /\(path) does not exist.")
@@ -119,7 +119,7 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
     public func info(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
         path: [String], node: Node
     ) {
-        let space = try await access.space(spaceId, for: caller, operation: .read)
+        let space = try await access.space(spaceId, for: caller, operation: .readContent)
         let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
         guard let node = try await store.node(in: space, at: path) else {
             throw SMHError(.pathNotFound, "Nothing exists at /\(path).")

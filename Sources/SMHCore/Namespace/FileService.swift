@@ -18,7 +18,8 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
     public func file(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
         path: [String], node: Node
     ) {
-        let space = try await AccessService(store: store, clock: clock).space(spaceId, for: caller, operation: .read)
+        let space = try await AccessService(store: store, clock: clock).space(
+            spaceId, for: caller, operation: .readContent)
         let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
         guard !path.isRoot, let node = try await store.node(in: space, at: path), node.kind == .file,
             node.blobSha256 != nil
@@ -33,7 +34,8 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
     public func byInode(_ caller: Caller, space spaceId: String, inode raw: String) async throws -> (
         path: [String], node: Node
     ) {
-        let space = try await AccessService(store: store, clock: clock).space(spaceId, for: caller, operation: .read)
+        let space = try await AccessService(store: store, clock: clock).space(
+            spaceId, for: caller, operation: .readContent)
         guard let inode = Node.parseInode(raw) ?? Int64(raw).map({ Inode($0) }),
             let found = try await store.locate(inode, in: space)
         else {

@@ -46,6 +46,7 @@ public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Senda
     public func list(_ caller: Caller, marker: String?, limit: Int?, prefix: String?, startName: String?)
         async throws -> Page
     {
+        try caller.requireCredentials()
         try caller.requireMultiSpace()
         let limit = limit ?? 1000
         guard (1...1000).contains(limit) else { throw SMHError(.paramInvalid, "limit must be between 1 and 1000.") }
@@ -81,6 +82,7 @@ public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Senda
     }
 
     public func delete(_ caller: Caller, spaceId: String, force: Bool) async throws {
+        try caller.requireCredentials()
         try caller.requireMultiSpace()
         guard spaceId != SpaceID.singleTenant.rawValue else {
             throw SMHError(.notMultiSpaceLibrary, "The space '-' cannot be deleted.")
@@ -118,6 +120,7 @@ public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Senda
     }
 
     public func count(_ caller: Caller) async throws -> Int {
+        try caller.requireCredentials()
         try caller.requireMultiSpace()
         return try await store.countSpaces(library: caller.library.id)
     }

@@ -31,6 +31,7 @@ struct SpaceController {
             let caller = try await access.caller(
                 libraryId: input.parameter("libraryId"), credentials: input.credentials)
             let spaceId = input.parameter("spaceId")
+            try caller.requireCredentials()
             if !spaceId.isEmpty { _ = try await access.space(spaceId, for: caller, operation: .read) }
             throw SMHError.notImplemented(feature)
         }
