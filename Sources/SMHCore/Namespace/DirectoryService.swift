@@ -35,27 +35,11 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
     public func move(
         _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
     ) async throws -> [String] {
-        let space = try await access.space(spaceId, for: caller, operation: .moveDirectory)
-        let maxLength = caller.library.settings.maxDirFileNameLength
-        let target = try ItemPath.decode(rawTail: rawPath, leaf: .directory, maxNameLength: maxLength)
-        guard !target.isRoot else { throw SMHError(.invalidDestinationPath, "The destination cannot be the root.") }
-        let source: ItemPath
-        do {
-            source = try ItemPath.parse(bodyPath: from)
-        } catch {
-            throw SMHError(.invalidSourceDirectory, "from is not a valid directory path: \(error.message)")
-        }
-        guard !source.isRoot else { throw SMHError(.invalidSourceDirectory, "The root directory cannot be moved.") }
-        try checkAlbumRules(caller.library, space, depth: target.components.count)
-        guard let node = try await store.node(in: space, at: source) else {
-            throw SMHError(.sourceDirectoryNotFound, "Directory /\(source) does not exist.")
-        }
-        guard node.kind == .directory else {
-            throw SMHError(.invalidSourceDirectory, "/\(source) is not a directory.")
-        }
+        let (space, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, field: "from", operation: .moveDirectory)
         return try await store.move(
             node, in: space, to: target, strategy: strategy, createParents: true, recycleReplaced: false,
-            userId: caller.userId, maxNameLength: maxLength, at: clock.now())
+            userId: caller.userId, maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
     }
 
     /// D-06: copy a directory (or album) with everything in it. Answered synchronously for now; the task form for
@@ -63,7 +47,19 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
     public func copy(
         _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
     ) async throws -> [String] {
-        let space = try await access.space(spaceId, for: caller, operation: .copyDirectory)
+        let (space, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, field: "copyFrom", operation: .copyDirectory)
+        return try await store.copyDirectory(
+            node, in: space, to: target, strategy: strategy, userId: caller.userId,
+            maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
+    }
+
+    /// The checks D-05 and D-06 share: permission, a valid non-root target within the album rules, and a source that
+    /// is an existing directory other than the root.
+    func sourceAndTarget(
+        _ caller: Caller, _ spaceId: String, _ rawPath: Substring, from: String, field: String, operation: Operation
+    ) async throws -> (space: Space, source: Node, target: ItemPath) {
+        let space = try await access.space(spaceId, for: caller, operation: operation)
         let maxLength = caller.library.settings.maxDirFileNameLength
         let target = try ItemPath.decode(rawTail: rawPath, leaf: .directory, maxNameLength: maxLength)
         guard !target.isRoot else { throw SMHError(.invalidDestinationPath, "The destination cannot be the root.") }
@@ -71,17 +67,17 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
         do {
             source = try ItemPath.parse(bodyPath: from)
         } catch {
-            throw SMHError(.invalidSourceDirectory, "copyFrom is not a valid directory path: \(error.message)")
+            throw SMHError(.invalidSourceDirectory, "\(field) is not a valid directory path: \(error.message)")
         }
-        guard !source.isRoot else { throw SMHError(.invalidSourceDirectory, "The root directory cannot be copied.") }
+        guard !source.isRoot else {
+            throw SMHError(.invalidSourceDirectory, "The root directory cannot be the source.")
+        }
         try checkAlbumRules(caller.library, space, depth: target.components.count)
         guard let node = try await store.node(in: space, at: source) else {
             throw SMHError(.sourceDirectoryNotFound, "Directory /\(source) does not exist.")
         }
         guard node.kind == .directory else { throw SMHError(.invalidSourceDirectory, "/\(source) is not a directory.") }
-        return try await store.copyDirectory(
-            node, in: space, to: target, strategy: strategy, userId: caller.userId, maxNameLength: maxLength,
-            at: clock.now())
+        return (space, node, target)
     }
 
     public struct Listing: Sendable {

@@ -65,17 +65,46 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
     public func move(
         _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
     ) async throws -> [String] {
+        let (space, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, field: "from", operation: .moveFile(overwrite: strategy == .overwrite)
+        )
+        return try await store.move(
+            node, in: space, to: target, strategy: strategy, createParents: false,
+            recycleReplaced: caller.library.settings.useRecycleBin, userId: caller.userId,
+            maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
+    }
+
+    /// F-18: copy a file, sharing its content (no bytes are copied).
+    public func copy(
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
+    ) async throws -> [String] {
+        let (space, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, field: "copyFrom",
+            operation: .copyFile(overwrite: strategy == .overwrite))
+        guard node.kind == .file else {
+            throw SMHError(.unsupportedFileType, "Copying symbolic links is not supported yet.")
+        }
+        return try await store.copyFile(
+            node, in: space, to: target, strategy: strategy, recycleReplaced: caller.library.settings.useRecycleBin,
+            userId: caller.userId, maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
+    }
+
+    /// The checks F-17 and F-18 share: permission, a valid target name within the media rules, and a source that is
+    /// an existing entry other than a directory.
+    func sourceAndTarget(
+        _ caller: Caller, _ spaceId: String, _ rawPath: Substring, from: String, field: String, operation: Operation
+    ) async throws -> (space: Space, source: Node, target: ItemPath) {
         let space = try await AccessService(store: store, clock: clock).space(
-            spaceId, for: caller, operation: .moveFile(overwrite: strategy == .overwrite))
-        let maxLength = caller.library.settings.maxDirFileNameLength
-        let target = try ItemPath.decode(rawTail: rawPath, leaf: .file, maxNameLength: maxLength)
+            spaceId, for: caller, operation: operation)
+        let target = try ItemPath.decode(
+            rawTail: rawPath, leaf: .file, maxNameLength: caller.library.settings.maxDirFileNameLength)
         guard let name = target.name else { throw SMHError(.emptyFileName, "The file name is empty.") }
-        guard !from.isEmpty else { throw SMHError(.paramInvalid, "from is required.") }
+        guard !from.isEmpty else { throw SMHError(.paramInvalid, "\(field) is required.") }
         let source: ItemPath
         do {
             source = try ItemPath.parse(bodyPath: from, leaf: .file)
         } catch {
-            throw SMHError(.invalidSourceFile, "from is not a valid file path: \(error.message)")
+            throw SMHError(.invalidSourceFile, "\(field) is not a valid file path: \(error.message)")
         }
         guard let node = try await store.node(in: space, at: source) else {
             throw SMHError(.sourceFileNotFound, "File /\(source) does not exist.")
@@ -87,45 +116,7 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
         {
             throw SMHError(.fileTypeNotMatched, "A photo cannot become a video, nor the reverse.")
         }
-        return try await store.move(
-            node, in: space, to: target, strategy: strategy, createParents: false,
-            recycleReplaced: caller.library.settings.useRecycleBin, userId: caller.userId, maxNameLength: maxLength,
-            at: clock.now())
-    }
-
-    /// F-18: copy a file, sharing its content (no bytes are copied).
-    public func copy(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
-    ) async throws -> [String] {
-        let space = try await AccessService(store: store, clock: clock).space(
-            spaceId, for: caller, operation: .copyFile(overwrite: strategy == .overwrite))
-        let maxLength = caller.library.settings.maxDirFileNameLength
-        let target = try ItemPath.decode(rawTail: rawPath, leaf: .file, maxNameLength: maxLength)
-        guard let name = target.name else { throw SMHError(.emptyFileName, "The file name is empty.") }
-        guard !from.isEmpty else { throw SMHError(.paramInvalid, "copyFrom is required.") }
-        let source: ItemPath
-        do {
-            source = try ItemPath.parse(bodyPath: from, leaf: .file)
-        } catch {
-            throw SMHError(.invalidSourceFile, "copyFrom is not a valid file path: \(error.message)")
-        }
-        guard let node = try await store.node(in: space, at: source) else {
-            throw SMHError(.sourceFileNotFound, "File /\(source) does not exist.")
-        }
-        guard node.kind == .file else {
-            throw SMHError(
-                node.kind == .directory ? .invalidSourceFile : .unsupportedFileType,
-                node.kind == .directory ? "/\(source) is a directory." : "Copying symbolic links is not supported yet.")
-        }
-        try MediaRules.check(caller.library, space, name: name, depth: target.components.count)
-        if caller.library.settings.libraryType == .media,
-            FileKinds.fileType(of: name) != FileKinds.fileType(of: node.name)
-        {
-            throw SMHError(.fileTypeNotMatched, "A photo cannot become a video, nor the reverse.")
-        }
-        return try await store.copyFile(
-            node, in: space, to: target, strategy: strategy, recycleReplaced: caller.library.settings.useRecycleBin,
-            userId: caller.userId, maxNameLength: maxLength, at: clock.now())
+        return (space, node, target)
     }
 
     /// `/_opensmh/dl/{capability}/{name}`: the capability binds the content, the disposition and the name, and

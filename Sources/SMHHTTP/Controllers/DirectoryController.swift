@@ -19,13 +19,6 @@ struct DirectoryController {
         }
     }
 
-    /// The raw `{DirPath}` after `/api/v1/directory/{LibraryId}/{SpaceId}`.
-    static func rawTail(_ request: Request) throws -> Substring {
-        guard let api = APIPath(rawPath: Substring(request.uri.path)), let (_, tail) = api.split(fixedSegments: 2)
-        else { throw SMHError(.routeNotFound, "No such API.") }
-        return tail
-    }
-
     /// PUT: create (D-01); a body with `from` moves (D-05), one with `copyFrom` copies (D-06).
     @Sendable func put(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
@@ -38,18 +31,18 @@ struct DirectoryController {
             if let copyFrom = body.copyFrom {
                 // D-06: 204 with ask, 200 and the final path with rename.
                 let path = try await directories.copy(
-                    caller, space: spaceId, rawPath: try Self.rawTail(request), from: copyFrom, strategy: strategy)
+                    caller, space: spaceId, rawPath: try request.itemTail(), from: copyFrom, strategy: strategy)
                 return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
             }
             if let from = body.from {
                 // D-05: 204 with ask, 200 and the final path with rename (spec 20).
                 let path = try await directories.move(
-                    caller, space: spaceId, rawPath: try Self.rawTail(request), from: from, strategy: strategy)
+                    caller, space: spaceId, rawPath: try request.itemTail(), from: from, strategy: strategy)
                 return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
             }
             let description = try await JSON.decode(DescriptionPatch.self, from: &request)
             let (path, node) = try await directories.create(
-                caller, space: spaceId, rawPath: try Self.rawTail(request), strategy: strategy,
+                caller, space: spaceId, rawPath: try request.itemTail(), strategy: strategy,
                 description: description)
             return JSON.response(
                 status: .created,
@@ -66,7 +59,7 @@ struct DirectoryController {
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let spaceId = input.parameter("spaceId")
             let withInode = try input.query.bool("with_inode")
-            let tail = try Self.rawTail(request)
+            let tail = try request.itemTail()
             if input.query.flag("stats") { throw SMHError.notImplemented("Directory statistics") }
             if input.query.flag("info") {
                 let (path, node) = try await directories.info(caller, space: spaceId, rawPath: tail)
@@ -89,7 +82,7 @@ struct DirectoryController {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let (_, node) = try await directories.info(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request))
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
             guard node.kind == .directory else { throw SMHError(.directoryNotFound, "Not a directory.") }
             var response = Response(status: .ok)
             response.headers[.eTag] = node.wireETag
@@ -103,7 +96,7 @@ struct DirectoryController {
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             if try input.query.bool("directory_only") { throw SMHError.notImplemented("directory_only") }
             let recycled = try await directories.delete(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request),
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
                 permanent: try input.query.bool("permanent"))
             guard let recycled else { return Response(status: .noContent) }
             return JSON.response(RecycledWire(recycledItemId: recycled))
@@ -120,7 +113,7 @@ struct DirectoryController {
             _ = try await access.space(input.parameter("spaceId"), for: caller, operation: .spaceAdministration)
             let patch = try await JSON.decode(DescriptionPatch.self, from: &request)
             try await directories.updateDescription(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), patch: patch)
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), patch: patch)
             return Response(status: .noContent)
         }
     }

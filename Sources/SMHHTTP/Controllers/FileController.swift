@@ -25,12 +25,6 @@ struct FileController {
         router.get("/api/v1/inode/:libraryId/:spaceId/:inode", use: byInode)
     }
 
-    static func rawTail(_ request: Request) throws -> Substring {
-        guard let api = APIPath(rawPath: Substring(request.uri.path)), let (_, tail) = api.split(fixedSegments: 2)
-        else { throw SMHError(.routeNotFound, "No such API.") }
-        return tail
-    }
-
     struct BeginBody: Decodable {
         let from: String?
         let copyFrom: String?
@@ -53,19 +47,19 @@ struct FileController {
             let strategy = try ConflictStrategy.parse(input.query, for: .file)
             if let copyFrom = body.copyFrom {
                 let path = try await files.copy(
-                    caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), from: copyFrom,
+                    caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: copyFrom,
                     strategy: strategy)
                 return JSON.response(MovedWire(path: path))
             }
             if let from = body.from {
                 let path = try await files.move(
-                    caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), from: from,
+                    caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: from,
                     strategy: strategy)
                 return JSON.response(MovedWire(path: path))
             }
             let size = try input.query.int("filesize").map(Int64.init)
             let ticket = try await uploads.begin(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request), strategy: strategy,
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), strategy: strategy,
                 expectedSize: size, metaData: Self.metaData(request.headers))
             return JSON.response(
                 status: .created,
@@ -94,7 +88,7 @@ struct FileController {
             let strategyGiven =
                 input.query["conflict_resolution_strategy"] ?? input.query["conflict-resolution-strategy"]
             let strategy = strategyGiven == nil ? nil : try ConflictStrategy.parse(input.query, for: .file)
-            let key = String(try Self.rawTail(request).split(separator: "/").last ?? "")
+            let key = String(try request.itemTail().split(separator: "/").last ?? "")
             let (path, node, overwritten) = try await uploads.confirm(
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
                 crc64: body.crc64)
@@ -113,7 +107,7 @@ struct FileController {
                 throw SMHError.notImplemented("This file operation")
             }
             let (path, node) = try await files.file(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request))
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
             let attachment = try Self.attachment(input.query)
             let type = NodeWire(
                 node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
@@ -143,7 +137,7 @@ struct FileController {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let (path, node) = try await files.file(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request))
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
             let type = NodeWire(
                 node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
             ).type
@@ -172,7 +166,7 @@ struct FileController {
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             if input.query.flag("upload") { throw SMHError.notImplemented("Aborting uploads") }
             let recycled = try await files.delete(
-                caller, space: input.parameter("spaceId"), rawPath: try Self.rawTail(request),
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
                 permanent: try input.query.bool("permanent"))
             guard let recycled else { return Response(status: .noContent) }
             return JSON.response(DirectoryController.RecycledWire(recycledItemId: recycled))

@@ -23,6 +23,17 @@ struct BusinessRequest {
     }
 }
 
+extension Request {
+    /// The raw item path after `/api/v1/{group}/{LibraryId}/{SpaceId}`, still percent-encoded: routing works on the
+    /// raw target so that `%2F` and `/` are told apart exactly as spec 10 §1.3 says.
+    func itemTail() throws -> Substring {
+        guard let api = APIPath(rawPath: Substring(uri.path)), let (_, tail) = api.split(fixedSegments: 2) else {
+            throw SMHError(.routeNotFound, "No such API.")
+        }
+        return tail
+    }
+}
+
 /// Runs a business handler as the caller the request's credentials name, and slides the token's expiry when the
 /// handler succeeded (spec 10 §1.5.1: failed calls do not renew).
 func asCaller(
