@@ -67,15 +67,21 @@ public enum BlobRows {
             """
         ).all()
         for row in rows {
-            let sha = try row.decode(column: "blob_sha256", as: String.self)
-            let uses = try row.decode(column: "uses", as: Int64.self)
-            try await db.raw(
-                """
-                UPDATE blobs SET refcount = refcount - \(bind: uses),
-                    unreferenced_since = CASE WHEN refcount - \(bind: uses) <= 0 THEN \(bind: now) ELSE NULL END
-                WHERE sha256 = \(bind: sha)
-                """
-            ).run()
+            try await release(
+                db, sha256: try row.decode(column: "blob_sha256", as: String.self),
+                references: try row.decode(column: "uses", as: Int64.self), at: Timestamp(milliseconds: now))
         }
+    }
+
+    /// Drops several references at once (a subtree or a library going away); the bytes stay for the collector.
+    static func release(_ db: any SQLDatabase, sha256: String, references: Int64, at time: Timestamp) async throws {
+        try await db.raw(
+            """
+            UPDATE blobs SET refcount = refcount - \(bind: references),
+                unreferenced_since = CASE WHEN refcount - \(bind: references) <= 0 THEN \(bind: time.milliseconds)
+                    ELSE NULL END
+            WHERE sha256 = \(bind: sha256)
+            """
+        ).run()
     }
 }

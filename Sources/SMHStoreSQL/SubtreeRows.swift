@@ -23,16 +23,10 @@ enum SubtreeRows {
         ).all()
         var freed: Int64 = 0
         for row in rows {
-            let sha = try row.decode(column: "blob_sha256", as: String.self)
-            let uses = try row.decode(column: "uses", as: Int64.self)
             freed += try row.decode(column: "bytes", as: Int64.self)
-            try await db.raw(
-                """
-                UPDATE blobs SET refcount = refcount - \(bind: uses),
-                    unreferenced_since = CASE WHEN refcount - \(bind: uses) <= 0 THEN \(bind: time.milliseconds) ELSE NULL END
-                WHERE sha256 = \(bind: sha)
-                """
-            ).run()
+            try await BlobRows.release(
+                db, sha256: try row.decode(column: "blob_sha256", as: String.self),
+                references: try row.decode(column: "uses", as: Int64.self), at: time)
         }
         if freed > 0 {
             try await db.raw(
