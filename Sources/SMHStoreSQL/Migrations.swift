@@ -186,6 +186,18 @@ enum Migrations {
                 // Values every instance must share, such as the key that signs data-plane URLs.
                 "CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
-        }
+        },
+        Migration(id: 2, name: "local times, links recycled with their target, upload descriptions") { _ in
+            [
+                "ALTER TABLE nodes ADD COLUMN local_created_at BIGINT",
+                "ALTER TABLE nodes ADD COLUMN local_modified_at BIGINT",
+                // The inode whose trip to the recycle bin took this link along (spec 20 F-19 rule 4); restoring
+                // that inode brings back exactly these links.
+                "ALTER TABLE nodes ADD COLUMN recycled_with BIGINT",
+                "CREATE INDEX nodes_by_recycled_with ON nodes (recycled_with)",
+                // Labels, category and local times of the begin body, applied at confirm (spec 20 F-01, F-07).
+                "ALTER TABLE upload_sessions ADD COLUMN description TEXT NOT NULL DEFAULT '{}'",
+            ]
+        },
     ]
 }

@@ -22,7 +22,15 @@ enum NodeRows {
                 [String: String].self, from: Data(try row.decode(column: "meta", as: String.self).utf8))) ?? [:],
             creatorUserId: try row.decode(column: "creator_user_id", as: String.self),
             createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)))
+            updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)),
+            linkTarget: try row.decode(column: "link_target_id", as: Int64?.self).map { Inode($0) },
+            localTimes: LocalTimes(
+                created: try row.decode(column: "local_created_at", as: Int64?.self).map {
+                    Timestamp(milliseconds: $0)
+                },
+                modified: try row.decode(column: "local_modified_at", as: Int64?.self).map {
+                    Timestamp(milliseconds: $0)
+                }))
     }
 
     static func byId(_ db: any SQLDatabase, _ inode: Inode) async throws -> Node? {
@@ -117,6 +125,38 @@ enum NodeRows {
         ).first().map(decode)
     }
 
+    /// Inserts a symbolic link unless the name is taken (nil then), like `insertDirectory`. Links hold no content
+    /// and occupy no quota (spec 20 F-19 rule 7).
+    static func insertSymlink(
+        _ db: any SQLDatabase, space: Space, parent: Inode, name: String, target: Inode, userId: String,
+        at time: Timestamp
+    ) async throws -> Node? {
+        try await db.raw(
+            """
+            INSERT INTO nodes (library_id, space_id, parent_id, name, kind, link_target_id, creator_user_id, created_at,
+                               updated_at)
+            VALUES (\(bind: space.libraryId.rawValue), \(bind: space.id.rawValue), \(bind: parent.rawValue), \(bind: name),
+                    'symlink', \(bind: target.rawValue), \(bind: userId), \(bind: time.milliseconds), \(bind: time.milliseconds))
+            ON CONFLICT (parent_id, name) WHERE state = 'live' DO NOTHING
+            RETURNING *
+            """
+        ).first().map(decode)
+    }
+
+    /// The inodes a link leads through, itself first, up to the first non-link (included) or a break in the chain.
+    /// Bounded: a loop or an over-long chain stops the walk.
+    static func linkChain(_ db: any SQLDatabase, from node: Node) async throws -> [Inode] {
+        var chain = [node.inode]
+        var current = node
+        while current.kind == .symlink, chain.count <= SymlinkChain.maxLinks + 1, let target = current.linkTarget,
+            !chain.contains(target), let next = try await byId(db, target)
+        {
+            chain.append(next.inode)
+            current = next
+        }
+        return chain
+    }
+
     /// Gives an existing file new content: same inode and creation time, so links and favorites follow (spec 20 §7).
     /// The old content's reference and quota charge are released.
     static func replaceContent(
@@ -155,12 +195,42 @@ enum NodeRows {
         return current
     }
 
-    /// Labels and category travel with a copy (spec 20 F-18); history, favorites and links do not.
+    /// Custom metadata travels with a copy too (spec 20 F-18).
+    static func copyMetaData(_ db: any SQLDatabase, from source: Inode, to target: Inode) async throws {
+        try await db.raw(
+            """
+            UPDATE nodes SET meta = (SELECT meta FROM nodes WHERE id = \(bind: source.rawValue))
+            WHERE id = \(bind: target.rawValue)
+            """
+        ).run()
+    }
+
+    /// Replaces what is given of a node's labels, category, metadata and local times.
+    static func describe(
+        _ db: any SQLDatabase, _ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?,
+        localTimes: LocalTimes
+    ) async throws {
+        let labelsJSON = try labels.map { try SQLStore.encodeJSON($0) }
+        let metaJSON = try metaData.map { try SQLStore.encodeJSON($0) }
+        try await db.raw(
+            """
+            UPDATE nodes SET labels = COALESCE(\(bind: labelsJSON), labels),
+                category = COALESCE(\(bind: category), category), meta = COALESCE(\(bind: metaJSON), meta),
+                local_created_at = COALESCE(\(bind: localTimes.created?.milliseconds), local_created_at),
+                local_modified_at = COALESCE(\(bind: localTimes.modified?.milliseconds), local_modified_at)
+            WHERE id = \(bind: node.rawValue)
+            """
+        ).run()
+    }
+
+    /// Labels, category and local times travel with a copy (spec 20 F-18); history, favorites and links do not.
     static func copyDescriptiveFields(_ db: any SQLDatabase, from source: Inode, to target: Inode) async throws {
         try await db.raw(
             """
             UPDATE nodes SET labels = (SELECT labels FROM nodes WHERE id = \(bind: source.rawValue)),
-                category = (SELECT category FROM nodes WHERE id = \(bind: source.rawValue))
+                category = (SELECT category FROM nodes WHERE id = \(bind: source.rawValue)),
+                local_created_at = (SELECT local_created_at FROM nodes WHERE id = \(bind: source.rawValue)),
+                local_modified_at = (SELECT local_modified_at FROM nodes WHERE id = \(bind: source.rawValue))
             WHERE id = \(bind: target.rawValue)
             """
         ).run()

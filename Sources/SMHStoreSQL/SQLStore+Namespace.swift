@@ -89,11 +89,7 @@ extension SQLStore: NamespaceStore {
             while let existing = try await NodeRows.liveChild(db, parent: parent, name: name) {
                 if strategy == .overwrite && current.kind != .directory {
                     // The replaced entry is deleted as F-16 would delete it; the moved one keeps its identity.
-                    guard existing.kind == current.kind else {
-                        throw SMHError(
-                            existing.kind == .directory ? .sameNameDirectoryOrFileExists : .symlinkOverwriteConflict,
-                            "'\(name)' cannot be overwritten by this entry.")
-                    }
+                    try await Self.checkReplaceable(db, existing, by: current)
                     _ = try await SubtreeRows.remove(
                         db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
                         retentionDays: retentionDays, userId: userId, at: time)
@@ -125,8 +121,8 @@ extension SQLStore: NamespaceStore {
         _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, recycleReplaced: Bool,
         userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String] {
-        guard let wanted = path.name, let parentPath = path.parent, let sha = node.blobSha256 else {
-            throw SMHError(.invalidSourceFile, "Only files can be copied here.")
+        guard let wanted = path.name, let parentPath = path.parent, node.kind != .directory else {
+            throw SMHError(.invalidSourceFile, "Only files and links can be copied here.")
         }
         let retentionDays = try await recycleRetentionDays(space)
         let meta = try Self.encodeJSON(node.metaData)
@@ -135,19 +131,33 @@ extension SQLStore: NamespaceStore {
             else {
                 throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
             }
-            guard let digest = try await BlobRows.digest(db, sha256: sha) else {
-                throw SMHError(.sourceFileNotFound, "The content of the source is gone.")
+            // A file's copy shares the blob: one more reference, no bytes copied. A link's copy is a new link to the
+            // same target (spec 20 F-18).
+            var digest: ContentDigest?
+            if node.kind == .file {
+                guard let sha = node.blobSha256, let found = try await BlobRows.digest(db, sha256: sha) else {
+                    throw SMHError(.sourceFileNotFound, "The content of the source is gone.")
+                }
+                try await BlobRows.retain(db, found, at: time)
+                digest = found
             }
-            // The copy shares the blob: one more reference, no bytes copied.
-            try await BlobRows.retain(db, digest, at: time)
             var name = wanted
             var attempt = 0
             while true {
-                if let created = try await NodeRows.insertFile(
-                    db, space: space, parent: parent.inode, name: name, content: digest, contentType: node.contentType,
-                    meta: meta, userId: userId, at: time)
-                {
+                let created: Node?
+                if let digest {
+                    created = try await NodeRows.insertFile(
+                        db, space: space, parent: parent.inode, name: name, content: digest,
+                        contentType: node.contentType, meta: meta, userId: userId, at: time)
+                } else if let target = node.linkTarget {
+                    created = try await NodeRows.insertSymlink(
+                        db, space: space, parent: parent.inode, name: name, target: target, userId: userId, at: time)
+                } else {
+                    throw SMHError(.sourceFileNotFound, "The source link has no target.")
+                }
+                if let created {
                     try await NodeRows.copyDescriptiveFields(db, from: node.inode, to: created.inode)
+                    try await NodeRows.copyMetaData(db, from: node.inode, to: created.inode)
                     break
                 }
                 guard let existing = try await NodeRows.liveChild(db, parent: parent.inode, name: name) else {
@@ -157,14 +167,13 @@ extension SQLStore: NamespaceStore {
                     }
                     continue
                 }
-                switch (strategy, existing.kind) {
-                case (.overwrite, .file):
+                switch strategy {
+                case .overwrite:
+                    try await Self.checkReplaceable(db, existing, by: node)
                     _ = try await SubtreeRows.remove(
                         db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
                         retentionDays: retentionDays, userId: userId, at: time)
-                case (.overwrite, .symlink):
-                    throw SMHError(.symlinkOverwriteConflict, "A symbolic link cannot be overwritten by a file.")
-                case (.rename, _):
+                case .rename:
                     attempt += 1
                     guard attempt <= ConflictRenaming.maxAttempts else {
                         throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
@@ -177,7 +186,7 @@ extension SQLStore: NamespaceStore {
             }
             try await db.raw(
                 """
-                UPDATE spaces SET used_bytes = used_bytes + \(bind: digest.size)
+                UPDATE spaces SET used_bytes = used_bytes + \(bind: digest?.size ?? 0)
                 WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
                 """
             ).run()
@@ -279,7 +288,14 @@ extension SQLStore: NamespaceStore {
                         try await NodeRows.copyDescriptiveFields(db, from: child.inode, to: copy.inode)
                         copiedBytes += digest.size
                     case .symlink:
-                        continue  // symbolic links arrive with F-19; none can exist yet
+                        // Copied links point at the same targets as the originals (spec 20 D-06).
+                        guard let linkTarget = child.linkTarget,
+                            let copy = try await NodeRows.insertSymlink(
+                                db, space: space, parent: target, name: child.name, target: linkTarget,
+                                userId: userId, at: time)
+                        else { throw SMHError(.pathConflict, "The copy changed while it was being made.") }
+                        try await NodeRows.copyDescriptiveFields(db, from: child.inode, to: copy.inode)
+                        try await NodeRows.copyMetaData(db, from: child.inode, to: copy.inode)
                     }
                 }
             }
@@ -296,18 +312,98 @@ extension SQLStore: NamespaceStore {
     }
 
     public func updateDescription(
-        _ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?
+        _ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?, localTimes: LocalTimes
     ) async throws {
-        let labelsJSON = try labels.map { try Self.encodeJSON($0) }
-        let metaJSON = try metaData.map { try Self.encodeJSON($0) }
         try await transaction { db in
+            try await NodeRows.describe(
+                db, node, labels: labels, category: category, metaData: metaData, localTimes: localTimes)
+        }
+    }
+
+    public func liveNode(_ inode: Inode, in space: Space) async throws -> Node? {
+        try await read { db in
             try await db.raw(
                 """
-                UPDATE nodes SET labels = COALESCE(\(bind: labelsJSON), labels),
-                    category = COALESCE(\(bind: category), category), meta = COALESCE(\(bind: metaJSON), meta)
-                WHERE id = \(bind: node.rawValue)
+                SELECT * FROM nodes WHERE id = \(bind: inode.rawValue) AND state = 'live'
+                AND library_id = \(bind: space.libraryId.rawValue) AND space_id = \(bind: space.id.rawValue)
                 """
-            ).run()
+            ).first().map(NodeRows.decode)
+        }
+    }
+
+    public func createSymlink(
+        in space: Space, at path: ItemPath, target: Inode, chain: [Inode], strategy: ConflictStrategy,
+        recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String] {
+        guard let wanted = path.name, let parentPath = path.parent else {
+            throw SMHError(.emptyFileName, "The link name is empty.")
+        }
+        let retentionDays = try await recycleRetentionDays(space)
+        return try await transaction { db in
+            guard let parent = try await NodeRows.resolve(db, space: space, path: parentPath), parent.kind == .directory
+            else {
+                throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
+            }
+            guard let targetNode = try await NodeRows.byId(db, target), targetNode.kind != .directory else {
+                throw SMHError(.sourceFileNotFound, "The link target no longer exists.")
+            }
+            var name = wanted
+            var attempt = 0
+            while try await NodeRows.insertSymlink(
+                db, space: space, parent: parent.inode, name: name, target: target, userId: userId, at: time) == nil
+            {
+                guard let existing = try await NodeRows.liveChild(db, parent: parent.inode, name: name) else {
+                    attempt += 1  // removed between the insert and the look-up: try again, a bounded number of times
+                    guard attempt <= ConflictRenaming.maxAttempts else {
+                        throw SMHError(.pathConflict, "'\(name)' keeps changing; try again.")
+                    }
+                    continue
+                }
+                switch (strategy, existing.kind) {
+                case (.overwrite, .file):
+                    guard !chain.contains(existing.inode) else {
+                        throw SMHError(.symlinkOverwriteConflict, "'\(name)' is the file the link would point to.")
+                    }
+                    _ = try await SubtreeRows.remove(
+                        db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
+                        retentionDays: retentionDays, userId: userId, at: time)
+                case (.overwrite, .symlink):
+                    guard !chain.contains(existing.inode) else {
+                        throw SMHError(.circleSymlink, "Pointing '\(name)' there would make a loop of links.")
+                    }
+                    // Re-pointed in place: the links that lead to this one follow.
+                    try await db.raw(
+                        """
+                        UPDATE nodes SET link_target_id = \(bind: target.rawValue), updated_at = \(bind: time.milliseconds)
+                        WHERE id = \(bind: existing.inode.rawValue)
+                        """
+                    ).run()
+                    try await NodeRows.touch(db, parent.inode, at: time)
+                    return parentPath.components + [name]
+                case (.rename, _):
+                    attempt += 1
+                    guard attempt <= ConflictRenaming.maxAttempts else {
+                        throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
+                    }
+                    name = ConflictRenaming.candidate(
+                        for: wanted, attempt: attempt, isDirectory: false, maxLength: maxNameLength)
+                default:
+                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
+                }
+            }
+            try await NodeRows.touch(db, parent.inode, at: time)
+            return parentPath.components + [name]
+        }
+    }
+
+    /// What `overwrite` may replace when moving or copying `incoming` (spec 20 F-17): a file or a link, but not a
+    /// directory, and not what `incoming` itself leads to (that would delete a link's own target).
+    static func checkReplaceable(_ db: any SQLDatabase, _ existing: Node, by incoming: Node) async throws {
+        guard existing.kind != .directory else {
+            throw SMHError(.sameNameDirectoryOrFileExists, "'\(existing.name)' is a directory.")
+        }
+        if incoming.kind == .symlink, try await NodeRows.linkChain(db, from: incoming).contains(existing.inode) {
+            throw SMHError(.symlinkOverwriteConflict, "'\(existing.name)' is where this link leads.")
         }
     }
 

@@ -6,14 +6,15 @@ extension SQLStore: UploadStore {
     public func insertUpload(_ session: UploadSession) async throws {
         let path = try Self.encodeJSON(session.path.components)
         let meta = try Self.encodeJSON(session.metaData)
+        let description = try Self.encodeJSON(session.description)
         try await transaction { db in
             try await db.raw(
                 """
                 INSERT INTO upload_sessions (confirm_key, library_id, space_id, user_id, kind, path, conflict_strategy,
-                                             expected_size, meta, state, created_at, expires_at)
+                                             expected_size, meta, description, state, created_at, expires_at)
                 VALUES (\(bind: session.confirmKey), \(bind: session.libraryId.rawValue), \(bind: session.spaceId.rawValue),
                         \(bind: session.userId), 'simple', \(bind: path), \(bind: session.strategy.rawValue),
-                        \(bind: session.expectedSize), \(bind: meta), 'pending', \(bind: session.createdAt.milliseconds),
+                        \(bind: session.expectedSize), \(bind: meta), \(bind: description), 'pending', \(bind: session.createdAt.milliseconds),
                         \(bind: session.expiresAt.milliseconds))
                 """
             ).run()
@@ -109,7 +110,14 @@ extension SQLStore: UploadStore {
                     throw SMHError(.sameNameDirectoryOrFileExists, "'\(candidate)' already exists.")
                 }
             }
-            guard let node = placed else { throw SMHError.internalError(StoreInvariant("no node placed")) }
+            guard var node = placed else { throw SMHError.internalError(StoreInvariant("no node placed")) }
+            let description = session.description
+            if description != FileDescription() {
+                try await NodeRows.describe(
+                    db, node.inode, labels: description.labels, category: description.category, metaData: nil,
+                    localTimes: description.localTimes)
+                node = try await NodeRows.byId(db, node.inode) ?? node
+            }
             try await db.raw(
                 """
                 UPDATE spaces SET used_bytes = used_bytes + \(bind: staged.digest.size)
@@ -162,6 +170,9 @@ enum UploadRows {
                 ?? .rename,
             expectedSize: try row.decode(column: "expected_size", as: Int64?.self),
             metaData: meta,
+            description: (try? decoder.decode(
+                FileDescription.self, from: Data(try row.decode(column: "description", as: String.self).utf8)))
+                ?? FileDescription(),
             state: UploadSession.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .aborted,
             staged: staged.map { StagedBlob(digest: $0.digest, stagingKey: $0.stagingKey) },
             resultInode: try row.decode(column: "result_inode", as: Int64?.self).map { Inode($0) },

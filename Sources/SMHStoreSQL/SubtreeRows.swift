@@ -47,6 +47,7 @@ enum SubtreeRows {
         if let parent = node.parent { try await NodeRows.touch(db, parent, at: time) }
         if recycle {
             try await db.raw("UPDATE nodes SET state = 'recycled' WHERE id = \(bind: node.inode.rawValue)").run()
+            if node.kind != .directory { try await recycleIncomingLinks(db, of: node.inode, at: time) }
             let expires: Int64? = retentionDays > 0 ? time.milliseconds + retentionDays * 86_400_000 : nil
             let row = try await db.raw(
                 """
@@ -60,8 +61,72 @@ enum SubtreeRows {
             ).first()
             return try row?.decode(column: "id", as: Int64.self)
         }
-        try await releaseContent(db, root: node.inode, space: space, at: time)
-        try await db.raw("DELETE FROM nodes WHERE id = \(bind: node.inode.rawValue)").run()
+        try await purge(db, root: node.inode, space: space, at: time)
         return nil
+    }
+
+    /// Deletes a subtree for good (live or recycled): its content released, the links anywhere that lead into it
+    /// deleted with it (spec 20 F-19 rules 4 and 5; SMH may do that later, OpenSMH does it in the same transaction).
+    static func purge(_ db: any SQLDatabase, root: Inode, space: Space, at time: Timestamp) async throws {
+        try await releaseContent(db, root: root, space: space, at: time)
+        let links = try await db.raw(
+            """
+            WITH RECURSIVE subtree(id) AS (
+                SELECT CAST(\(bind: root.rawValue) AS BIGINT)
+                UNION ALL
+                SELECT n.id FROM nodes n JOIN subtree s ON n.parent_id = s.id
+            ), links(id) AS (
+                SELECT n.id FROM nodes n JOIN subtree s ON n.link_target_id = s.id WHERE n.kind = 'symlink'
+                UNION
+                SELECT n.id FROM nodes n JOIN links l ON n.link_target_id = l.id WHERE n.kind = 'symlink'
+            )
+            SELECT n.id, n.parent_id, n.state FROM nodes n JOIN links l ON n.id = l.id
+            """
+        ).all()
+        try await delete(db, links, at: time)
+        try await db.raw("DELETE FROM nodes WHERE id = \(bind: root.rawValue)").run()
+    }
+
+    /// Live links to a file or link that goes to the recycle bin go with it, marked with its inode so that restoring
+    /// it brings exactly them back (spec 20 F-19 rule 4). Links to links are followed.
+    static func recycleIncomingLinks(_ db: any SQLDatabase, of target: Inode, at time: Timestamp) async throws {
+        let links = try await db.raw(
+            """
+            WITH RECURSIVE links(id) AS (
+                SELECT id FROM nodes WHERE link_target_id = \(bind: target.rawValue) AND kind = 'symlink'
+                    AND state = 'live'
+                UNION
+                SELECT n.id FROM nodes n JOIN links l ON n.link_target_id = l.id
+                WHERE n.kind = 'symlink' AND n.state = 'live'
+            )
+            SELECT n.id, n.parent_id FROM nodes n JOIN links l ON n.id = l.id
+            """
+        ).all()
+        for row in links {
+            let id = try row.decode(column: "id", as: Int64.self)
+            try await db.raw(
+                """
+                UPDATE nodes SET state = 'recycled', recycled_with = \(bind: target.rawValue)
+                WHERE id = \(bind: id) AND state = 'live'
+                """
+            ).run()
+            if let parent = try row.decode(column: "parent_id", as: Int64?.self) {
+                try await NodeRows.touch(db, Inode(parent), at: time)
+            }
+        }
+    }
+
+    /// Deletes link rows (no content to release: links hold none), touching the directories that listed them.
+    static func delete(_ db: any SQLDatabase, _ links: [any SQLRow], at time: Timestamp) async throws {
+        var touched = Set<Int64>()
+        for row in links {
+            let id = try row.decode(column: "id", as: Int64.self)
+            if try row.decode(column: "state", as: String.self) == "live",
+                let parent = try row.decode(column: "parent_id", as: Int64?.self), touched.insert(parent).inserted
+            {
+                try await NodeRows.touch(db, Inode(parent), at: time)
+            }
+            try await db.raw("DELETE FROM nodes WHERE id = \(bind: id)").run()
+        }
     }
 }

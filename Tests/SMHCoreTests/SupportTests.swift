@@ -3,6 +3,22 @@ import Testing
 @testable import SMHCore
 
 @Suite struct SupportTests {
+    @Test func clientTimesParseWithAnyOffset() {
+        #expect(Timestamp.parse("2022-07-26T02:58:09Z")?.iso8601 == "2022-07-26T02:58:09.000Z")
+        #expect(Timestamp.parse("2024-01-15T10:30:00+08:00")?.iso8601 == "2024-01-15T02:30:00.000Z")
+        #expect(Timestamp.parse("2024-01-15T10:30:00.5-0130")?.iso8601 == "2024-01-15T12:00:00.500Z")
+        #expect(Timestamp.parse("2024-02-29 23:59:59.123456")?.iso8601 == "2024-02-29T23:59:59.123Z")
+        #expect(Timestamp.parse("1709626904120")?.iso8601 == "2024-03-05T08:21:44.120Z")
+        #expect(Timestamp.parse("1969-12-31T23:59:59Z")?.milliseconds == -1000)
+        for bad in [
+            "", "yesterday", "2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01T24:00:00Z",
+            "2024-01-01T00:00:00+25:00", "2024-01-01", "2024-01-01T00:00:00Zjunk", "99999999999999999999",
+            "2024-01-01T00:00:00.",
+        ] {
+            #expect(Timestamp.parse(bad) == nil, "\(bad)")
+        }
+    }
+
     @Test func iso8601HasMillisecondsAndZ() {
         #expect(Timestamp(milliseconds: 0).iso8601 == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp(milliseconds: 1_709_626_904_120).iso8601 == "2024-03-05T08:21:44.120Z")

@@ -1,13 +1,26 @@
-/// The body of `POST …?update` (spec 20 F-20, D-09): labels, category and custom metadata.
+/// The descriptive fields a client may send: the body of `POST …?update` (spec 20 F-20, D-09) and the matching
+/// fields of D-01, F-01 and F-07 bodies: labels, category, custom metadata and the client's local file times.
 public struct DescriptionPatch: Sendable, Decodable {
     public var labels: [String]?
     public var category: String?
     /// `nil` values delete a key when merging.
     public var metaData: [String: String?]?
     public var metaDataDirective: String?
+    public var localCreationTime: String?
+    public var localModificationTime: String?
 
     enum CodingKeys: String, CodingKey {
-        case labels, category, metaData, metaDataDirective
+        case labels, category, metaData, metaDataDirective, localCreationTime, localModificationTime
+    }
+
+    public init(
+        labels: [String]? = nil, category: String? = nil, localCreationTime: String? = nil,
+        localModificationTime: String? = nil
+    ) {
+        self.labels = labels
+        self.category = category
+        self.localCreationTime = localCreationTime
+        self.localModificationTime = localModificationTime
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,6 +41,8 @@ public struct DescriptionPatch: Sendable, Decodable {
         category = try field(.category, "a string")
         metaData = try field(.metaData, "an object of string values")
         metaDataDirective = try field(.metaDataDirective, "merge or replace")
+        localCreationTime = try field(.localCreationTime, "a time string")
+        localModificationTime = try field(.localModificationTime, "a time string")
     }
 
     public static let maxCategoryBytes = 16
@@ -61,7 +76,22 @@ public struct DescriptionPatch: Sendable, Decodable {
         return result
     }
 
+    /// The local times given, parsed (spec 20 §1.6); `400 InvalidTimeFormat` when one cannot be read.
+    public func localTimes() throws(SMHError) -> LocalTimes {
+        func parse(_ text: String?, _ field: String) throws(SMHError) -> Timestamp? {
+            guard let text else { return nil }
+            guard let time = Timestamp.parse(text) else {
+                throw SMHError(.invalidTimeFormat, "\(field) is not an ISO 8601 time or epoch milliseconds.")
+            }
+            return time
+        }
+        return LocalTimes(
+            created: try parse(localCreationTime, "localCreationTime"),
+            modified: try parse(localModificationTime, "localModificationTime"))
+    }
+
     public func validate() throws(SMHError) {
+        _ = try localTimes()
         if let category, category.utf8.count > Self.maxCategoryBytes {
             throw SMHError(.paramInvalid, "category must be at most \(Self.maxCategoryBytes) bytes.")
         }
@@ -71,5 +101,39 @@ public struct DescriptionPatch: Sendable, Decodable {
                 throw SMHError(.paramInvalid, "labels are 1 to 64 characters, at most \(Self.maxLabels) of them.")
             }
         }
+    }
+}
+
+/// A file's times on the client's device, kept as given (normalised to UTC) and returned when set.
+public struct LocalTimes: Sendable, Hashable, Codable {
+    public var created: Timestamp?
+    public var modified: Timestamp?
+
+    public init(created: Timestamp? = nil, modified: Timestamp? = nil) {
+        self.created = created
+        self.modified = modified
+    }
+}
+
+/// The descriptive fields an upload carries from begin to confirm (spec 20 F-01, F-07), validated.
+public struct FileDescription: Sendable, Hashable, Codable {
+    public var labels: [String]?
+    public var category: String?
+    public var localTimes: LocalTimes
+
+    public init(labels: [String]? = nil, category: String? = nil, localTimes: LocalTimes = LocalTimes()) {
+        self.labels = labels
+        self.category = category
+        self.localTimes = localTimes
+    }
+
+    /// Validates a body's fields; those it gives replace these.
+    public func overridden(by patch: DescriptionPatch) throws(SMHError) -> FileDescription {
+        try patch.validate()
+        let times = try patch.localTimes()
+        return FileDescription(
+            labels: patch.labels ?? labels, category: patch.category ?? category,
+            localTimes: LocalTimes(
+                created: times.created ?? localTimes.created, modified: times.modified ?? localTimes.modified))
     }
 }

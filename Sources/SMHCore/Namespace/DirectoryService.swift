@@ -24,10 +24,13 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
         let metaData = try description?.validatedMetaData(merging: [:])
         let created = try await store.createDirectory(
             in: space, at: path, strategy: strategy, userId: caller.userId, maxNameLength: maxLength, at: clock.now())
-        guard let description, description.labels != nil || metaData != nil else { return created }
-        // Labels and metadata of the body (validated above, so this second step cannot be refused).
+        let localTimes = try description?.localTimes() ?? LocalTimes()
+        guard let description, description.labels != nil || metaData != nil || localTimes != LocalTimes() else {
+            return created
+        }
+        // Labels, metadata and local times of the body (validated above, so this second step cannot be refused).
         try await store.updateDescription(
-            created.node.inode, labels: description.labels, category: nil, metaData: metaData)
+            created.node.inode, labels: description.labels, category: nil, metaData: metaData, localTimes: localTimes)
         return (created.path, try await store.node(in: space, at: ItemPath(validated: created.path)) ?? created.node)
     }
 
@@ -100,6 +103,9 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
         }
         let mediaOrder = caller.library.settings.libraryType == .media
         var items = try await store.children(of: directory.inode, query: query, mediaOrder: mediaOrder)
+        for index in items.indices where items[index].kind == .symlink {
+            items[index] = try await store.presentingLink(items[index], in: space)
+        }
         var next: String?
         if case .marker(_, let limit) = query.paging, items.count > limit {
             items.removeLast()
@@ -120,7 +126,8 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
         guard let node = try await store.node(in: space, at: path) else {
             throw SMHError(.pathNotFound, "Nothing exists at /\(path).")
         }
-        return (path.components, node)
+        guard node.kind == .symlink else { return (path.components, node) }
+        return (path.components, node.presenting(contentOf: try await store.resolveLink(node, in: space).file))
     }
 
     /// D-08: into the recycle bin when the library uses one and `permanent` is not asked, else deleted for good.
@@ -153,7 +160,7 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
         try patch.validate()
         try await store.updateDescription(
             node.inode, labels: patch.labels, category: patch.category,
-            metaData: try patch.validatedMetaData(merging: node.metaData))
+            metaData: try patch.validatedMetaData(merging: node.metaData), localTimes: try patch.localTimes())
     }
 
     /// Spec 20 §6: media libraries hold albums one level deep (album mode) or no directories at all.

@@ -14,19 +14,60 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
     /// Download URLs live two hours by default; `period` may ask for 60 … 7200 s (spec 20 F-10).
     public static var defaultPeriod: Int64 { 7200 }
 
-    /// The file at a path, or `404 FileNotFound` (a directory is not a file on `/file/` endpoints).
+    /// The file at a path, or `404 FileNotFound` (a directory is not a file on `/file/` endpoints). A link is
+    /// resolved (spec 20 §3): the answer is the link presenting its file's content, with the current path of the
+    /// link's immediate target (nil when that target is not reachable by path).
     public func file(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
-        path: [String], node: Node
+        path: [String], node: Node, linkTo: [String]?
     ) {
         let space = try await AccessService(store: store, clock: clock).space(
             spaceId, for: caller, operation: .readContent)
         let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
-        guard !path.isRoot, let node = try await store.node(in: space, at: path), node.kind == .file,
-            node.blobSha256 != nil
-        else {
+        guard !path.isRoot, let node = try await store.node(in: space, at: path), node.kind != .directory else {
             throw SMHError(.fileNotFound, "File /\(path) does not exist.")
         }
-        return (path.components, node)
+        guard node.kind == .symlink else {
+            guard node.blobSha256 != nil else { throw SMHError(.fileNotFound, "File /\(path) has no content.") }
+            return (path.components, node, nil)
+        }
+        let resolved = try await store.resolveLink(node, in: space)
+        var linkTo: [String]?
+        if let target = node.linkTarget { linkTo = try await store.locate(target, in: space)?.path }
+        return (path.components, node.presenting(contentOf: resolved.file), linkTo)
+    }
+
+    /// F-19: a link at `rawPath` to the file (or link) at `linkTo`, in the same space.
+    public func createSymlink(
+        _ caller: Caller, space spaceId: String, rawPath: Substring, linkTo: String, strategy: ConflictStrategy
+    ) async throws -> [String] {
+        let space = try await AccessService(store: store, clock: clock).space(
+            spaceId, for: caller, operation: .createSymlink(overwrite: strategy == .overwrite))
+        let settings = caller.library.settings
+        let path = try ItemPath.decode(rawTail: rawPath, leaf: .file, maxNameLength: settings.maxDirFileNameLength)
+        guard let name = path.name else { throw SMHError(.emptyFileName, "The link name is empty.") }
+        guard !linkTo.isEmpty else { throw SMHError(.paramInvalid, "linkTo is required.") }
+        let targetPath: ItemPath
+        do {
+            targetPath = try ItemPath.parse(bodyPath: linkTo, leaf: .file)
+        } catch {
+            throw SMHError(.paramInvalid, "linkTo is not a valid path: \(error.message)")
+        }
+        try MediaRules.check(caller.library, space, name: name, depth: path.components.count)
+        guard !targetPath.isRoot, let target = try await store.node(in: space, at: targetPath) else {
+            throw SMHError(.sourceFileNotFound, "/\(targetPath) does not exist.")
+        }
+        guard target.kind != .directory else {
+            throw SMHError(.symlinkToDirectoryNotAllowed, "/\(targetPath) is a directory; links lead to files only.")
+        }
+        let resolved = try await store.resolveLink(target, in: space)
+        guard resolved.links.count + 1 <= SymlinkChain.maxLinks else {
+            throw SMHError(
+                .symlinkDepthLimitExceeded, "The new link would pass more than \(SymlinkChain.maxLinks) links.")
+        }
+        return try await store.createSymlink(
+            in: space, at: path, target: target.inode, chain: resolved.links + [resolved.file.inode],
+            strategy: strategy, recycleReplaced: settings.useRecycleBin, userId: caller.userId,
+            maxNameLength: settings.maxDirFileNameLength, at: clock.now())
     }
 
     /// F-14: a file or directory by inode, with its current path; `404 FileNotFound` for an unknown inode, one in
@@ -41,7 +82,7 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
         else {
             throw SMHError(.fileNotFound, "No file or directory has inode \(raw) here.")
         }
-        return found
+        return (found.path, try await store.presentingLink(found.node, in: space))
     }
 
     /// F-16: into the recycle bin when the library uses one and `permanent` is not asked, else deleted for good.
@@ -81,9 +122,6 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
         let (space, node, target) = try await sourceAndTarget(
             caller, spaceId, rawPath, from: from, field: "copyFrom",
             operation: .copyFile(overwrite: strategy == .overwrite))
-        guard node.kind == .file else {
-            throw SMHError(.unsupportedFileType, "Copying symbolic links is not supported yet.")
-        }
         return try await store.copyFile(
             node, in: space, to: target, strategy: strategy, recycleReplaced: caller.library.settings.useRecycleBin,
             userId: caller.userId, maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())

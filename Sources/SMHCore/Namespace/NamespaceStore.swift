@@ -38,9 +38,24 @@ public protocol NamespaceStore: Sendable {
         maxNameLength: Int, at time: Timestamp
     ) async throws -> [String]
 
-    /// Replaces what is given of a node's labels, category and metadata, without touching its times or eTag.
-    func updateDescription(_ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?)
-        async throws
+    /// Replaces what is given of a node's labels, category, metadata and local times, without touching its times or
+    /// eTag.
+    func updateDescription(
+        _ node: Inode, labels: [String]?, category: String?, metaData: [String: String]?, localTimes: LocalTimes
+    ) async throws
+
+    /// A live node of the space by inode, wherever it is (its ancestors are not checked: a link into a directory
+    /// that went to the recycle bin keeps working, spec 20 F-19 rule 5).
+    func liveNode(_ inode: Inode, in space: Space) async throws -> Node?
+
+    /// F-19: creates a link at `path` (parent must exist) pointing at `target`. `chain` is every inode the target
+    /// leads through, itself first: `overwrite` may not replace one of them (a file there is the link's own target,
+    /// `SymlinkOverwriteConflict`; a link there would close a loop, `CircleSymlink`). Overwriting another link
+    /// re-points it in place (its inode, and so the links to it, stay); overwriting a file deletes it as F-16 would.
+    func createSymlink(
+        in space: Space, at path: ItemPath, target: Inode, chain: [Inode], strategy: ConflictStrategy,
+        recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
+    ) async throws -> [String]
 
     /// One page of the live children of a directory, in the query's order. Marker paging fetches `limit + 1` rows
     /// so the caller can tell whether another page exists.

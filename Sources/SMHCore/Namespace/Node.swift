@@ -24,11 +24,15 @@ public struct Node: Sendable, Hashable {
     public let createdAt: Timestamp
     /// For a directory: the last change of its direct children, which is also its eTag.
     public let updatedAt: Timestamp
+    /// For a symbolic link: the inode it points at (spec 20 F-19 rule 1: the inode, not the path).
+    public let linkTarget: Inode?
+    public let localTimes: LocalTimes
 
     public init(
         inode: Inode, parent: Inode?, name: String, kind: Kind, size: Int64, contentType: String, crc64: String?,
         eTag: String?, labels: [String], category: String, blobSha256: String? = nil, metaData: [String: String] = [:],
-        creatorUserId: String, createdAt: Timestamp, updatedAt: Timestamp
+        creatorUserId: String, createdAt: Timestamp, updatedAt: Timestamp, linkTarget: Inode? = nil,
+        localTimes: LocalTimes = LocalTimes()
     ) {
         self.inode = inode
         self.parent = parent
@@ -45,6 +49,8 @@ public struct Node: Sendable, Hashable {
         self.creatorUserId = creatorUserId
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.linkTarget = linkTarget
+        self.localTimes = localTimes
     }
 
     /// The eTag clients see: a file's quoted MD5, a directory's change time (spec 20 §1.6).

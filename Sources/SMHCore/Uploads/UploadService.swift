@@ -30,7 +30,7 @@ public struct UploadService<
     /// F-01: validates the target and creates the task. The conflict check here is advisory; confirm decides.
     public func begin(
         _ caller: Caller, space spaceId: String, rawPath: Substring, strategy: ConflictStrategy, expectedSize: Int64?,
-        metaData: [String: String]
+        metaData: [String: String], description: DescriptionPatch = DescriptionPatch()
     ) async throws -> Ticket {
         let space = try await access.space(
             spaceId, for: caller, operation: .beginUpload(overwrite: strategy == .overwrite))
@@ -43,6 +43,7 @@ public struct UploadService<
             throw SMHError(.paramInvalid, "filesize must be a non-negative integer.")
         }
         try MediaRules.check(caller.library, space, name: name, depth: path.components.count)
+        let fileDescription = try FileDescription().overridden(by: description)
         guard let parent = try await store.node(in: space, at: parentPath), parent.kind == .directory else {
             throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
         }
@@ -55,7 +56,7 @@ public struct UploadService<
         let session = UploadSession(
             confirmKey: UploadSession.generateKey(), libraryId: caller.library.id, spaceId: space.id,
             userId: caller.userId, path: path, strategy: strategy, expectedSize: expectedSize, metaData: metaData,
-            state: .pending, staged: nil, resultInode: nil, createdAt: now,
+            description: fileDescription, state: .pending, staged: nil, resultInode: nil, createdAt: now,
             expiresAt: now.adding(seconds: UploadSession.pendingLifetimeSeconds))
         try await store.insertUpload(session)
         let expiration = now.adding(seconds: UploadSession.credentialLifetimeSeconds)
@@ -86,11 +87,13 @@ public struct UploadService<
 
     /// F-07: idempotent. A confirmed task answers with the file it produced.
     public func confirm(
-        _ caller: Caller, space spaceId: String, confirmKey: String, strategyOverride: ConflictStrategy?, crc64: String?
+        _ caller: Caller, space spaceId: String, confirmKey: String, strategyOverride: ConflictStrategy?,
+        crc64: String?,
+        description: DescriptionPatch = DescriptionPatch()
     ) async throws -> (path: [String]?, node: Node, overwritten: Bool) {
         let strategy = strategyOverride
         let space = try await access.space(spaceId, for: caller, operation: .confirmUpload)
-        guard UploadSession.isWellFormedKey(confirmKey), let session = try await store.upload(confirmKey: confirmKey),
+        guard UploadSession.isWellFormedKey(confirmKey), var session = try await store.upload(confirmKey: confirmKey),
             session.libraryId == caller.library.id, session.spaceId == space.id, session.state != .aborted,
             session.state == .confirmed || session.expiresAt > clock.now()
         else {
@@ -108,6 +111,7 @@ public struct UploadService<
         if let crc64, !crc64.isEmpty, crc64 != String(staged.digest.crc64) {
             throw SMHError(.badCrc64, "The CRC-64 of the received content is \(staged.digest.crc64), not \(crc64).")
         }
+        session.description = try session.description.overridden(by: description)
         let effective = strategy ?? session.strategy
         if effective == .overwrite { try caller.require(.beginUpload(overwrite: true)) }
         try MediaRules.check(caller.library, space, name: session.path.name ?? "", depth: session.path.components.count)

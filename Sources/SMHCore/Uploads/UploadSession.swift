@@ -15,6 +15,8 @@ public struct UploadSession: Sendable, Hashable {
     public let expectedSize: Int64?
     /// `x-smh-meta-*` headers of the begin request, keys lower-cased.
     public let metaData: [String: String]
+    /// Labels, category and local times of the begin body; confirm may override them.
+    public var description: FileDescription
     public var state: State
     /// The received content, once the data-plane PUT finished.
     public var staged: StagedBlob?
@@ -24,7 +26,8 @@ public struct UploadSession: Sendable, Hashable {
 
     public init(
         confirmKey: String, libraryId: LibraryID, spaceId: SpaceID, userId: String, path: ItemPath,
-        strategy: ConflictStrategy, expectedSize: Int64?, metaData: [String: String], state: State,
+        strategy: ConflictStrategy, expectedSize: Int64?, metaData: [String: String],
+        description: FileDescription = FileDescription(), state: State,
         staged: StagedBlob?, resultInode: Inode?, createdAt: Timestamp, expiresAt: Timestamp
     ) {
         self.confirmKey = confirmKey
@@ -35,6 +38,7 @@ public struct UploadSession: Sendable, Hashable {
         self.strategy = strategy
         self.expectedSize = expectedSize
         self.metaData = metaData
+        self.description = description
         self.state = state
         self.staged = staged
         self.resultInode = resultInode

@@ -49,7 +49,9 @@ struct DirectoryController {
                 CreatedWire(
                     path: path, inode: try input.query.bool("with_inode") ? Node.formatInode(node.inode) : nil,
                     creationTime: node.createdAt.iso8601, labels: node.labels.isEmpty ? nil : node.labels,
-                    metaData: node.metaData.isEmpty ? nil : node.metaData))
+                    metaData: node.metaData.isEmpty ? nil : node.metaData,
+                    localCreationTime: node.localTimes.created?.iso8601,
+                    localModificationTime: node.localTimes.modified?.iso8601))
         }
     }
 
@@ -64,7 +66,8 @@ struct DirectoryController {
             if input.query.flag("info") {
                 let (path, node) = try await directories.info(caller, space: spaceId, rawPath: tail)
                 let wire = NodeWire(
-                    node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: withInode)
+                    node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: withInode,
+                    includeLinkTo: true)
                 return Self.conditional(request, eTag: node.wireETag) { JSON.response(wire) }
             }
             let query = try ListingQuery.parse(input.query)
@@ -141,6 +144,8 @@ struct DirectoryController {
         let creationTime: String
         let labels: [String]?
         let metaData: [String: String]?
+        let localCreationTime: String?
+        let localModificationTime: String?
     }
 
     struct MovedWire: Encodable {

@@ -8,11 +8,13 @@ extension FileController {
         let path: [String]
         let type: String
         let cosUrl: String?
+        /// Links only: the current path of the immediate target.
+        let linkTo: [String]?
 
         enum Key: String, CodingKey {
             case cosUrl, type, creationTime, modificationTime, contentType, size, eTag, crc64, fileType
             case previewByDoc, previewByCI, previewAsIcon, metaData, labels, category, versionId, path, name, userId
-            case historySize
+            case historySize, localCreationTime, localModificationTime, linkTo
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -33,6 +35,9 @@ extension FileController {
             if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
             if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
             if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
+            try c.encodeIfPresent(node.localTimes.created?.iso8601, forKey: .localCreationTime)
+            try c.encodeIfPresent(node.localTimes.modified?.iso8601, forKey: .localModificationTime)
+            try c.encodeIfPresent(linkTo, forKey: .linkTo)
             try c.encodeNil(forKey: .versionId)
             try c.encode(path, forKey: .path)
             try c.encode(node.name, forKey: .name)
@@ -43,6 +48,13 @@ extension FileController {
 
     struct MovedWire: Encodable {
         let path: [String]
+    }
+
+    /// F-19's answer: `path` is documented; `name` and `type` are read by the Android SDK.
+    struct SymlinkWire: Encodable {
+        let path: [String]
+        let name: String
+        let type: String
     }
 
     struct BeginWire: Encodable {

@@ -41,10 +41,14 @@ struct FileController {
                 throw SMHError.notImplemented("This file operation")
             }
             let body = try await JSON.decode(BeginBody.self, from: &request)
-            if body.linkTo != nil { throw SMHError.notImplemented("Symbolic links") }
-
             if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
             let strategy = try ConflictStrategy.parse(input.query, for: .file)
+            if let linkTo = body.linkTo {
+                let path = try await files.createSymlink(
+                    caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), linkTo: linkTo,
+                    strategy: strategy)
+                return JSON.response(SymlinkWire(path: path, name: path.last ?? "", type: "symlink"))
+            }
             if let copyFrom = body.copyFrom {
                 let path = try await files.copy(
                     caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: copyFrom,
@@ -60,7 +64,8 @@ struct FileController {
             let size = try input.query.int("filesize").map(Int64.init)
             let ticket = try await uploads.begin(
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), strategy: strategy,
-                expectedSize: size, metaData: Self.metaData(request.headers))
+                expectedSize: size, metaData: Self.metaData(request.headers),
+                description: try await JSON.decode(DescriptionPatch.self, from: &request))
             return JSON.response(
                 status: .created,
                 BeginWire(
@@ -85,13 +90,14 @@ struct FileController {
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             guard input.query.flag("confirm") else { throw SMHError.notImplemented("This upload kind") }
             let body = try await JSON.decode(ConfirmBody.self, from: &request)
+            let description = try await JSON.decode(DescriptionPatch.self, from: &request)
             let strategyGiven =
                 input.query["conflict_resolution_strategy"] ?? input.query["conflict-resolution-strategy"]
             let strategy = strategyGiven == nil ? nil : try ConflictStrategy.parse(input.query, for: .file)
             let key = String(try request.itemTail().split(separator: "/").last ?? "")
             let (path, node, overwritten) = try await uploads.confirm(
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
-                crc64: body.crc64)
+                crc64: body.crc64, description: description)
             return JSON.response(
                 ConfirmWire(
                     node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
@@ -106,7 +112,7 @@ struct FileController {
             if input.query.flag("upload") || input.query.flag("preview") || input.query["history_id"] != nil {
                 throw SMHError.notImplemented("This file operation")
             }
-            let (path, node) = try await files.file(
+            let (path, node, linkTo) = try await files.file(
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
             let attachment = try Self.attachment(input.query)
             let type = NodeWire(
@@ -123,7 +129,7 @@ struct FileController {
                 let url =
                     try input.query.bool("pre_check")
                     ? nil : try absolute(files.downloadPath(for: node, attachment: attachment, period: period), request)
-                return JSON.response(FileInfoWire(node: node, path: path, type: type, cosUrl: url))
+                return JSON.response(FileInfoWire(node: node, path: path, type: type, cosUrl: url, linkTo: linkTo))
             }
             var response = Response(status: .found)
             response.headers[.location] = try absolute(files.downloadPath(for: node, attachment: attachment), request)
@@ -136,7 +142,7 @@ struct FileController {
     @Sendable func head(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let (path, node) = try await files.file(
+            let (path, node, _) = try await files.file(
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
             let type = NodeWire(
                 node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false

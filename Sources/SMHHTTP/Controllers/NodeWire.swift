@@ -9,10 +9,13 @@ struct NodeWire: Encodable {
     let withInode: Bool
     /// D-03 includes `name` for the root too (as `""`); listing items always have one.
     var includeName = true
+    /// D-03 names a link's immediate target by inode (spec 20 F-19 rule 8); listings do not.
+    var includeLinkTo = false
 
     enum Key: String, CodingKey {
         case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category, metaData
         case versionId, contentType, size, crc64, fileType, previewByDoc, previewByCI, previewAsIcon, removedByQuota
+        case localCreationTime, localModificationTime, linkTo
     }
 
     var type: String {
@@ -37,7 +40,10 @@ struct NodeWire: Encodable {
         try c.encode(node.creatorUserId, forKey: .userId)
         if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
         if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
+        try c.encodeIfPresent(node.localTimes.created?.iso8601, forKey: .localCreationTime)
+        try c.encodeIfPresent(node.localTimes.modified?.iso8601, forKey: .localModificationTime)
         guard node.kind != .directory else { return }
+        if includeLinkTo, let target = node.linkTarget { try c.encode(Node.formatInode(target), forKey: .linkTo) }
         if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
         try c.encodeNil(forKey: .versionId)
         try c.encode(node.contentType, forKey: .contentType)
