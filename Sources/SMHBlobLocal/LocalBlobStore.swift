@@ -6,10 +6,13 @@ import SMHCore
     import Darwin
 #endif
 
-/// Blobs as files on local disk, addressed by SHA-256: `<root>/blobs/ab/cd/abcd…`.
+/// Blobs as files on local disk, addressed by their content hash: `<root>/blobs/ab/cd/abcd…`.
 ///
 /// Writes land in `<root>/staging` first (`.part` while streaming, `.staged` once fsynced), and only a rename puts
 /// them under their address, so a reader never sees a partial blob and a crash leaves nothing half-written there.
+///
+/// A multipart upload stages its parts in `<root>/staging/<upload>.d/`; confirming writes a `manifest` (the parts in
+/// order) there and renames the whole folder to `<address>.d`: one rename, whatever the size, and no byte copied.
 public struct LocalBlobStore: BlobStore {
     public let root: String
     static let partSuffix = ".part"
@@ -23,9 +26,106 @@ public struct LocalBlobStore: BlobStore {
         self.root = root
         try POSIXFile.makeDirectories(root + "/blobs")
         try POSIXFile.makeDirectories(root + "/staging")
-        for name in POSIXFile.entries(of: stagingDirectory) where name.hasSuffix(Self.partSuffix) {
-            unlink("\(stagingDirectory)/\(name)")
+        for name in POSIXFile.entries(of: stagingDirectory) {
+            if name.hasSuffix(Self.partSuffix) { unlink("\(stagingDirectory)/\(name)") }
+            if name.hasSuffix(".d") {
+                for part in POSIXFile.entries(of: "\(stagingDirectory)/\(name)") where part.hasSuffix(Self.partSuffix) {
+                    unlink("\(stagingDirectory)/\(name)/\(part)")
+                }
+            }
         }
+    }
+
+    static let manifestName = "manifest"
+
+    func uploadDirectory(_ upload: String) throws(SMHError) -> String {
+        guard !upload.isEmpty, upload.utf8.count <= 64, upload.utf8.allSatisfy({ AddressCharacters.isAlphanumeric($0) })
+        else {
+            throw SMHError(.paramInvalid, "Not an upload key.")
+        }
+        return "\(stagingDirectory)/\(upload).d"
+    }
+
+    func partPath(upload: String, stagingKey: String) throws(SMHError) -> String {
+        guard stagingKey.utf8.allSatisfy({ AddressCharacters.isAlphanumeric($0) }) else {
+            throw SMHError(.paramInvalid, "Not a staging key.")
+        }
+        return "\(try uploadDirectory(upload))/\(stagingKey)\(Self.stagedSuffix)"
+    }
+
+    public func makePartWriter(upload: String) throws -> LocalBlobWriter {
+        let directory = try uploadDirectory(upload)
+        try POSIXFile.makeDirectories(directory)
+        return try LocalBlobWriter(stagingDirectory: directory, part: true)
+    }
+
+    public func openPart(upload: String, stagingKey: String) throws -> LocalBlobReader {
+        try LocalBlobReader(path: try partPath(upload: upload, stagingKey: stagingKey), range: nil)
+    }
+
+    public func discardPart(upload: String, stagingKey: String) {
+        if let path = try? partPath(upload: upload, stagingKey: stagingKey) { unlink(path) }
+    }
+
+    public func discardUpload(upload: String) {
+        guard let directory = try? uploadDirectory(upload) else { return }
+        Self.removeTree(directory)
+    }
+
+    public func commitParts(upload: String, parts: [StagedPart], address: String) throws {
+        let directory = try uploadDirectory(upload)
+        let destination = try path(of: address)
+        if contains(sha256: address) {
+            Self.removeTree(directory)  // content-addressed: the same bytes are already there
+            return
+        }
+        guard POSIXFile.exists(directory) else {
+            throw SMHError.internalError(POSIXFile.Failure(operation: "parts missing", path: directory, errno: ENOENT))
+        }
+        // Files of replaced or late parts are not part of the blob.
+        let kept = Set(parts.map { "\($0.stagingKey)\(Self.stagedSuffix)" })
+        for name in POSIXFile.entries(of: directory) where !kept.contains(name) {
+            unlink("\(directory)/\(name)")
+        }
+        let manifest = parts.map { "\($0.stagingKey)\(Self.stagedSuffix) \($0.size)\n" }.joined()
+        let manifestPath = "\(directory)/\(Self.manifestName)"
+        let fd = try POSIXFile.open(manifestPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        defer { Glibc.close(fd) }
+        let bytes = Array(manifest.utf8)
+        try bytes.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: manifestPath) }
+        try POSIXFile.fsync(fd, path: manifestPath)
+        try POSIXFile.fsyncDirectory(directory)
+        let parent = String(destination[..<destination.lastIndex(of: "/")!])
+        try POSIXFile.makeDirectories(parent)
+        if rename(directory, destination + ".d") != 0 {
+            if (errno == ENOTEMPTY || errno == EEXIST) && contains(sha256: address) {
+                Self.removeTree(directory)  // a concurrent commit of the same content won
+                return
+            }
+            throw POSIXFile.fail("rename", directory)
+        }
+        try POSIXFile.fsyncDirectory(parent)
+    }
+
+    /// The files of an assembled blob, in order, from its manifest.
+    func segments(of address: String) throws(SMHError) -> [LocalBlobReader.Segment]? {
+        let directory = try path(of: address) + ".d"
+        guard let text = POSIXFile.readSmallFile("\(directory)/\(Self.manifestName)") else { return nil }
+        var segments: [LocalBlobReader.Segment] = []
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count == 2, let size = Int64(fields[1]), !fields[0].contains("/") else {
+                throw SMHError.internalError(
+                    POSIXFile.Failure(operation: "bad manifest", path: directory, errno: 0))
+            }
+            segments.append(LocalBlobReader.Segment(path: "\(directory)/\(fields[0])", size: size))
+        }
+        return segments
+    }
+
+    static func removeTree(_ directory: String) {
+        for name in POSIXFile.entries(of: directory) { unlink("\(directory)/\(name)") }
+        rmdir(directory)
     }
 
     public func makeWriter() throws -> LocalBlobWriter {
@@ -51,7 +151,7 @@ public struct LocalBlobStore: BlobStore {
     public func commit(_ staged: StagedBlob) throws {
         let source = try stagedPath(staged)
         let destination = try path(of: staged.digest.sha256)
-        if POSIXFile.exists(destination) {
+        if contains(sha256: staged.digest.sha256) {
             unlink(source)  // content-addressed: the same bytes are already there
             return
         }
@@ -69,17 +169,22 @@ public struct LocalBlobStore: BlobStore {
     }
 
     public func open(sha256: String, range: ByteRange?) throws -> LocalBlobReader {
-        try LocalBlobReader(path: try path(of: sha256), range: range)
+        let single = try path(of: sha256)
+        if !POSIXFile.exists(single), let segments = try segments(of: sha256) {
+            return try LocalBlobReader(segments: segments, range: range)
+        }
+        return try LocalBlobReader(path: single, range: range)
     }
 
     public func contains(sha256: String) -> Bool {
         guard let path = try? path(of: sha256) else { return false }
-        return POSIXFile.exists(path)
+        return POSIXFile.exists(path) || POSIXFile.exists("\(path).d/\(Self.manifestName)")
     }
 
     public func remove(sha256: String) throws {
         let path = try path(of: sha256)
         if unlink(path) != 0 && errno != ENOENT { throw POSIXFile.fail("unlink", path) }
+        if POSIXFile.exists(path + ".d") { Self.removeTree(path + ".d") }
     }
 }
 

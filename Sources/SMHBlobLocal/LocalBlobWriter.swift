@@ -7,19 +7,21 @@ import SMHCore
     import Darwin
 #endif
 
-/// Streams one blob into the staging area, computing SHA-256, MD5 and CRC-64 in the same pass.
+/// Streams one blob into the staging area, computing its address and checksums in the same pass.
 public final class LocalBlobWriter: BlobWriter {
     private let stagingDirectory: String
     private let name: String
     private var fd: Int32
-    private var sha256 = SHA256()
-    private var md5 = Insecure.MD5()
-    private var crc64 = CRC64()
+    private var hasher = ContentHasher()
+    /// Parts of a multipart upload need only their own MD5 (their `ETag`); the whole is hashed when assembled.
+    private let part: Bool
+    private var partMD5 = Insecure.MD5()
     public private(set) var bytesWritten: Int64 = 0
     private var done = false
 
-    init(stagingDirectory: String) throws(SMHError) {
+    init(stagingDirectory: String, part: Bool = false) throws(SMHError) {
         self.stagingDirectory = stagingDirectory
+        self.part = part
         self.name = RandomToken.alphanumeric(count: 24)
         self.fd = try POSIXFile.open(
             "\(stagingDirectory)/\(name)\(LocalBlobStore.partSuffix)", O_WRONLY | O_CREAT | O_EXCL, 0o600)
@@ -31,9 +33,7 @@ public final class LocalBlobWriter: BlobWriter {
         precondition(!done, "write after finish or abort")
         guard !bytes.isEmpty else { return }
         try POSIXFile.writeAll(fd, bytes, path: partPath)
-        sha256.update(bufferPointer: bytes)
-        md5.update(bufferPointer: bytes)
-        crc64.update(bytes)
+        if part { partMD5.update(bufferPointer: bytes) } else { hasher.update(bytes) }
         bytesWritten += Int64(bytes.count)
     }
 
@@ -55,10 +55,13 @@ public final class LocalBlobWriter: BlobWriter {
             unlink(partPath)
             throw error
         }
-        let digest = ContentDigest(
-            sha256: sha256.finalize().hexString, md5: md5.finalize().hexString, crc64: crc64.value,
-            size: bytesWritten)
-        return StagedBlob(digest: digest, stagingKey: name)
+        if part {
+            // Only size and MD5 mean anything for a part.
+            let md5 = Array(partMD5.finalize()).hexString
+            return StagedBlob(
+                digest: ContentDigest(sha256: "", md5: md5, crc64: 0, size: bytesWritten), stagingKey: name)
+        }
+        return StagedBlob(digest: hasher.finalize(), stagingKey: name)
     }
 
     public func abort() {

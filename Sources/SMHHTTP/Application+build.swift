@@ -11,12 +11,22 @@ public struct AppDependencies: Sendable {
     public let blobs: LocalBlobStore
     public let signer: DataPlaneSigner
     public let clock: any Clock
+    /// Running digests of multipart uploads, shared by the data plane (which advances them) and confirm.
+    public let digests = PartDigests()
+    /// How long a pending upload task and its bytes are kept (`--upload-expiry-hours`).
+    public var pendingUploadLifetimeSeconds = UploadSession.defaultPendingLifetimeSeconds
 
     public init(store: SQLStore, blobs: LocalBlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock()) {
         self.store = store
         self.blobs = blobs
         self.signer = signer
         self.clock = clock
+    }
+
+    public var uploads: UploadService<SQLStore, LocalBlobStore> {
+        UploadService(
+            store: store, blobs: blobs, signer: signer, clock: clock, digests: digests,
+            pendingLifetimeSeconds: pendingUploadLifetimeSeconds)
     }
 
     /// Builds the dependencies of a migrated store; the data-plane signing key is shared through the database, so
@@ -47,13 +57,12 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         access: AccessService(store: deps.store, clock: deps.clock)
     ).register(on: router)
     FileController(
-        uploads: UploadService(store: deps.store, blobs: deps.blobs, signer: deps.signer, clock: deps.clock),
-        files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
+        uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL
     ).register(on: router)
     DataPlaneController(
-        uploads: UploadService(store: deps.store, blobs: deps.blobs, signer: deps.signer, clock: deps.clock),
-        files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock), store: deps.store,
+        uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
+        store: deps.store,
         blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
     DirectoryController(

@@ -11,9 +11,9 @@ public enum BlobRows {
     public static func retain(_ db: any SQLDatabase, _ digest: ContentDigest, at time: Timestamp) async throws {
         try await db.raw(
             """
-            INSERT INTO blobs (sha256, size, md5, crc64, refcount, unreferenced_since, created_at)
+            INSERT INTO blobs (sha256, size, md5, crc64, beginning_hash, refcount, unreferenced_since, created_at)
             VALUES (\(bind: digest.sha256), \(bind: digest.size), \(bind: digest.md5), \(bind: String(digest.crc64)),
-                    1, NULL, \(bind: time.milliseconds))
+                    \(bind: digest.beginningHash), 1, NULL, \(bind: time.milliseconds))
             ON CONFLICT (sha256) DO UPDATE SET refcount = blobs.refcount + 1, unreferenced_since = NULL
             """
         ).run()
@@ -38,10 +38,39 @@ public enum BlobRows {
         guard let row = try await db.raw("SELECT * FROM blobs WHERE sha256 = \(bind: sha256)").first() else {
             return nil
         }
-        return ContentDigest(
-            sha256: sha256, md5: try row.decode(column: "md5", as: String.self),
+        return try decode(row)
+    }
+
+    static func decode(_ row: any SQLRow) throws -> ContentDigest {
+        ContentDigest(
+            sha256: try row.decode(column: "sha256", as: String.self),
+            md5: try row.decode(column: "md5", as: String.self),
             crc64: UInt64(try row.decode(column: "crc64", as: String.self)) ?? 0,
-            size: try row.decode(column: "size", as: Int64.self))
+            size: try row.decode(column: "size", as: Int64.self),
+            beginningHash: try row.decode(column: "beginning_hash", as: String?.self))
+    }
+
+    /// Instant upload (spec 20 §2.2): a blob of this size and hashes that some node of the space uses (live or in
+    /// the recycle bin), so content is only ever matched against what the same space already holds.
+    static func findInSpace(
+        _ db: any SQLDatabase, space: Space, size: Int64, beginningHash: String?, fullHash: String?
+    ) async throws -> ContentDigest? {
+        var sql = SQLQueryString("SELECT b.* FROM blobs b WHERE b.size = \(bind: size) AND b.refcount > 0")
+        if let fullHash {
+            sql.appendInterpolation(unsafeRaw: " AND b.sha256 = ")
+            sql.appendInterpolation(bind: fullHash)
+        }
+        if let beginningHash {
+            sql.appendInterpolation(unsafeRaw: " AND b.beginning_hash = ")
+            sql.appendInterpolation(bind: beginningHash)
+        }
+        sql.appendInterpolation(
+            unsafeRaw: " AND EXISTS (SELECT 1 FROM nodes n WHERE n.blob_sha256 = b.sha256 AND n.library_id = ")
+        sql.appendInterpolation(bind: space.libraryId.rawValue)
+        sql.appendInterpolation(unsafeRaw: " AND n.space_id = ")
+        sql.appendInterpolation(bind: space.id.rawValue)
+        sql.appendInterpolation(unsafeRaw: ") LIMIT 1")
+        return try await db.raw(sql).first().map(decode)
     }
 
     public static func refcount(_ db: any SQLDatabase, sha256: String) async throws -> Int64? {

@@ -187,7 +187,7 @@ enum Migrations {
                 "CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         },
-        Migration(id: 2, name: "local times, links recycled with their target, upload descriptions") { _ in
+        Migration(id: 2, name: "local times, recycled links, upload descriptions, multipart, instant upload") { _ in
             [
                 "ALTER TABLE nodes ADD COLUMN local_created_at BIGINT",
                 "ALTER TABLE nodes ADD COLUMN local_modified_at BIGINT",
@@ -197,6 +197,11 @@ enum Migrations {
                 "CREATE INDEX nodes_by_recycled_with ON nodes (recycled_with)",
                 // Labels, category and local times of the begin body, applied at confirm (spec 20 F-01, F-07).
                 "ALTER TABLE upload_sessions ADD COLUMN description TEXT NOT NULL DEFAULT '{}'",
+                // Multipart tasks (spec 20 F-02): the id part PUTs must repeat.
+                "ALTER TABLE upload_sessions ADD COLUMN upload_id TEXT",
+                // Instant upload (spec 20 §2.2) asks by size and beginning hash; the full hash is the address.
+                "ALTER TABLE blobs ADD COLUMN beginning_hash TEXT",
+                "CREATE INDEX blobs_by_beginning ON blobs (size, beginning_hash)",
             ]
         },
     ]

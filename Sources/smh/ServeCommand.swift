@@ -26,6 +26,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Scheme, host and port that data-plane URLs carry, e.g. https://media.example.com.")
     var publicUrl: String?
 
+    @Option(help: "Hours an unconfirmed upload task and its bytes are kept.")
+    var uploadExpiryHours: Int64 = UploadSession.defaultPendingLifetimeSeconds / 3600
+
+    @Option(help: "Seconds between two clean-ups of expired uploads and unreferenced blobs.")
+    var sweepInterval: Int64 = 300
+
+    @Option(help: "Minutes an unreferenced blob is kept before its bytes are deleted.")
+    var blobGraceMinutes: Int64 = 60
+
     func run() async throws {
         let logger = try storeOptions.makeLogger()
         let location = storeOptions.location
@@ -49,8 +58,14 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: [
                     "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
                 ])
-            let deps = try await AppDependencies.load(store: store, blobs: blobs)
-            try await buildApplication(deps, settings: settings, logger: logger).runService()
+            guard uploadExpiryHours >= 1, sweepInterval >= 1, blobGraceMinutes >= 0 else {
+                throw ValidationError("--upload-expiry-hours and --sweep-interval must be positive.")
+            }
+            var deps = try await AppDependencies.load(store: store, blobs: blobs)
+            deps.pendingUploadLifetimeSeconds = uploadExpiryHours * 3600
+            let sweeper = UploadSweeper(
+                deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)
+            try await buildApplication(deps, settings: settings, services: [sweeper], logger: logger).runService()
             group.cancelAll()
         }
         await store.close()

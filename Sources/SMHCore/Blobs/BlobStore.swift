@@ -17,6 +17,33 @@ public protocol BlobStore: Sendable {
     func contains(sha256: String) -> Bool
     /// Removes a committed blob; the caller has checked that nothing references it.
     func remove(sha256: String) throws
+
+    /// Multipart uploads (spec 20 F-02, F-04.3): each part is staged on its own under the upload's key.
+    func makePartWriter(upload: String) throws -> Writer
+    func openPart(upload: String, stagingKey: String) throws -> Reader
+    func discardPart(upload: String, stagingKey: String)
+    /// Makes the parts, in order, one blob under `address` without copying their bytes. Idempotent like `commit`.
+    func commitParts(upload: String, parts: [StagedPart], address: String) throws
+    /// Drops every staged part of an upload (abort, expiry).
+    func discardUpload(upload: String)
+}
+
+/// A received part of a multipart upload, as the staging area keeps it.
+public struct StagedPart: Sendable, Hashable, Codable {
+    public let number: Int
+    public let stagingKey: String
+    public let size: Int64
+    /// Lowercase hex MD5 of the part: its `ETag`.
+    public let md5: String
+    public let receivedAt: Timestamp
+
+    public init(number: Int, stagingKey: String, size: Int64, md5: String, receivedAt: Timestamp) {
+        self.number = number
+        self.stagingKey = stagingKey
+        self.size = size
+        self.md5 = md5
+        self.receivedAt = receivedAt
+    }
 }
 
 /// Receives a blob's bytes in order, hashing them in the same pass.

@@ -13,6 +13,10 @@ extension Sequence where Element == UInt8 {
 
 /// Decoding of the lowercase or uppercase hex our opaque markers use.
 enum Hex {
+    static func isLowerHex(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+    }
+
     static func decode(_ text: Substring) -> [UInt8]? {
         let hex = Array(text.utf8)
         guard hex.count % 2 == 0 else { return nil }

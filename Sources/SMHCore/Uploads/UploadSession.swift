@@ -6,7 +6,15 @@ public struct UploadSession: Sendable, Hashable {
         case aborted
     }
 
+    public enum Kind: String, Sendable {
+        case simple
+        case multipart
+    }
+
     public let confirmKey: String
+    public let kind: Kind
+    /// Multipart tasks: the id every part PUT repeats (spec 20 F-02).
+    public let uploadId: String?
     public let libraryId: LibraryID
     public let spaceId: SpaceID
     public let userId: String
@@ -25,12 +33,15 @@ public struct UploadSession: Sendable, Hashable {
     public let expiresAt: Timestamp
 
     public init(
-        confirmKey: String, libraryId: LibraryID, spaceId: SpaceID, userId: String, path: ItemPath,
+        confirmKey: String, kind: Kind = .simple, uploadId: String? = nil, libraryId: LibraryID, spaceId: SpaceID,
+        userId: String, path: ItemPath,
         strategy: ConflictStrategy, expectedSize: Int64?, metaData: [String: String],
         description: FileDescription = FileDescription(), state: State,
         staged: StagedBlob?, resultInode: Inode?, createdAt: Timestamp, expiresAt: Timestamp
     ) {
         self.confirmKey = confirmKey
+        self.kind = kind
+        self.uploadId = uploadId
         self.libraryId = libraryId
         self.spaceId = spaceId
         self.userId = userId
@@ -59,7 +70,13 @@ public struct UploadSession: Sendable, Hashable {
             }
     }
 
-    /// Credentials of the data plane last an hour; a pending task lives 7 days (spec 20 §2.1).
+    /// Credentials of the data plane last an hour; a pending task lives 7 days by default (spec 20 §2.1,
+    /// configurable); a confirmed one is remembered a day for idempotent re-confirms and state queries.
     public static let credentialLifetimeSeconds: Int64 = 3600
-    public static let pendingLifetimeSeconds: Int64 = 7 * 86_400
+    public static let defaultPendingLifetimeSeconds: Int64 = 7 * 86_400
+    public static let confirmedRetentionSeconds: Int64 = 86_400
+    /// Part numbers of multipart uploads (spec 20 F-04.3).
+    public static let partNumbers = 1...10_000
+    /// Every part but the last must be at least this large (spec 20 F-04.3).
+    public static let minimumPartSize: Int64 = 1 << 20
 }

@@ -83,12 +83,8 @@ struct DataPlaneController {
         return Response(status: status, headers: headers, body: body)
     }
 
-    /// F-04.2: 200 with `ETag` (quoted MD5) and `x-cos-hash-crc64ecma`. A repeated PUT replaces the content.
-    @Sendable func putContent(_ request: Request, context: SMHRequestContext) async throws -> Response {
-        let key = context.parameters.get("confirmKey") ?? ""
-        let session = try await uploads.authorizeContent(
-            confirmKey: key, authorization: request.headers[.authorization])
-        let writer = try blobs.makeWriter()
+    /// Streams a request body into a staging writer; nothing is kept unless every announced byte arrived.
+    static func receive(_ request: Request, into writer: LocalBlobWriter) async throws -> StagedBlob {
         do {
             for try await buffer in request.body {
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
@@ -101,7 +97,31 @@ struct DataPlaneController {
             writer.abort()
             throw SMHError(.incompleteBody, "Received \(writer.bytesWritten) of \(expected) bytes.")
         }
-        let staged = try writer.finish()
+        return try writer.finish()
+    }
+
+    /// F-04.2: 200 with `ETag` (quoted MD5) and `x-cos-hash-crc64ecma`. A repeated PUT replaces the content.
+    /// F-04.3 with `?partNumber=&uploadId=`: one part of a multipart task, 200 with its `ETag`.
+    @Sendable func putContent(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let key = context.parameters.get("confirmKey") ?? ""
+        let query = QueryParameters(raw: request.uri.query.map { Substring($0) })
+        let partNumber = query["partNumber"] ?? query["partnumber"]
+        let uploadId = query["uploadId"] ?? query["uploadid"]
+        var part: (number: String, uploadId: String)?
+        if partNumber != nil || uploadId != nil { part = (partNumber ?? "", uploadId ?? "") }
+        let session = try await uploads.authorizeContent(
+            confirmKey: key, authorization: request.headers[.authorization], part: part)
+        if let part, let number = Int(part.number) {
+            let staged = try await Self.receive(request, into: try blobs.makePartWriter(upload: session.confirmKey))
+            let received = try await uploads.receivedPart(session, number: number, staged: staged)
+            context.logger.debug(
+                "upload part received",
+                metadata: ["part": .stringConvertible(number), "bytes": .stringConvertible(received.size)])
+            var response = Response(status: .ok)
+            response.headers[.eTag] = "\"\(received.md5)\""
+            return response
+        }
+        let staged = try await Self.receive(request, into: try blobs.makeWriter())
         do {
             if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
                 blobs.discard(replaced)

@@ -1,5 +1,7 @@
 import Hummingbird
+import SMHBlobLocal
 import SMHCore
+import SMHStoreSQL
 
 /// Wire forms of the file group (spec 20 F-01, F-07, F-10, F-17).
 extension FileController {
@@ -57,13 +59,96 @@ extension FileController {
         let type: String
     }
 
+    /// F-01 / F-02 / F-05 answers. Simple tasks carry exactly the six headers the Flutter model has, multipart ones
+    /// exactly three (spec 20 F-01, F-02).
     struct BeginWire: Encodable {
         let domain: String
         let path: String
+        let uploadId: String?
         let headers: [String: String]
         let confirmKey: String
         let expiration: String
         let availableDomainNum: Int
+
+        init(_ ticket: UploadService<SQLStore, LocalBlobStore>.Ticket, request: Request, publicURL: String?) throws {
+            domain = try DataPlaneURL.domain(publicURL: publicURL, request: request)
+            path = ticket.path
+            uploadId = ticket.uploadId
+            if ticket.uploadId != nil {
+                headers = [
+                    "Content-Type": "application/octet-stream", "Authorization": ticket.authorization,
+                    "x-cos-security-token": "-",
+                ]
+            } else {
+                headers = [
+                    "Cache-Control": "max-age=31104000", "Content-Type": ticket.contentType, "x-cos-acl": "default",
+                    "x-cos-storage-class": "STANDARD", "Authorization": ticket.authorization,
+                    "x-cos-security-token": "-",
+                ]
+            }
+            confirmKey = ticket.confirmKey
+            expiration = ticket.expiration.iso8601
+            availableDomainNum = 1
+        }
+    }
+
+    /// The hash fields of a begin body (spec 20 §2.2); `size` may be a number or a decimal string.
+    struct InstantBody: Decodable {
+        let size: FlexibleInt64?
+        let beginningHash: String?
+        let fullHash: String?
+    }
+
+    struct UploadPartInfoWire: Encodable {
+        let domain: String
+        let path: String
+        let uploadId: String?
+        let headers: [String: String]
+        let expiration: String
+    }
+
+    /// One part in F-06, with the capitalised keys spec 20 documents.
+    struct PartWire: Encodable {
+        let number: Int
+        let lastModified: String
+        let eTag: String
+        let size: Int64
+
+        enum CodingKeys: String, CodingKey {
+            case number = "PartNumber", lastModified = "LastModified", eTag = "ETag", size = "Size"
+        }
+    }
+
+    struct UploadStateWire: Encodable {
+        let confirmed: Bool
+        let path: [String]?
+        let type: String
+        let creationTime: String
+        let conflictResolutionStrategy: String
+        let force: Bool
+        let availableDomainNum: Int
+        let uploadId: String?
+        let parts: [PartWire]?
+        let uploadPartInfo: UploadPartInfoWire?
+
+        enum CodingKeys: String, CodingKey {
+            case confirmed, path, type, creationTime, conflictResolutionStrategy, force, availableDomainNum
+            case uploadId, parts, uploadPartInfo
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(confirmed, forKey: .confirmed)
+            try c.encode(path, forKey: .path)  // null when the file's directory is gone
+            try c.encode(type, forKey: .type)
+            try c.encode(creationTime, forKey: .creationTime)
+            try c.encode(conflictResolutionStrategy, forKey: .conflictResolutionStrategy)
+            try c.encode(force, forKey: .force)
+            try c.encode(availableDomainNum, forKey: .availableDomainNum)
+            try c.encodeIfPresent(uploadId, forKey: .uploadId)
+            try c.encodeIfPresent(parts, forKey: .parts)
+            try c.encodeIfPresent(uploadPartInfo, forKey: .uploadPartInfo)
+        }
     }
 
     struct ConfirmWire: Encodable {
@@ -114,5 +199,21 @@ enum DataPlaneURL {
             throw SMHError(.badRequest, "The request has no Host header.")
         }
         return host
+    }
+}
+
+/// A non-negative integer sent as a JSON number or a decimal string (SDKs differ).
+struct FlexibleInt64: Decodable {
+    let value: Int64
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Int64.self) {
+            value = number
+        } else if let text = try? container.decode(String.self), let number = Int64(text) {
+            value = number
+        } else {
+            throw SMHError(.paramInvalid, "size must be an integer or a decimal string.")
+        }
     }
 }

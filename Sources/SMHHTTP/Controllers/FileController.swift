@@ -61,21 +61,32 @@ struct FileController {
                     strategy: strategy)
                 return JSON.response(MovedWire(path: path))
             }
-            let size = try input.query.int("filesize").map(Int64.init)
-            let ticket = try await uploads.begin(
-                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), strategy: strategy,
-                expectedSize: size, metaData: Self.metaData(request.headers),
-                description: try await JSON.decode(DescriptionPatch.self, from: &request))
+            return try await begin(request, input, caller, strategy: strategy, multipart: false)
+        }
+    }
+
+    /// F-01 (PUT) and F-02 (POST `?multipart`): 201 with the data-plane target, or 202/200 for instant upload.
+    func begin(
+        _ request: Request, _ input: BusinessRequest, _ caller: Caller, strategy: ConflictStrategy, multipart: Bool
+    ) async throws -> Response {
+        var request = request
+        let instant = try await JSON.decode(InstantBody.self, from: &request)
+        let outcome = try await uploads.begin(
+            caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), strategy: strategy,
+            expectedSize: try input.query.int("filesize").map(Int64.init), metaData: Self.metaData(request.headers),
+            description: try await JSON.decode(DescriptionPatch.self, from: &request), multipart: multipart,
+            instant: UploadService<SQLStore, LocalBlobStore>.InstantRequest(
+                size: instant.size?.value, beginningHash: instant.beginningHash, fullHash: instant.fullHash))
+        switch outcome {
+        case .beginningMatched:
+            return Response(status: .accepted)
+        case .created(let path, let node, let overwritten):
             return JSON.response(
-                status: .created,
-                BeginWire(
-                    domain: try DataPlaneURL.domain(publicURL: publicURL, request: request), path: ticket.path,
-                    headers: [
-                        "Cache-Control": "max-age=31104000", "Content-Type": ticket.contentType,
-                        "x-cos-acl": "default", "x-cos-storage-class": "STANDARD",
-                        "Authorization": ticket.authorization, "x-cos-security-token": "-",
-                    ],
-                    confirmKey: ticket.confirmKey, expiration: ticket.expiration.iso8601, availableDomainNum: 1))
+                ConfirmWire(
+                    node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
+                    withInode: try input.query.bool("with_inode")))
+        case .task(let ticket):
+            return JSON.response(status: .created, try BeginWire(ticket, request: request, publicURL: publicURL))
         }
     }
 
@@ -83,18 +94,28 @@ struct FileController {
         let crc64: String?
     }
 
-    /// POST: `?confirm` completes an upload; multipart, renew and form uploads are not built yet.
+    /// POST: `?multipart` begins a multipart upload (F-02), `?renew` renews one (F-05), `?confirm` completes any
+    /// (F-07). Form uploads (F-03) are P2.
     @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            guard input.query.flag("confirm") else { throw SMHError.notImplemented("This upload kind") }
+            if input.query.flag("multipart") {
+                return try await begin(
+                    request, input, caller, strategy: try ConflictStrategy.parse(input.query, for: .file),
+                    multipart: true)
+            }
+            let key = String(try request.itemTail().split(separator: "/").last ?? "")
+            if input.query.flag("renew") {
+                let ticket = try await uploads.renew(caller, space: input.parameter("spaceId"), confirmKey: key)
+                return JSON.response(try BeginWire(ticket, request: request, publicURL: publicURL))
+            }
+            guard input.query.flag("confirm") else { throw SMHError.notImplemented("Form uploads") }
             let body = try await JSON.decode(ConfirmBody.self, from: &request)
             let description = try await JSON.decode(DescriptionPatch.self, from: &request)
             let strategyGiven =
                 input.query["conflict_resolution_strategy"] ?? input.query["conflict-resolution-strategy"]
             let strategy = strategyGiven == nil ? nil : try ConflictStrategy.parse(input.query, for: .file)
-            let key = String(try request.itemTail().split(separator: "/").last ?? "")
             let (path, node, overwritten) = try await uploads.confirm(
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
                 crc64: body.crc64, description: description)
@@ -105,11 +126,42 @@ struct FileController {
         }
     }
 
+    /// F-06: the state of an upload task, with its parts and fresh credentials to resume.
+    func uploadState(_ request: Request, _ input: BusinessRequest, _ caller: Caller) async throws -> Response {
+        let key = String(try request.itemTail().split(separator: "/").last ?? "")
+        let state = try await uploads.state(caller, space: input.parameter("spaceId"), confirmKey: key)
+        let name = state.session.path.name ?? ""
+        var partInfo: UploadPartInfoWire?
+        if let ticket = state.ticket, try !input.query.bool("no_upload_part_info") {
+            let begin = try BeginWire(ticket, request: request, publicURL: publicURL)
+            partInfo = UploadPartInfoWire(
+                domain: begin.domain, path: begin.path, uploadId: begin.uploadId, headers: begin.headers,
+                expiration: begin.expiration)
+        }
+        let type =
+            caller.library.settings.libraryType == .media
+            ? (FileKinds.fileType(of: name) == "video" ? "video" : "image") : "file"
+        return JSON.response(
+            UploadStateWire(
+                confirmed: state.session.state == .confirmed, path: state.path, type: type,
+                creationTime: state.session.createdAt.iso8601,
+                conflictResolutionStrategy: state.session.strategy.rawValue,
+                force: state.session.strategy == .overwrite, availableDomainNum: 1, uploadId: state.session.uploadId,
+                parts: state.session.kind == .multipart
+                    ? state.parts.map {
+                        PartWire(
+                            number: $0.number, lastModified: $0.receivedAt.iso8601, eTag: "\"\($0.md5)\"",
+                            size: $0.size)
+                    } : nil,
+                uploadPartInfo: partInfo))
+    }
+
     /// GET: `?info` (F-10), else the download redirect (F-09). Upload state and previews are not built yet.
     @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            if input.query.flag("upload") || input.query.flag("preview") || input.query["history_id"] != nil {
+            if input.query.flag("upload") { return try await uploadState(request, input, caller) }
+            if input.query.flag("preview") || input.query["history_id"] != nil {
                 throw SMHError.notImplemented("This file operation")
             }
             let (path, node, linkTo) = try await files.file(
@@ -170,7 +222,12 @@ struct FileController {
     @Sendable func delete(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            if input.query.flag("upload") { throw SMHError.notImplemented("Aborting uploads") }
+            if input.query.flag("upload") {
+                // F-08
+                let key = String(try request.itemTail().split(separator: "/").last ?? "")
+                try await uploads.abort(caller, space: input.parameter("spaceId"), confirmKey: key)
+                return Response(status: .noContent)
+            }
             let recycled = try await files.delete(
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
                 permanent: try input.query.bool("permanent"))
