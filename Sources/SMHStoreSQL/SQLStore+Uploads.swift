@@ -191,6 +191,18 @@ extension SQLStore: UploadStore {
         }
     }
 
+    public func recordAssembly(confirmKey: String, _ assembled: StagedBlob) async throws {
+        let encoded = try UploadRows.encode(assembled)
+        try await transaction { db in
+            try await db.raw(
+                """
+                UPDATE upload_sessions SET staged = \(bind: encoded)
+                WHERE confirm_key = \(bind: confirmKey) AND state = 'pending'
+                """
+            ).run()
+        }
+    }
+
     public func parts(confirmKey: String) async throws -> [StagedPart] {
         try await read { db in
             try await db.raw(

@@ -240,8 +240,10 @@ public struct UploadService<
 
     func discardBytes(of session: UploadSession) {
         digests.forget(session.confirmKey)
-        if let staged = session.staged { blobs.discard(staged) }
-        if session.kind == .multipart { blobs.discardUpload(upload: session.confirmKey) }
+        switch session.kind {
+        case .simple: if let staged = session.staged { blobs.discard(staged) }
+        case .multipart: blobs.discardUpload(upload: session.confirmKey)
+        }
     }
 
     /// F-07: idempotent. A confirmed task answers with the file it produced.
@@ -283,7 +285,14 @@ public struct UploadService<
                     "Part \(small.number) has \(small.size) bytes; all but the last need 1 MiB."
                 )
             }
-            content = try await digests.digest(confirmKey, parts: parts, blobs: blobs)
+            let fingerprint = parts.map(\.stagingKey).joined(separator: ",")
+            if let assembled = session.staged, assembled.stagingKey == fingerprint {
+                content = assembled.digest  // an earlier confirm got this far; the parts may be the blob already
+            } else {
+                content = try await digests.digest(confirmKey, parts: parts, blobs: blobs)
+                try await store.recordAssembly(
+                    confirmKey: confirmKey, StagedBlob(digest: content, stagingKey: fingerprint))
+            }
             let (blobs, address) = (self.blobs, content.sha256)
             commit = { try blobs.commitParts(upload: confirmKey, parts: parts, address: address) }
         }

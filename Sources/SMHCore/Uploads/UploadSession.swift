@@ -26,7 +26,10 @@ public struct UploadSession: Sendable, Hashable {
     /// Labels, category and local times of the begin body; confirm may override them.
     public var description: FileDescription
     public var state: State
-    /// The received content, once the data-plane PUT finished.
+    /// Simple tasks: the received content, once the data-plane PUT finished. Multipart tasks: the digest of the
+    /// assembled parts once a confirm computed it, with the parts' staging keys joined by `,` as `stagingKey` — valid
+    /// only while the parts are still exactly those (a confirm interrupted after the parts became the blob finds
+    /// its digest here, since the parts are no longer in the staging area).
     public var staged: StagedBlob?
     public var resultInode: Inode?
     public let createdAt: Timestamp

@@ -18,6 +18,8 @@ public protocol UploadStore: Sendable {
     /// Records a received part of a pending multipart task (last one wins); returns the part it replaces (to be
     /// discarded). `UploadNotFound` / `UploadComplete` when the task is not pending any more.
     func attachPart(confirmKey: String, _ part: StagedPart) async throws -> StagedPart?
+    /// Multipart: records the digest of the assembled parts (see `UploadSession.staged`).
+    func recordAssembly(confirmKey: String, _ assembled: StagedBlob) async throws
     /// The received parts of a task, by part number.
     func parts(confirmKey: String) async throws -> [StagedPart]
     /// Marks a pending task aborted (`UploadComplete` when it is confirmed) and returns it.
