@@ -208,6 +208,34 @@ import Testing
         }
     }
 
+    @Test func contentMD5IsChecked() async throws {
+        try await Self.with { m in
+            let body: [UInt8] = Array("checked bytes".utf8)
+            let good = Data(Insecure.MD5.hash(data: body)).base64EncodedString()
+            let bad = Data(Insecure.MD5.hash(data: [1])).base64EncodedString()
+            func put(_ begun: Reply, _ query: String, md5: String) async throws -> Int {
+                let auth = (begun.json["headers"] as? [String: String])?["Authorization"] ?? ""
+                let response = try await m.f.app.client.execute(
+                    uri: (begun.json["path"] as? String ?? "") + query, method: .put,
+                    headers: [.authorization: auth, HTTPField.Name("Content-MD5")!: md5], body: ByteBuffer(bytes: body))
+                return Int(response.status.code)
+            }
+            let simple = try await m.f.begin("md5.txt")
+            #expect(try await put(simple, "", md5: bad) == 400)
+            #expect(try await m.f.confirm(simple).code == "UploadIncomplete", "a refused body is not kept")
+            #expect(try await put(simple, "", md5: good) == 200)
+            #expect(try await m.f.confirm(simple).status == 200)
+            let multipart = try await m.begin("md5.bin")
+            let id = multipart.json["uploadId"] as? String ?? ""
+            #expect(try await put(multipart, "?partNumber=1&uploadId=\(id)", md5: "not base64") == 400)
+            #expect((try await m.state(multipart).json["parts"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await put(multipart, "?partNumber=1&uploadId=\(id)", md5: good) == 200)
+            let staged = try FileManager.default.contentsOfDirectory(
+                atPath: "\(m.f.app.dataDirectory)/staging/\(m.key(multipart)).d")
+            #expect(staged.count == 1, "the refused part left no file")
+        }
+    }
+
     @Test func renewKeepsTheTaskAndItsParts() async throws {
         try await Self.with { m in
             let begun = try await m.begin("r.bin")

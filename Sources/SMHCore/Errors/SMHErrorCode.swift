@@ -39,6 +39,8 @@ public enum SMHErrorCode: String, Sendable, CaseIterable {
     case orderByTypeNotAllowed = "OrderByTypeNotAllowed"
     case invalidTimeFormat = "InvalidTimeFormat"
     case badCrc64 = "BadCrc64"
+    /// A data-plane body whose MD5 differs from its `Content-MD5` header (the COS code, spec 20 F-04.2).
+    case badDigest = "BadDigest"
     case multipartUploadIncomplete = "MultipartUploadIncomplete"
     case multipartUploadPartTooSmall = "MultipartUploadPartTooSmall"
     case emptyCosUploadId = "EmptyCosUploadId"

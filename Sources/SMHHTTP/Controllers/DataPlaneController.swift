@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -84,7 +85,9 @@ struct DataPlaneController {
     }
 
     /// Streams a request body into a staging writer; nothing is kept unless every announced byte arrived.
-    static func receive(_ request: Request, into writer: LocalBlobWriter) async throws -> StagedBlob {
+    static func receive(
+        _ request: Request, into writer: LocalBlobWriter, discard: (StagedBlob) -> Void
+    ) async throws -> StagedBlob {
         do {
             for try await buffer in request.body {
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
@@ -97,7 +100,16 @@ struct DataPlaneController {
             writer.abort()
             throw SMHError(.incompleteBody, "Received \(writer.bytesWritten) of \(expected) bytes.")
         }
-        return try writer.finish()
+        let staged = try writer.finish()
+        if let header = request.headers[HTTPField.Name("Content-MD5")!] {
+            // Base64 of the 16 MD5 bytes, as the COS SDKs send it.
+            guard let raw = Data(base64Encoded: header), raw.count == 16, Array(raw).hexString == staged.digest.md5
+            else {
+                discard(staged)
+                throw SMHError(.badDigest, "The body does not match its Content-MD5.")
+            }
+        }
+        return staged
     }
 
     /// F-04.2: 200 with `ETag` (quoted MD5) and `x-cos-hash-crc64ecma`. A repeated PUT replaces the content.
@@ -112,7 +124,10 @@ struct DataPlaneController {
         let session = try await uploads.authorizeContent(
             confirmKey: key, authorization: request.headers[.authorization], part: part)
         if let part, let number = Int(part.number) {
-            let staged = try await Self.receive(request, into: try blobs.makePartWriter(upload: session.confirmKey))
+            let (blobs, upload) = (self.blobs, session.confirmKey)
+            let staged = try await Self.receive(request, into: try blobs.makePartWriter(upload: upload)) {
+                blobs.discardPart(upload: upload, stagingKey: $0.stagingKey)
+            }
             let received = try await uploads.receivedPart(session, number: number, staged: staged)
             context.logger.debug(
                 "upload part received",
@@ -121,7 +136,8 @@ struct DataPlaneController {
             response.headers[.eTag] = "\"\(received.md5)\""
             return response
         }
-        let staged = try await Self.receive(request, into: try blobs.makeWriter())
+        let blobs = self.blobs
+        let staged = try await Self.receive(request, into: try blobs.makeWriter()) { blobs.discard($0) }
         do {
             if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
                 blobs.discard(replaced)
