@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -101,6 +102,16 @@ def main():
         check(status == 200, "the generated key keeps working after a restart")
         code, out, _ = cli(data_dir, "show", library_id)
         check(code == 0 and json.loads(out).get("remark") == "via http", "the CLI sees what the server changed")
+        # A large PUT with `Expect: 100-continue` (curl, libcurl) gets the interim 100 before sending its body.
+        probe = socket.create_connection(("127.0.0.1", PORT), timeout=2)
+        probe.sendall(b"PUT /_opensmh/up/abcdefghijklmnopqrstuvwxyz012345 HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+        try:
+            interim = probe.recv(64)
+        except socket.timeout:
+            interim = b""
+        check(interim.startswith(b"HTTP/1.1 100 Continue"), f"Expect: 100-continue is answered at once ({interim!r})")
+        probe.close()
         code, _, _ = cli(data_dir, "rotate-secret", library_id)
         check(code == 0, "rotate-secret works while the server runs")
         code, _, _ = cli(data_dir, "delete", library_id)

@@ -81,6 +81,7 @@ public func buildApplication(
 ) -> Application<RouterResponder<SMHRequestContext>> {
     Application(
         router: buildRouter(deps, settings: settings),
+        server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "OpenSMH"),
         services: services,
         logger: logger
