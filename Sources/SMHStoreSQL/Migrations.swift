@@ -202,6 +202,10 @@ enum Migrations {
                 // Instant upload (spec 20 §2.2) asks by size and beginning hash; the full hash is the address.
                 "ALTER TABLE blobs ADD COLUMN beginning_hash TEXT",
                 "CREATE INDEX blobs_by_beginning ON blobs (size, beginning_hash)",
+                // A space's own recycle-bin retention (spec 30 R9), overriding the library's, and when it last changed.
+                "ALTER TABLE spaces ADD COLUMN recycle_days BIGINT",
+                "ALTER TABLE spaces ADD COLUMN recycle_days_changed_at BIGINT",
+                "CREATE INDEX recycle_items_expiry ON recycle_items (expires_at)",
             ]
         },
     ]

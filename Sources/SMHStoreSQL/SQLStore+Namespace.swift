@@ -483,7 +483,4 @@ extension SQLStore: NamespaceStore {
         }
     }
 
-    func recycleRetentionDays(_ space: Space) async throws -> Int64 {
-        Int64(try await library(space.libraryId)?.settings.autoRemoveRecycledDays ?? 0)
-    }
 }

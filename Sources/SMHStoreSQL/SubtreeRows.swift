@@ -3,6 +3,13 @@ import SQLKit
 
 /// SQL over whole subtrees, through one recursive CTE (the same text on both engines).
 enum SubtreeRows {
+    /// The recursive step of a subtree walk. It stops at descendants that went to the recycle bin on their own: they
+    /// are recycle items of their own, whose content stays charged and which outlive their old parent.
+    static let childStep = """
+        SELECT n.id FROM nodes n JOIN subtree s ON n.parent_id = s.id
+        WHERE n.state = 'live' OR n.recycled_with IS NOT NULL
+        """
+
     /// Releases the blob references and the quota usage held by every file and history version of a subtree that
     /// is about to be deleted for good. The rows themselves go with the root (`ON DELETE CASCADE` on `parent_id`).
     static func releaseContent(_ db: any SQLDatabase, root: Inode, space: Space, at time: Timestamp) async throws {
@@ -11,7 +18,7 @@ enum SubtreeRows {
             WITH RECURSIVE subtree(id) AS (
                 SELECT CAST(\(bind: root.rawValue) AS BIGINT)
                 UNION ALL
-                SELECT n.id FROM nodes n JOIN subtree s ON n.parent_id = s.id
+                \(unsafeRaw: Self.childStep)
             )
             SELECT blob_sha256, CAST(COUNT(*) AS BIGINT) AS uses, CAST(SUM(size) AS BIGINT) AS bytes FROM (
                 SELECT n.blob_sha256, n.size FROM nodes n JOIN subtree s ON n.id = s.id
@@ -74,7 +81,7 @@ enum SubtreeRows {
             WITH RECURSIVE subtree(id) AS (
                 SELECT CAST(\(bind: root.rawValue) AS BIGINT)
                 UNION ALL
-                SELECT n.id FROM nodes n JOIN subtree s ON n.parent_id = s.id
+                \(unsafeRaw: Self.childStep)
             ), links(id) AS (
                 SELECT n.id FROM nodes n JOIN subtree s ON n.link_target_id = s.id WHERE n.kind = 'symlink'
                 UNION
@@ -84,6 +91,19 @@ enum SubtreeRows {
             """
         ).all()
         try await delete(db, links, at: time)
+        // Recycle items below keep their place in the bin (restored by path, spec 30 R4): detach them from the rows
+        // that are about to go, so the cascade on `parent_id` does not take them along.
+        try await db.raw(
+            """
+            WITH RECURSIVE subtree(id) AS (
+                SELECT CAST(\(bind: root.rawValue) AS BIGINT)
+                UNION ALL
+                \(unsafeRaw: Self.childStep)
+            )
+            UPDATE nodes SET parent_id = NULL
+            WHERE state = 'recycled' AND recycled_with IS NULL AND parent_id IN (SELECT id FROM subtree)
+            """
+        ).run()
         try await db.raw("DELETE FROM nodes WHERE id = \(bind: root.rawValue)").run()
     }
 

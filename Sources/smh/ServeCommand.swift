@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             var deps = try await AppDependencies.load(store: store, blobs: blobs)
             deps.pendingUploadLifetimeSeconds = uploadExpiryHours * 3600
-            let sweeper = UploadSweeper(
+            let sweeper = Sweeper(
                 deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)
             try await buildApplication(deps, settings: settings, services: [sweeper], logger: logger).runService()
             group.cancelAll()

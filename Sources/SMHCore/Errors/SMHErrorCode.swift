@@ -54,6 +54,7 @@ public enum SMHErrorCode: String, Sendable, CaseIterable {
     case quotaSpacesRequired = "QuotaSpacesRequired"
     case quotaSpacesInvalid = "QuotaSpacesInvalid"
     case recycleBinNotEnabled = "RecycleBinNotEnabled"
+    case setRecycleLifecycleFrequencyLimit = "SetRecycleLifecycleFrequencyLimit"
     case searchNotEnabled = "SearchNotEnabled"
     case searchTooComplex = "SearchTooComplex"
     case searchIdInvalid = "SearchIdInvalid"
@@ -131,7 +132,7 @@ public enum SMHErrorCode: String, Sendable, CaseIterable {
         case .adminKeyRequired:
             return 401
         case .invalidAdminKey, .invalidAccessToken, .accessTokenNotMatchSpace, .noPermission,
-            .uploadNotBelongYou, .spaceBanned:
+            .uploadNotBelongYou, .spaceBanned, .setRecycleLifecycleFrequencyLimit:
             return 403
         case .routeNotFound, .libraryNotFound, .spaceNotFound, .wrongLibraryIdOrSecret, .directoryNotFound,
             .fileNotFound, .pathNotFound, .sourceDirectoryNotFound, .sourceFileNotFound, .sourcePathNotFound,

@@ -190,6 +190,12 @@ extension FileController {
 
 /// Where data-plane URLs point (spec 00): `--public-url` when set, else the `Host` the request came with.
 enum DataPlaneURL {
+    /// A data-plane path as the absolute URL clients are given.
+    static func absolute(_ path: String, publicURL: String?, request: Request) throws -> String {
+        let scheme = publicURL.flatMap { url in url.range(of: "://").map { String(url[..<$0.lowerBound]) } } ?? "http"
+        return "\(scheme)://\(try domain(publicURL: publicURL, request: request))\(path)"
+    }
+
     static func domain(publicURL: String?, request: Request) throws -> String {
         if let publicURL, let schemeEnd = publicURL.range(of: "://") {
             let rest = publicURL[schemeEnd.upperBound...]

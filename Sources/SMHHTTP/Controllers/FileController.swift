@@ -245,8 +245,7 @@ struct FileController {
     }
 
     func absolute(_ path: String, _ request: Request) throws -> String {
-        let scheme = publicURL.flatMap { $0.range(of: "://").map { String(publicURL![..<$0.lowerBound]) } } ?? "http"
-        return "\(scheme)://\(try DataPlaneURL.domain(publicURL: publicURL, request: request))\(path)"
+        try DataPlaneURL.absolute(path, publicURL: publicURL, request: request)
     }
 
     /// The `x-smh-*` headers of spec 10 §1.10. Metadata values that are not printable ASCII are percent-encoded.
