@@ -65,6 +65,10 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         store: deps.store,
         blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
+    QuotaController(
+        quotas: QuotaService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
     RecycleController(
         recycle: RecycleService(store: deps.store, clock: deps.clock),
         files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),

@@ -187,7 +187,8 @@ enum Migrations {
                 "CREATE TABLE server_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
             ]
         },
-        Migration(id: 2, name: "local times, recycled links, upload descriptions, multipart, instant upload") { _ in
+        Migration(id: 2, name: "links, local times, multipart, instant upload, recycle retention, quotas, history") {
+            s in
             [
                 "ALTER TABLE nodes ADD COLUMN local_created_at BIGINT",
                 "ALTER TABLE nodes ADD COLUMN local_modified_at BIGINT",
@@ -206,6 +207,28 @@ enum Migrations {
                 "ALTER TABLE spaces ADD COLUMN recycle_days BIGINT",
                 "ALTER TABLE spaces ADD COLUMN recycle_days_changed_at BIGINT",
                 "CREATE INDEX recycle_items_expiry ON recycle_items (expires_at)",
+                // Space quotas (spec 10 §4): one quota may cover several spaces, a space belongs to at most one.
+                """
+                CREATE TABLE quotas (
+                    id \(s.autoID),
+                    library_id TEXT NOT NULL REFERENCES libraries(id) ON DELETE CASCADE,
+                    capacity BIGINT NOT NULL,
+                    remove_when_exceed BOOLEAN NOT NULL,
+                    remove_after_days BIGINT NOT NULL,
+                    remove_newest BOOLEAN NOT NULL,
+                    created_at BIGINT NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE quota_spaces (
+                    library_id TEXT NOT NULL,
+                    space_id \(s.byteOrderedText) NOT NULL,
+                    quota_id BIGINT NOT NULL REFERENCES quotas(id) ON DELETE CASCADE,
+                    PRIMARY KEY (library_id, space_id),
+                    FOREIGN KEY (library_id, space_id) REFERENCES spaces(library_id, id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX quota_spaces_by_quota ON quota_spaces (quota_id)",
             ]
         },
     ]

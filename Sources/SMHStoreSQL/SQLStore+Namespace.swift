@@ -448,6 +448,22 @@ extension SQLStore: NamespaceStore {
         return result
     }
 
+    public func contentBytes(under directory: Inode) async throws -> Int64 {
+        try await read { db in
+            try await db.raw(
+                """
+                WITH RECURSIVE subtree(id) AS (
+                    SELECT CAST(\(bind: directory.rawValue) AS BIGINT)
+                    UNION ALL
+                    SELECT n.id FROM nodes n JOIN subtree s ON n.parent_id = s.id WHERE n.state = 'live'
+                )
+                SELECT CAST(COALESCE(SUM(n.size), 0) AS BIGINT) AS bytes
+                FROM nodes n JOIN subtree s ON n.id = s.id WHERE n.kind = 'file'
+                """
+            ).first()?.decode(column: "bytes", as: Int64.self) ?? 0
+        }
+    }
+
     public func childCounts(of directory: Inode) async throws -> (files: Int, directories: Int) {
         try await read { db in
             let row = try await db.raw(

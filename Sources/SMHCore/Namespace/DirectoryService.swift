@@ -1,5 +1,5 @@
 /// The directory and album use cases of spec 20 §5.
-public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
+public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
     public let store: Store
     public let clock: any Clock
 
@@ -52,6 +52,7 @@ public struct DirectoryService<Store: NamespaceStore & TokenStore & LibraryStore
     ) async throws -> [String] {
         let (space, node, target) = try await sourceAndTarget(
             caller, spaceId, rawPath, from: from, field: "copyFrom", operation: .copyDirectory)
+        try await store.ensureRoom(caller.library, space, adding: try await store.contentBytes(under: node.inode))
         return try await store.copyDirectory(
             node, in: space, to: target, strategy: strategy, userId: caller.userId,
             maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())

@@ -1,5 +1,5 @@
 /// Reading files (spec 20 F-09 … F-11): find the file a path names and mint its signed download capability.
-public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
+public struct FileService<Store: NamespaceStore & QuotaStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
     public let store: Store
     public let signer: DataPlaneSigner
     public let clock: any Clock
@@ -122,6 +122,7 @@ public struct FileService<Store: NamespaceStore & TokenStore & LibraryStore & Sp
         let (space, node, target) = try await sourceAndTarget(
             caller, spaceId, rawPath, from: from, field: "copyFrom",
             operation: .copyFile(overwrite: strategy == .overwrite))
+        try await store.ensureRoom(caller.library, space, adding: node.kind == .file ? node.size : 0)
         return try await store.copyFile(
             node, in: space, to: target, strategy: strategy, recycleReplaced: caller.library.settings.useRecycleBin,
             userId: caller.userId, maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())

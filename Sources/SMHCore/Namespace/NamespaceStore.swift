@@ -61,6 +61,9 @@ public protocol NamespaceStore: Sendable {
     /// so the caller can tell whether another page exists.
     func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]
 
+    /// Bytes of the files below a directory (what copying it would add to the space).
+    func contentBytes(under directory: Inode) async throws -> Int64
+
     /// Live direct children: non-directories and directories.
     func childCounts(of directory: Inode) async throws -> (files: Int, directories: Int)
 

@@ -1,5 +1,5 @@
 /// The recycle bin of a space (spec 30 §1): list, info, restore (one or many), purge (one, many, all), retention.
-public struct RecycleService<Store: RecycleStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
+public struct RecycleService<Store: RecycleStore & QuotaStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
     public let store: Store
     public let clock: any Clock
 
@@ -53,6 +53,7 @@ public struct RecycleService<Store: RecycleStore & TokenStore & LibraryStore & S
         _ caller: Caller, space spaceId: String, id raw: String, strategy: ConflictStrategy, fallbackToRoot: Bool
     ) async throws -> [String] {
         let space = try await space(caller, spaceId, .restoreRecycled)
+        try await store.ensureRoom(caller.library, space, adding: 0)
         return try await store.restore(
             try Self.parseId(raw), in: space, strategy: strategy, fallbackToRoot: fallbackToRoot,
             maxNameLength: caller.library.settings.maxDirFileNameLength, now: clock.now())
@@ -70,6 +71,7 @@ public struct RecycleService<Store: RecycleStore & TokenStore & LibraryStore & S
     {
         let space = try await space(caller, spaceId, .restoreRecycled)
         try Self.checkBatch(ids)
+        try await store.ensureRoom(caller.library, space, adding: 0)
         var outcomes: [Outcome] = []
         for id in ids {
             do {

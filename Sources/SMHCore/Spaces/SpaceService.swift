@@ -1,5 +1,5 @@
 /// The tenant-space use cases of spec 10 §3.
-public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Sendable {
+public struct SpaceService<Store: QuotaStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
     public let store: Store
     public let clock: any Clock
 
@@ -136,14 +136,14 @@ public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Senda
         public let totalAllocatedSpaceQuota: Int64
     }
 
-    /// Spec 10 §3.13. Space quotas arrive with the quota issue; until then none is allocated.
+    /// Spec 10 §3.13: usage against the library quota, and the capacity allocated to space quotas.
     public func libraryUsage(_ caller: Caller) async throws -> LibraryUsage {
         try caller.require(.libraryAdministration)
         let used = try await store.libraryUsedBytes(library: caller.library.id)
         let capacity = caller.library.settings.enableQuota ? caller.library.settings.libraryQuota : nil
         return LibraryUsage(
             totalFileSize: used, capacity: capacity, availableSpace: capacity.map { max(0, $0 - used) },
-            totalAllocatedSpaceQuota: 0)
+            totalAllocatedSpaceQuota: try await store.allocatedQuota(library: caller.library.id))
     }
 
     public struct SpaceUsage: Sendable {
@@ -162,7 +162,16 @@ public struct SpaceService<Store: TokenStore & LibraryStore & SpaceStore>: Senda
         var result: [SpaceUsage] = []
         for id in ids {
             let space = try await access.space(id, for: caller, operation: .spaceAdministration)
-            result.append(SpaceUsage(spaceId: space.id, capacity: nil, availableSpace: nil, size: space.usedBytes))
+            // A shared quota's free space is what all its spaces have left together.
+            if let quota = try await store.quota(library: caller.library.id, space: space.id) {
+                let used = try await store.usedBytes(library: caller.library.id, spaces: quota.spaces)
+                result.append(
+                    SpaceUsage(
+                        spaceId: space.id, capacity: quota.capacity, availableSpace: max(0, quota.capacity - used),
+                        size: space.usedBytes))
+            } else {
+                result.append(SpaceUsage(spaceId: space.id, capacity: nil, availableSpace: nil, size: space.usedBytes))
+            }
         }
         return result
     }

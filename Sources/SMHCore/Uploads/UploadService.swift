@@ -1,7 +1,7 @@
 /// Uploads (spec 20 §2): simple and multipart tasks, instant upload by hash, renew, state, abort, confirm, and the
 /// clean-up of tasks that end without a confirm.
 public struct UploadService<
-    Store: UploadStore & NamespaceStore & TokenStore & LibraryStore & SpaceStore, Blobs: BlobStore
+    Store: UploadStore & NamespaceStore & QuotaStore & TokenStore & LibraryStore & SpaceStore, Blobs: BlobStore
 >: Sendable {
     public let store: Store
     public let blobs: Blobs
@@ -93,7 +93,7 @@ public struct UploadService<
                 throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
             }
         }
-        try await checkLibraryQuota(caller.library, adding: expectedSize ?? instant?.size ?? 0)
+        try await store.ensureRoom(caller.library, space, adding: expectedSize ?? instant?.size ?? 0)
         let now = clock.now()
         let session = UploadSession(
             confirmKey: UploadSession.generateKey(), kind: multipart ? .multipart : .simple,
@@ -128,16 +128,6 @@ public struct UploadService<
                 + signer.sign(purpose: Self.uploadPurpose, subject: session.confirmKey, expires: expiration),
             contentType: session.kind == .multipart ? "application/octet-stream" : contentType,
             expiration: expiration)
-    }
-
-    /// The library quota (spec 10 §4) as far as it is known before the bytes arrive.
-    func checkLibraryQuota(_ library: Library, adding bytes: Int64) async throws {
-        guard library.settings.enableQuota, let quota = library.settings.libraryQuota, bytes > 0 else { return }
-        let used = try await store.libraryUsedBytes(library: library.id)
-        if used > quota - bytes {
-            throw SMHError(
-                .libraryQuotaLimitReached, "The library holds \(used) of \(quota) bytes; \(bytes) more do not fit.")
-        }
     }
 
     /// Data plane: checks the credential of a content or part PUT (403 when invalid or expired, as COS answers).
@@ -302,7 +292,7 @@ public struct UploadService<
         let effective = strategyOverride ?? session.strategy
         if effective == .overwrite { try caller.require(.beginUpload(overwrite: true)) }
         try MediaRules.check(caller.library, space, name: session.path.name ?? "", depth: session.path.components.count)
-        try await checkLibraryQuota(caller.library, adding: content.size)
+        try await store.ensureRoom(caller.library, space, adding: content.size)
         let result = try await store.confirmUpload(
             session, content: content, in: space, strategy: effective,
             maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now(), commit: commit)
