@@ -34,6 +34,14 @@ public struct Sweeper: Service {
                     recycled += purged
                     if purged < 200 { break }
                 }
+                // History versions past their library's `fileHistoryExpireDay` (spec 30 §4.0).
+                for library in try await store.libraries() where library.settings.enableFileHistory {
+                    let days = library.settings.fileHistoryExpireDay
+                    if days > 0 {
+                        recycled += try await store.pruneExpiredVersions(
+                            library: library.id, days: days, now: clock.now())
+                    }
+                }
                 // After the recycle bin, so that what it released can be collected in the same round.
                 let (tasks, blobs) = try await uploads.sweep(blobGraceSeconds: blobGraceSeconds)
                 if tasks > 0 || blobs > 0 || recycled > 0 {
@@ -42,7 +50,7 @@ public struct Sweeper: Service {
                         metadata: [
                             "upload_tasks_removed": .stringConvertible(tasks),
                             "blobs_removed": .stringConvertible(blobs),
-                            "recycled_items_purged": .stringConvertible(recycled),
+                            "recycled_items_and_versions_purged": .stringConvertible(recycled),
                         ])
                 }
             } catch {

@@ -229,6 +229,17 @@ enum Migrations {
                 )
                 """,
                 "CREATE INDEX quota_spaces_by_quota ON quota_spaces (quota_id)",
+                // History (spec 30 §4): the version facts of the current content, on the node; NULL means "as the node
+                // says" (version 1, created with the node), so rows from before need no rewrite.
+                "ALTER TABLE nodes ADD COLUMN version_no BIGINT",
+                "ALTER TABLE nodes ADD COLUMN version_way INTEGER",
+                "ALTER TABLE nodes ADD COLUMN content_created_at BIGINT",
+                "ALTER TABLE nodes ADD COLUMN content_created_by TEXT",
+                "ALTER TABLE nodes ADD COLUMN latest_since BIGINT",
+                "ALTER TABLE versions ADD COLUMN version_no BIGINT NOT NULL DEFAULT 1",
+                "ALTER TABLE versions ADD COLUMN creation_way INTEGER NOT NULL DEFAULT 0",
+                "ALTER TABLE versions ADD COLUMN content_type TEXT NOT NULL DEFAULT ''",
+                "ALTER TABLE versions ADD COLUMN set_latest_at BIGINT NOT NULL DEFAULT 0",
             ]
         },
     ]

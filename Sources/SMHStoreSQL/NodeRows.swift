@@ -30,7 +30,21 @@ enum NodeRows {
                 },
                 modified: try row.decode(column: "local_modified_at", as: Int64?.self).map {
                     Timestamp(milliseconds: $0)
-                }))
+                }),
+            version: try decodeVersion(row))
+    }
+
+    /// The version columns, with the node's own facts where they are NULL (rows written before history existed).
+    static func decodeVersion(_ row: any SQLRow) throws -> VersionInfo {
+        let updated = try row.decode(column: "updated_at", as: Int64.self)
+        return VersionInfo(
+            number: try row.decode(column: "version_no", as: Int64?.self) ?? 1,
+            way: VersionInfo.Way(rawValue: try row.decode(column: "version_way", as: Int?.self) ?? 0) ?? .create,
+            contentCreatedAt: Timestamp(
+                milliseconds: try row.decode(column: "content_created_at", as: Int64?.self) ?? updated),
+            contentCreatedBy: try row.decode(column: "content_created_by", as: String?.self)
+                ?? (try row.decode(column: "creator_user_id", as: String.self)),
+            latestSince: Timestamp(milliseconds: try row.decode(column: "latest_since", as: Int64?.self) ?? updated))
     }
 
     static func byId(_ db: any SQLDatabase, _ inode: Inode) async throws -> Node? {
@@ -158,30 +172,45 @@ enum NodeRows {
     }
 
     /// Gives an existing file new content: same inode and creation time, so links and favorites follow (spec 20 §7).
-    /// The old content's reference and quota charge are released.
+    /// With history on (spec 30 §4.0) the old content becomes a historical version, unless the current one is younger
+    /// than the merge interval; otherwise its reference and quota charge are released.
     static func replaceContent(
-        _ db: any SQLDatabase, _ node: Node, with content: ContentDigest, in space: Space, at time: Timestamp
+        _ db: any SQLDatabase, _ node: Node, with content: ContentDigest, in space: Space, history: HistoryPolicy?,
+        userId: String, at time: Timestamp
     ) async throws -> Node {
-        if let old = try await db.raw("SELECT blob_sha256 FROM nodes WHERE id = \(bind: node.inode.rawValue)").first()?
-            .decode(column: "blob_sha256", as: String?.self)
-        {
-            try await BlobRows.release(db, sha256: old, at: time)
+        guard let current = try await byId(db, node.inode) else {
+            throw SMHError.internalError(StoreInvariant("overwritten node vanished"))
         }
-        try await db.raw(
-            """
-            UPDATE spaces SET used_bytes = used_bytes - \(bind: node.size)
-            WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
-            """
-        ).run()
+        let merging =
+            history.map {
+                $0.mergeIntervalSeconds > 0
+                    && time.milliseconds - current.version.latestSince.milliseconds < Int64($0.mergeIntervalSeconds)
+                        * 1000
+            } ?? true
+        let number = try await HistoryRows.highestNumber(db, current) + 1
+        if merging {
+            if let old = current.blobSha256 { try await BlobRows.release(db, sha256: old, at: time) }
+            try await db.raw(
+                """
+                UPDATE spaces SET used_bytes = used_bytes - \(bind: current.size)
+                WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
+                """
+            ).run()
+        } else {
+            try await HistoryRows.keepCurrent(db, of: current)
+        }
         guard
             let updated = try await db.raw(
                 """
                 UPDATE nodes SET blob_sha256 = \(bind: content.sha256), size = \(bind: content.size),
-                    crc64 = \(bind: String(content.crc64)), etag = \(bind: content.eTag), updated_at = \(bind: time.milliseconds)
+                    crc64 = \(bind: String(content.crc64)), etag = \(bind: content.eTag), updated_at = \(bind: time.milliseconds),
+                    version_no = \(bind: number), version_way = 1, content_created_at = \(bind: time.milliseconds),
+                    content_created_by = \(bind: userId), latest_since = \(bind: time.milliseconds)
                 WHERE id = \(bind: node.inode.rawValue) RETURNING *
                 """
             ).first().map(decode)
         else { throw SMHError.internalError(StoreInvariant("overwritten node vanished")) }
+        if let history { try await HistoryRows.prune(db, node.inode, policy: history, space: space, at: time) }
         return updated
     }
 

@@ -405,6 +405,10 @@ extension SQLStore: NamespaceStore {
         if incoming.kind == .symlink, try await NodeRows.linkChain(db, from: incoming).contains(existing.inode) {
             throw SMHError(.symlinkOverwriteConflict, "'\(existing.name)' is where this link leads.")
         }
+        if try await HistoryRows.hasVersions(db, existing.inode) {
+            throw SMHError(
+                .overwriteFileNotAllowed, "'\(existing.name)' has history versions; it cannot be overwritten.")
+        }
     }
 
     public func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node] {

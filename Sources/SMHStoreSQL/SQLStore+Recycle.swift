@@ -108,6 +108,10 @@ extension SQLStore: RecycleStore {
                     guard existing.kind != .directory, node.kind != .directory else {
                         throw SMHError(.sameNameDirectoryOrFileExists, "A directory cannot be overwritten.")
                     }
+                    if try await HistoryRows.hasVersions(db, existing.inode) {
+                        throw SMHError(
+                            .overwriteFileNotAllowed, "'\(name)' has history versions; it cannot be overwritten.")
+                    }
                     // The replaced file is discarded, as an overwriting upload would (spec 30 R4).
                     try await NodeRows.touch(db, parent.inode, at: now)
                     try await SubtreeRows.purge(db, root: existing.inode, space: space, at: now)

@@ -46,7 +46,7 @@ extension SQLStore: UploadStore {
 
     public func confirmUpload(
         _ session: UploadSession, content: ContentDigest, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, at time: Timestamp, commit: @Sendable () throws -> Void
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp, commit: @Sendable () throws -> Void
     ) async throws -> (path: [String], node: Node, overwritten: Bool) {
         let meta = try Self.encodeJSON(session.metaData)
         return try await transaction { db in
@@ -63,7 +63,7 @@ extension SQLStore: UploadStore {
             try commit()
             let placed = try await Self.place(
                 db, content, session: session, meta: meta, in: space, strategy: strategy, maxNameLength: maxNameLength,
-                at: time)
+                history: history, at: time)
             try await db.raw(
                 """
                 UPDATE upload_sessions SET state = 'confirmed', result_inode = \(bind: placed.node.inode.rawValue),
@@ -78,7 +78,7 @@ extension SQLStore: UploadStore {
 
     public func placeExisting(
         _ content: ContentDigest, session: UploadSession, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, at time: Timestamp
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp
     ) async throws -> (path: [String], node: Node, overwritten: Bool) {
         let meta = try Self.encodeJSON(session.metaData)
         return try await transaction { db in
@@ -88,7 +88,7 @@ extension SQLStore: UploadStore {
             try await BlobRows.retain(db, content, at: time)
             return try await Self.place(
                 db, content, session: session, meta: meta, in: space, strategy: strategy, maxNameLength: maxNameLength,
-                at: time)
+                history: history, at: time)
         }
     }
 
@@ -96,7 +96,7 @@ extension SQLStore: UploadStore {
     /// content for the same inode when overwriting. Charges the space and applies the task's description.
     static func place(
         _ db: any SQLDatabase, _ content: ContentDigest, session: UploadSession, meta: String, in space: Space,
-        strategy: ConflictStrategy, maxNameLength: Int, at time: Timestamp
+        strategy: ConflictStrategy, maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp
     ) async throws -> (path: [String], node: Node, overwritten: Bool) {
         guard let name = session.path.name, let parentPath = session.path.parent else {
             throw SMHError(.emptyFileName, "The file name is empty.")
@@ -130,7 +130,8 @@ extension SQLStore: UploadStore {
                     throw SMHError(.pathConflict, "'\(candidate)' keeps changing; try again.")
                 }
             case (.overwrite, .file?):
-                placed = try await NodeRows.replaceContent(db, existing!, with: content, in: space, at: time)
+                placed = try await NodeRows.replaceContent(
+                    db, existing!, with: content, in: space, history: history, userId: session.userId, at: time)
                 overwritten = true
             case (.overwrite, .symlink?):
                 throw SMHError(.symlinkOverwriteConflict, "A symbolic link cannot be overwritten by a file.")

@@ -1,5 +1,7 @@
 /// Reading files (spec 20 F-09 … F-11): find the file a path names and mint its signed download capability.
-public struct FileService<Store: NamespaceStore & QuotaStore & TokenStore & LibraryStore & SpaceStore>: Sendable {
+public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & TokenStore & LibraryStore & SpaceStore>:
+    Sendable
+{
     public let store: Store
     public let signer: DataPlaneSigner
     public let clock: any Clock
@@ -17,14 +19,23 @@ public struct FileService<Store: NamespaceStore & QuotaStore & TokenStore & Libr
     /// The file at a path, or `404 FileNotFound` (a directory is not a file on `/file/` endpoints). A link is
     /// resolved (spec 20 §3): the answer is the link presenting its file's content, with the current path of the
     /// link's immediate target (nil when that target is not reachable by path).
-    public func file(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
-        path: [String], node: Node, linkTo: [String]?
-    ) {
+    public func file(_ caller: Caller, space spaceId: String, rawPath: Substring, historyId: String? = nil)
+        async throws -> (path: [String], node: Node, linkTo: [String]?)
+    {
         let space = try await AccessService(store: store, clock: clock).space(
             spaceId, for: caller, operation: .readContent)
         let path = try ItemPath.decode(rawTail: rawPath, leaf: .file)
         guard !path.isRoot, let node = try await store.node(in: space, at: path), node.kind != .directory else {
             throw SMHError(.fileNotFound, "File /\(path) does not exist.")
+        }
+        if let historyId {
+            // H7: an older content of this very file (not through a link).
+            guard let id = Int64(historyId), id > 0, node.kind == .file,
+                let version = try await store.version(id, in: space), version.fileInode == node.inode
+            else {
+                throw SMHError(.directoryHistoryNotFound, "This file has no history version \(historyId).")
+            }
+            return (path.components, version.applied(to: node), nil)
         }
         guard node.kind == .symlink else {
             guard node.blobSha256 != nil else { throw SMHError(.fileNotFound, "File /\(path) has no content.") }

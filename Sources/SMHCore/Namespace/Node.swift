@@ -27,12 +27,14 @@ public struct Node: Sendable, Hashable {
     /// For a symbolic link: the inode it points at (spec 20 F-19 rule 1: the inode, not the path).
     public let linkTarget: Inode?
     public let localTimes: LocalTimes
+    /// Files: which version the current content is (spec 30 §4.0).
+    public let version: VersionInfo
 
     public init(
         inode: Inode, parent: Inode?, name: String, kind: Kind, size: Int64, contentType: String, crc64: String?,
         eTag: String?, labels: [String], category: String, blobSha256: String? = nil, metaData: [String: String] = [:],
         creatorUserId: String, createdAt: Timestamp, updatedAt: Timestamp, linkTarget: Inode? = nil,
-        localTimes: LocalTimes = LocalTimes()
+        localTimes: LocalTimes = LocalTimes(), version: VersionInfo? = nil
     ) {
         self.inode = inode
         self.parent = parent
@@ -51,6 +53,11 @@ public struct Node: Sendable, Hashable {
         self.updatedAt = updatedAt
         self.linkTarget = linkTarget
         self.localTimes = localTimes
+        self.version =
+            version
+            ?? VersionInfo(
+                number: 1, way: .create, contentCreatedAt: updatedAt, contentCreatedBy: creatorUserId,
+                latestSince: updatedAt)
     }
 
     /// The eTag clients see: a file's quoted MD5, a directory's change time (spec 20 §1.6).

@@ -111,7 +111,7 @@ public struct UploadService<
                 if strategy == .overwrite { try caller.require(.beginUpload(overwrite: true)) }
                 let placed = try await store.placeExisting(
                     content, session: session, in: space, strategy: strategy,
-                    maxNameLength: settings.maxDirFileNameLength, at: now)
+                    maxNameLength: settings.maxDirFileNameLength, history: HistoryPolicy(settings), at: now)
                 return .created(path: placed.path, node: placed.node, overwritten: placed.overwritten)
             }
         }
@@ -295,7 +295,8 @@ public struct UploadService<
         try await store.ensureRoom(caller.library, space, adding: content.size)
         let result = try await store.confirmUpload(
             session, content: content, in: space, strategy: effective,
-            maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now(), commit: commit)
+            maxNameLength: caller.library.settings.maxDirFileNameLength,
+            history: HistoryPolicy(caller.library.settings), at: clock.now(), commit: commit)
         digests.forget(confirmKey)
         return result
     }

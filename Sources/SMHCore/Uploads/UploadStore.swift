@@ -12,7 +12,7 @@ public protocol UploadStore: Sendable {
     /// unreferenced blobs cannot slip between the bytes arriving at their address and the reference.
     func confirmUpload(
         _ session: UploadSession, content: ContentDigest, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, at time: Timestamp, commit: @Sendable () throws -> Void
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp, commit: @Sendable () throws -> Void
     ) async throws -> (path: [String], node: Node, overwritten: Bool)
 
     /// Records a received part of a pending multipart task (last one wins); returns the part it replaces (to be
@@ -30,7 +30,7 @@ public protocol UploadStore: Sendable {
     /// Instant upload: places a file with existing content, as a confirm would (one more blob reference).
     func placeExisting(
         _ content: ContentDigest, session: UploadSession, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, at time: Timestamp
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp
     ) async throws -> (path: [String], node: Node, overwritten: Bool)
     /// Tasks to clean up: aborted ones, and pending or confirmed ones past their expiry (a confirmed task is kept
     /// `UploadSession.confirmedRetentionSeconds` after its confirm).

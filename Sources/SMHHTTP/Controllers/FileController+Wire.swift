@@ -40,7 +40,7 @@ extension FileController {
             try c.encodeIfPresent(node.localTimes.created?.iso8601, forKey: .localCreationTime)
             try c.encodeIfPresent(node.localTimes.modified?.iso8601, forKey: .localModificationTime)
             try c.encodeIfPresent(linkTo, forKey: .linkTo)
-            try c.encodeNil(forKey: .versionId)
+            try c.encode(node.version.number, forKey: .versionId)
             try c.encode(path, forKey: .path)
             try c.encode(node.name, forKey: .name)
             try c.encode(node.creatorUserId, forKey: .userId)

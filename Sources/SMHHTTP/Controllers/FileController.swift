@@ -161,11 +161,10 @@ struct FileController {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             if input.query.flag("upload") { return try await uploadState(request, input, caller) }
-            if input.query.flag("preview") || input.query["history_id"] != nil {
-                throw SMHError.notImplemented("This file operation")
-            }
+            if input.query.flag("preview") { throw SMHError.notImplemented("Previews") }
             let (path, node, linkTo) = try await files.file(
-                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
+                historyId: input.query["history_id"])
             let attachment = try Self.attachment(input.query)
             let type = NodeWire(
                 node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
@@ -195,7 +194,8 @@ struct FileController {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let (path, node, _) = try await files.file(
-                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail())
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
+                historyId: input.query["history_id"])
             let type = NodeWire(
                 node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
             ).type

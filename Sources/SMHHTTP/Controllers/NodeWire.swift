@@ -45,7 +45,7 @@ struct NodeWire: Encodable {
         guard node.kind != .directory else { return }
         if includeLinkTo, let target = node.linkTarget { try c.encode(Node.formatInode(target), forKey: .linkTo) }
         if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
-        try c.encodeNil(forKey: .versionId)
+        try c.encode(node.version.number, forKey: .versionId)
         try c.encode(node.contentType, forKey: .contentType)
         try c.encode(String(node.size), forKey: .size)
         try c.encode(node.crc64 ?? "0", forKey: .crc64)

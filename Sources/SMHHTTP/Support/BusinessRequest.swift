@@ -26,8 +26,9 @@ struct BusinessRequest {
 extension Request {
     /// The raw item path after `/api/v1/{group}/{LibraryId}/{SpaceId}`, still percent-encoded: routing works on the
     /// raw target so that `%2F` and `/` are told apart exactly as spec 10 §1.3 says.
-    func itemTail() throws -> Substring {
-        guard let api = APIPath(rawPath: Substring(uri.path)), let (_, tail) = api.split(fixedSegments: 2) else {
+    func itemTail(fixedSegments: Int = 2) throws -> Substring {
+        guard let api = APIPath(rawPath: Substring(uri.path)), let (_, tail) = api.split(fixedSegments: fixedSegments)
+        else {
             throw SMHError(.routeNotFound, "No such API.")
         }
         return tail
