@@ -114,6 +114,9 @@ def main():
         probe.close()
         code, _, _ = cli(data_dir, "rotate-secret", library_id)
         check(code == 0, "rotate-secret works while the server runs")
+        result = subprocess.run([BINARY, "fsck", "--data-dir", data_dir], capture_output=True, text=True)
+        check(result.returncode == 0 and "fsck: clean" in result.stdout,
+              f"smh fsck on the live data is clean ({result.stdout.strip()} {result.stderr.strip()[-200:]})")
         code, _, _ = cli(data_dir, "delete", library_id)
         check(code == 0, "delete an empty library")
         status, _ = request("GET", f"/admin/v1/libraries/{library_id}", key=key)

@@ -6,7 +6,7 @@ struct SMHCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smh",
         abstract: "OpenSMH: a self-hosted server for the Smart Media Hosting API.",
-        subcommands: [ServeCommand.self, LibraryCommand.self, MigrateCommand.self],
+        subcommands: [ServeCommand.self, LibraryCommand.self, MigrateCommand.self, FsckCommand.self],
         defaultSubcommand: nil
     )
 }
