@@ -65,6 +65,10 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         store: deps.store,
         blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
+    FavoriteController(
+        favorites: FavoriteService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
     HistoryController(
         history: HistoryService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)

@@ -65,19 +65,30 @@ struct DirectoryController {
             if input.query.flag("stats") { throw SMHError.notImplemented("Directory statistics") }
             if input.query.flag("info") {
                 let (path, node) = try await directories.info(caller, space: spaceId, rawPath: tail)
-                let wire = NodeWire(
+                var wire = NodeWire(
                     node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: withInode,
                     includeLinkTo: true)
+                if try input.query.bool("with_favorite_status") {
+                    wire.isFavorite = !(try await favorites(caller, spaceId, [node.inode]).isEmpty)
+                }
                 return Self.conditional(request, eTag: node.wireETag) { JSON.response(wire) }
             }
             let query = try ListingQuery.parse(input.query)
             let listing = try await directories.list(caller, space: spaceId, rawPath: tail, query: query)
-            return Self.conditional(request, eTag: listing.directory.wireETag) {
-                JSON.response(
-                    ListingWire(
-                        listing: listing, libraryType: caller.library.settings.libraryType, withInode: withInode))
+            var wire = ListingWire(
+                listing: listing, libraryType: caller.library.settings.libraryType, withInode: withInode)
+            if try input.query.bool("with_favorite_status") {
+                wire.favorites = try await favorites(caller, spaceId, listing.items.map(\.inode))
             }
+            let answer = wire
+            return Self.conditional(request, eTag: listing.directory.wireETag) { JSON.response(answer) }
         }
+    }
+
+    func favorites(_ caller: Caller, _ spaceId: String, _ inodes: [Inode]) async throws -> Set<Inode> {
+        let space = try await access.space(spaceId, for: caller, operation: .read)
+        return try await directories.store.favorited(
+            library: caller.library.id, space: space.id, userId: caller.userId, among: inodes)
     }
 
     /// HEAD (D-04): 200 when a directory is there, 404 otherwise (a file included); never a body.

@@ -11,11 +11,13 @@ struct NodeWire: Encodable {
     var includeName = true
     /// D-03 names a link's immediate target by inode (spec 20 F-19 rule 8); listings do not.
     var includeLinkTo = false
+    /// `with_favorite_status=1`: whether the caller has favorited it (spec 30 §6.0).
+    var isFavorite: Bool? = nil
 
     enum Key: String, CodingKey {
         case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category, metaData
         case versionId, contentType, size, crc64, fileType, previewByDoc, previewByCI, previewAsIcon, removedByQuota
-        case localCreationTime, localModificationTime, linkTo
+        case localCreationTime, localModificationTime, linkTo, isFavorite
     }
 
     var type: String {
@@ -34,6 +36,7 @@ struct NodeWire: Encodable {
         try c.encode(path, forKey: .path)
         try c.encode(type, forKey: .type)
         if withInode { try c.encode(Node.formatInode(node.inode), forKey: .inode) }
+        try c.encodeIfPresent(isFavorite, forKey: .isFavorite)
         try c.encode(node.createdAt.iso8601, forKey: .creationTime)
         try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
         try c.encode(node.wireETag, forKey: .eTag)
@@ -63,6 +66,8 @@ struct ListingWire: Encodable {
     let listing: DirectoryService<SQLStore>.Listing
     let libraryType: LibraryType
     let withInode: Bool
+    /// The caller's favorites among the items, when `with_favorite_status=1`.
+    var favorites: Set<Inode>? = nil
 
     enum Key: String, CodingKey { case path, fileCount, subDirCount, totalNum, eTag, nextMarker, contents }
 
@@ -76,7 +81,9 @@ struct ListingWire: Encodable {
         try c.encodeIfPresent(listing.nextMarker, forKey: .nextMarker)
         try c.encode(
             listing.items.map {
-                NodeWire(node: $0, path: listing.path + [$0.name], libraryType: libraryType, withInode: withInode)
+                NodeWire(
+                    node: $0, path: listing.path + [$0.name], libraryType: libraryType, withInode: withInode,
+                    isFavorite: favorites.map { [inode = $0.inode] in $0.contains(inode) })
             }, forKey: .contents)
     }
 }
