@@ -65,6 +65,12 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         store: deps.store,
         blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
+    BatchController(
+        batch: BatchService(
+            files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
+            directories: DirectoryService(store: deps.store, clock: deps.clock)),
+        access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
     FavoriteController(
         favorites: FavoriteService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
