@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SMHCore
 import SMHStoreSQL
 import SQLKit
 import Testing
@@ -148,6 +149,30 @@ import Testing
                     as? String == "1")
             let sha = SHA256.hash(data: Array("four".utf8)).hexString
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 0)
+        }
+    }
+
+    @Test func expiredVersionsArePruned() async throws {
+        try await UploadAPITests.with { f in
+            try await Self.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":10,"fileHistoryExpireDay":7}"#)
+            _ = try await f.upload("e.txt", Array("old".utf8))
+            _ = try await Self.overwrite(f, "e.txt", "mid")
+            _ = try await Self.overwrite(f, "e.txt", "new!")
+            let url = "/api/v1/directory-history/\(f.library.id)/-/history-list/e.txt?access_token=\(f.token)"
+            #expect((try await f.app.call(.get, url).json["contents"] as? [[String: Any]])?.count == 3)
+            // Make the oldest version eight days old: the sweeper's pass removes it and frees its bytes.
+            try await f.app.execute(
+                "UPDATE versions SET created_at = created_at - 691200000 WHERE version_no = 1")
+            let now = Timestamp(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
+            let pruned = try await f.app.store.pruneExpiredVersions(
+                library: LibraryID(f.library.id), days: 7, now: now)
+            #expect(pruned == 1)
+            let left = try #require(try await f.app.call(.get, url).json["contents"] as? [[String: Any]])
+            #expect(left.map { $0["version"] as? Int } == [3, 2])
+            #expect(
+                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
+                    as? String == "7")
+            #expect(try await f.app.store.recount().report.isClean)
         }
     }
 
