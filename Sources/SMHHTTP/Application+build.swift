@@ -23,6 +23,24 @@ public struct AppDependencies: Sendable {
         self.clock = clock
     }
 
+    /// Batches with more items than this run as tasks (spec 30 §5.0 `batchSyncMaxItems`).
+    public var batchSyncMaxItems = 100
+
+    var batchController: BatchController {
+        BatchController(
+            batch: BatchService(
+                files: FileService(store: store, signer: signer, clock: clock),
+                directories: DirectoryService(store: store, clock: clock)),
+            access: AccessService(store: store, clock: clock), jobs: store, syncMaxItems: batchSyncMaxItems)
+    }
+
+    /// The runner of queued tasks, with a handler for every kind of task this server creates.
+    public func jobRunner(logger: Logger) -> JobRunner {
+        let batch = batchController
+        return JobRunner(
+            store: store, handlers: [BatchController.jobKind: { try await batch.runJob($0) }], logger: logger)
+    }
+
     public var uploads: UploadService<SQLStore, LocalBlobStore> {
         UploadService(
             store: store, blobs: blobs, signer: signer, clock: clock, digests: digests,
@@ -65,12 +83,8 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         store: deps.store,
         blobs: deps.blobs, clock: deps.clock
     ).register(on: router)
-    BatchController(
-        batch: BatchService(
-            files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-            directories: DirectoryService(store: deps.store, clock: deps.clock)),
-        access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
+    deps.batchController.register(on: router)
+    TaskController(access: AccessService(store: deps.store, clock: deps.clock), store: deps.store).register(on: router)
     FavoriteController(
         favorites: FavoriteService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)

@@ -32,6 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between two clean-ups of expired uploads and unreferenced blobs.")
     var sweepInterval: Int64 = 300
 
+    @Option(help: "Batch operations with more items than this run as tasks (202 + taskId).")
+    var batchSyncMaxItems: Int = 100
+
     @Option(help: "Minutes an unreferenced blob is kept before its bytes are deleted.")
     var blobGraceMinutes: Int64 = 60
 
@@ -65,7 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
             deps.pendingUploadLifetimeSeconds = uploadExpiryHours * 3600
             let sweeper = Sweeper(
                 deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)
-            try await buildApplication(deps, settings: settings, services: [sweeper], logger: logger).runService()
+            deps.batchSyncMaxItems = batchSyncMaxItems
+            try await buildApplication(
+                deps, settings: settings, services: [sweeper, deps.jobRunner(logger: logger)], logger: logger
+            ).runService()
             group.cancelAll()
         }
         await store.close()

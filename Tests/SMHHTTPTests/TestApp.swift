@@ -31,15 +31,20 @@ struct TestApp {
     let client: any TestClientProtocol
     let store: SQLStore
     let dataDirectory: String
+    let deps: AppDependencies
 
-    static func with<T: Sendable>(_ body: @Sendable (TestApp) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        configure: @Sendable (inout AppDependencies) -> Void = { _ in }, _ body: @Sendable (TestApp) async throws -> T
+    ) async throws -> T {
         try await TestStore.with { store, directory async throws in
-            let deps = try await AppDependencies.load(store: store, blobs: try LocalBlobStore(root: directory))
+            var deps = try await AppDependencies.load(store: store, blobs: try LocalBlobStore(root: directory))
+            configure(&deps)
+            let configured = deps
             let router = buildRouter(
-                deps,
+                configured,
                 settings: ServerSettings(publicURL: "http://files.test:8080", adminKeyHash: SecretHash.hash(adminKey)))
             return try await Application(router: router).test(.router) { client in
-                try await body(TestApp(client: client, store: store, dataDirectory: directory))
+                try await body(TestApp(client: client, store: store, dataDirectory: directory, deps: configured))
             }
         }
     }

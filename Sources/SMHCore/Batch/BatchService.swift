@@ -28,12 +28,17 @@ public struct BatchService<
         public let error: SMHError?
     }
 
-    public func run(_ caller: Caller, space spaceId: String, items: [Item]) async throws -> [Outcome] {
+    /// The request-level checks: a list of 1 … 1000 items, and some grant of the operation.
+    public static func check(_ caller: Caller, _ items: [Item]) throws(SMHError) {
         guard !items.isEmpty else { throw SMHError(.noItemsProvided, "The list of items is empty.") }
-        guard items.count <= Self.maxItems else {
-            throw SMHError(.tooManyItems, "At most \(Self.maxItems) items at once.")
+        guard items.count <= maxItems else {
+            throw SMHError(.tooManyItems, "At most \(maxItems) items at once.")
         }
-        try Self.requireSome(caller, for: items[0])
+        try requireSome(caller, for: items[0])
+    }
+
+    public func run(_ caller: Caller, space spaceId: String, items: [Item]) async throws -> [Outcome] {
+        try Self.check(caller, items)
         var outcomes: [Outcome] = []
         for item in items {
             do {

@@ -1,12 +1,16 @@
+import Foundation
 import Hummingbird
 import SMHCore
 import SMHStoreSQL
 
 /// Batch delete, copy and move (spec 30 B1–B3): `POST /api/v1/batch/{LibraryId}/{SpaceId}?delete|copy|move`.
-/// Every batch runs inside the request (the task form for large batches arrives with the job runner).
+/// Batches up to `syncMaxItems` run inside the request; larger ones become a task (`202 {"taskId"}`).
 struct BatchController {
     let batch: BatchService<SQLStore>
     let access: AccessService<SQLStore>
+    let jobs: SQLStore
+    /// Batches with more items run as tasks (spec 30 §5.0 `batchSyncMaxItems`).
+    let syncMaxItems: Int
 
     func register(on router: Router<SMHRequestContext>) {
         router.post("/api/v1/batch/:libraryId/:spaceId", use: post)
@@ -51,40 +55,97 @@ struct BatchController {
         var request = request
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let spaceId = input.parameter("spaceId")
-            _ = try await access.space(spaceId, for: caller, operation: .read)
+            let space = try await access.space(spaceId, for: caller, operation: .read)
             let flags = ["delete", "copy", "move"].filter { input.query.flag($0) }
             guard flags.count == 1 else { throw SMHError(.paramInvalid, "Add exactly one of ?delete, ?copy, ?move.") }
-            let items: [BatchService<SQLStore>.Item]
-            var echoes: [(String, [String], String, [String])] = []
-            switch flags[0] {
-            case "delete":
-                let decoded = try await JSON.decode([DeleteItem].self, from: &request)
-                items = decoded.map { .delete(path: $0.path, permanent: $0.permanent?.value ?? false) }
-                echoes = decoded.map { ("path", Self.split($0.path), "", []) }
-            case "copy":
-                let decoded = try await JSON.decode([CopyItem].self, from: &request)
-                if decoded.contains(where: { $0.copyFromSpaceId.map { $0 != spaceId } ?? false }) {
-                    throw SMHError.notImplemented("Copies across spaces")
-                }
-                items = decoded.map { .copy(from: $0.copyFrom, to: $0.to, strategy: $0.conflictResolutionStrategy) }
-                echoes = decoded.map { ("copyFrom", Self.split($0.copyFrom), "to", Self.split($0.to)) }
-            default:
-                let decoded = try await JSON.decode([MoveItem].self, from: &request)
-                if decoded.contains(where: { $0.fromSpaceId.map { $0 != spaceId } ?? false }) {
-                    throw SMHError.notImplemented("Moves across spaces")
-                }
-                items = decoded.map { .move(from: $0.from, to: $0.to, strategy: $0.conflictResolutionStrategy) }
-                echoes = decoded.map { ("from", Self.split($0.from), "to", Self.split($0.to)) }
+            var buffer = try await request.collectBody(upTo: 8 << 20)
+            let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+            let items = try Self.decode(flags[0], body, spaceId: spaceId)
+            try BatchService<SQLStore>.check(caller, items.items)
+            if items.items.count > syncMaxItems {
+                // Above the threshold the batch runs as a task (spec 30 §5.0): 202 now, the same result via T1.
+                let payload = try JobPayload(
+                    operation: flags[0], body: String(decoding: body, as: UTF8.self), caller: caller)
+                let id = try await jobs.enqueueJob(
+                    kind: Self.jobKind, library: caller.library.id, space: space.id, payload: try payload.encoded(),
+                    at: SystemClock().now())
+                return JSON.response(status: .accepted, TaskCreatedWire(taskId: id))
             }
-            let outcomes = try await batch.run(caller, space: spaceId, items: items)
-            let failed = outcomes.contains { $0.error != nil }
+            let (status, wire) = try await run(caller, spaceId, items)
             return JSON.response(
-                status: failed ? HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status") : .ok,
-                ResultWire(
-                    result: zip(outcomes, echoes).map { outcome, echo in
-                        ItemWire(outcome: outcome, echo: echo)
-                    }))
+                status: HTTPResponse.Status(code: status, reasonPhrase: status == 207 ? "Multi-Status" : "OK"), wire)
         }
+    }
+
+    static let jobKind = "batch"
+
+    struct TaskCreatedWire: Encodable { let taskId: Int64 }
+
+    struct Decoded {
+        let items: [BatchService<SQLStore>.Item]
+        let echoes: [(String, [String], String, [String])]
+    }
+
+    /// Parses a batch body for one operation; the echoed request paths go into each item's result.
+    static func decode(_ operation: String, _ body: [UInt8], spaceId: String) throws -> Decoded {
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            do {
+                return try JSONDecoder().decode(T.self, from: Data(body.isEmpty ? Array("{}".utf8) : body))
+            } catch let error as SMHError {
+                throw error
+            } catch DecodingError.dataCorrupted {
+                throw SMHError(.badRequest, "The body is not valid JSON.")
+            } catch {
+                throw SMHError(.paramInvalid, "The body must be an array of \(operation) items.")
+            }
+        }
+        switch operation {
+        case "delete":
+            let decoded = try decode([DeleteItem].self)
+            return Decoded(
+                items: decoded.map { .delete(path: $0.path, permanent: $0.permanent?.value ?? false) },
+                echoes: decoded.map { ("path", split($0.path), "", []) })
+        case "copy":
+            let decoded = try decode([CopyItem].self)
+            if decoded.contains(where: { $0.copyFromSpaceId.map { $0 != spaceId } ?? false }) {
+                throw SMHError.notImplemented("Copies across spaces")
+            }
+            return Decoded(
+                items: decoded.map { .copy(from: $0.copyFrom, to: $0.to, strategy: $0.conflictResolutionStrategy) },
+                echoes: decoded.map { ("copyFrom", split($0.copyFrom), "to", split($0.to)) })
+        default:
+            let decoded = try decode([MoveItem].self)
+            if decoded.contains(where: { $0.fromSpaceId.map { $0 != spaceId } ?? false }) {
+                throw SMHError.notImplemented("Moves across spaces")
+            }
+            return Decoded(
+                items: decoded.map { .move(from: $0.from, to: $0.to, strategy: $0.conflictResolutionStrategy) },
+                echoes: decoded.map { ("from", split($0.from), "to", split($0.to)) })
+        }
+    }
+
+    /// Runs the items and builds the answer: 200 when all succeeded, 207 otherwise.
+    func run(_ caller: Caller, _ spaceId: String, _ decoded: Decoded) async throws -> (Int, ResultWire) {
+        let outcomes = try await batch.run(caller, space: spaceId, items: decoded.items)
+        let failed = outcomes.contains { $0.error != nil }
+        return (
+            failed ? 207 : 200,
+            ResultWire(result: zip(outcomes, decoded.echoes).map { ItemWire(outcome: $0, echo: $1) })
+        )
+    }
+
+    /// The job handler: the same batch, run later as the caller who asked for it.
+    func runJob(_ job: Job) async throws -> (status: Int, result: String?) {
+        let payload = try JobPayload.decode(job.payload)
+        guard let library = try await access.store.library(job.libraryId), let spaceId = job.spaceId else {
+            return (500, nil)
+        }
+        let caller = payload.caller(in: library)
+        let decoded = try Self.decode(payload.operation, Array(payload.body.utf8), spaceId: spaceId.rawValue)
+        let (status, wire) = try await run(caller, spaceId.rawValue, decoded)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (status, String(decoding: try encoder.encode(wire.result), as: UTF8.self))
     }
 
     static func split(_ path: String) -> [String] {

@@ -1,0 +1,79 @@
+import Logging
+import SMHCore
+import SMHStoreSQL
+import ServiceLifecycle
+
+/// Runs queued jobs (spec 30 §2): claims one at a time under a lease, so any number of instances can share the
+/// queue; a job whose handler throws is retried with back-off, and after `Job.maxAttempts` it ends as `500`. A
+/// lease that expires (its process died) makes the job claimable again. On graceful shutdown the runner stops
+/// claiming and lets the running job finish.
+public struct JobRunner: Service {
+    public typealias Handler = @Sendable (Job) async throws -> (status: Int, result: String?)
+
+    let store: SQLStore
+    let handlers: [String: Handler]
+    let owner: String
+    let leaseSeconds: Int64
+    let idleSeconds: Double
+    let logger: Logger
+
+    public init(
+        store: SQLStore, handlers: [String: Handler], leaseSeconds: Int64 = 300, idleSeconds: Double = 0.5,
+        logger: Logger
+    ) {
+        self.store = store
+        self.handlers = handlers
+        self.owner = "runner-" + RandomToken.alphanumeric(count: 12)
+        self.leaseSeconds = leaseSeconds
+        self.idleSeconds = idleSeconds
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let ran = (try? await runNext()) ?? false
+            if !ran {
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(idleSeconds)) }
+            }
+        }
+    }
+
+    /// Claims and runs one job; false when none was due.
+    @discardableResult
+    public func runNext() async throws -> Bool {
+        let now = SystemClock().now()
+        guard let job = try await store.claimJob(owner: owner, now: now, leaseUntil: now.adding(seconds: leaseSeconds))
+        else { return false }
+        guard let handler = handlers[job.kind] else {
+            try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: SystemClock().now())
+            return true
+        }
+        do {
+            let (status, result) = try await handler(job)
+            try await store.finishJob(job.id, owner: owner, status: status, result: result, at: SystemClock().now())
+            logger.info(
+                "task finished", metadata: ["task": .stringConvertible(job.id), "status": .stringConvertible(status)])
+        } catch {
+            logger.error(
+                "task failed",
+                metadata: [
+                    "task": .stringConvertible(job.id), "attempt": .stringConvertible(job.attempts),
+                    "error": .string("\(error)"),
+                ])
+            if job.attempts >= Job.maxAttempts {
+                try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: SystemClock().now())
+            } else {
+                // Back-off: 2 s, 4 s, … before the next attempt.
+                let delay = Int64(1 << job.attempts)
+                try await store.retryJob(
+                    job.id, owner: owner, runAfter: SystemClock().now().adding(seconds: delay), at: SystemClock().now())
+            }
+        }
+        return true
+    }
+
+    /// Runs every job that is due now (tests and tools).
+    public func drain() async throws {
+        while try await runNext() {}
+    }
+}

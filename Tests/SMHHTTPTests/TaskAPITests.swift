@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import SMHCore
+import SMHHTTP
+import SMHTestSupport
+import SQLKit
+import Testing
+
+/// Spec 30 §2 (T1, T2) with batches above the synchronous threshold (spec 30 §5.0), and the job runner.
+@Suite struct TaskAPITests {
+    @Test func largeBatchesRunAsTasks() async throws {
+        @Sendable func threshold(_ deps: inout AppDependencies) { deps.batchSyncMaxItems = 1 }
+        try await TestApp.with(configure: threshold) { app in
+            let library = try await app.createLibrary()
+            let token = try await app.token(library, "grant=admin")
+            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            _ = try await f.upload("a.txt", [1])
+            _ = try await f.upload("b.txt", [2])
+            let batch = "/api/v1/batch/\(library.id)/-"
+
+            let small = try await app.call(.post, "\(batch)?delete&access_token=\(token)", body: #"[{"path":"a.txt"}]"#)
+            #expect(small.status == 200, "at the threshold: synchronous")
+            let accepted = try await app.call(
+                .post, "\(batch)?delete&access_token=\(token)",
+                body: #"[{"path":"b.txt"},{"path":"missing.txt","permanent":true}]"#)
+            #expect(accepted.status == 202)
+            let id = try #require(accepted.json["taskId"] as? Int)
+            let tasks = "/api/v1/task/\(library.id)/-"
+
+            let pending = try await app.call(.get, "\(tasks)/\(id)?access_token=\(token)")
+            #expect(pending.status == 200)
+            #expect(pending.text == #"[{"id":\#(id),"status":202,"taskId":\#(id)}]"#, "running: no result yet")
+            #expect(
+                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
+                    as? Int == 1)
+
+            let logger = Logger(label: "test")
+            try await app.deps.jobRunner(logger: logger).drain()
+            let done = try await app.call(.get, "\(tasks)/\(id)%2C999999?access_token=\(token)")
+            let list = try JSONSerialization.jsonObject(with: Data(done.text.utf8)) as? [[String: Any]]
+            #expect(list?.count == 1, "unknown ids are left out")
+            let task = try #require(list?.first)
+            #expect(task["taskId"] as? Int == id)
+            #expect(task["id"] as? Int == id)
+            #expect(task["status"] as? Int == 207, "one item failed")
+            let result = try #require(task["result"] as? [[String: Any]])
+            #expect(result.map { $0["status"] as? Int } == [200, 404])
+            #expect(result[0]["path"] as? [String] == ["b.txt"])
+            #expect(result[1]["code"] as? String == "FileNotFound")
+            #expect(
+                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
+                    as? Int == 0)
+
+            // Copies and moves as tasks report per item too.
+            _ = try await f.upload("c.txt", [3])
+            let copy = try await app.call(
+                .post, "\(batch)?copy&access_token=\(token)",
+                body: #"[{"copyFrom":"c.txt","to":"d.txt"},{"copyFrom":"c.txt","to":"e.txt"}]"#)
+            let copyId = try #require(copy.json["taskId"] as? Int)
+            try await app.deps.jobRunner(logger: logger).drain()
+            let copied = try await app.call(.get, "\(tasks)/\(copyId)?access_token=\(token)")
+            #expect(copied.text.contains(#""status":200"#))
+            #expect(copied.text.contains(#"["e.txt"]"#))
+
+            #expect(try await app.call(.get, "\(tasks)/999999?access_token=\(token)").code == "TaskNotFound")
+            #expect(try await app.call(.get, "\(tasks)/abc?access_token=\(token)").code == "ParamInvalid")
+            #expect(try await app.call(.get, "\(tasks)/0?access_token=\(token)").code == "ParamInvalid")
+            #expect(
+                try await app.call(.get, "/api/v1/task/\(library.id)/\(id)?access_token=\(token)").code
+                    == "TaskNotFound",
+                "a space task is not a library-level task")
+        }
+    }
+
+    @Test func failedTasksAreRetriedThenEndAs500AndExpiredLeasesAreReclaimed() async throws {
+        try await TestStore.with { store, _ async throws in
+            let library = LibraryID("smhtasklibrary01")
+            let now = SystemClock().now()
+            let id = try await store.enqueueJob(kind: "boom", library: library, space: nil, payload: "{}", at: now)
+            let attempts = Counter()
+            let runner = JobRunner(
+                store: store,
+                handlers: [
+                    "boom": { _ in
+                        await attempts.increment()
+                        throw SMHError(.internalServerError, "midway failure")
+                    }
+                ], logger: Logger(label: "test"))
+            #expect(try await runner.runNext())
+            #expect(try await runner.runNext() == false, "after a failure the job waits for its back-off")
+            try await store.transaction { db in
+                try await db.raw("UPDATE jobs SET run_after = 0").run()
+            }
+            #expect(try await runner.runNext())
+            try await store.transaction { db in try await db.raw("UPDATE jobs SET run_after = 0").run() }
+            #expect(try await runner.runNext())
+            #expect(await attempts.value == 3)
+            let job = try #require(try await store.jobs(library: library, space: nil, ids: [id], now: now).first)
+            #expect(job.status == 500, "after three attempts the task ends as failed")
+
+            // A job whose runner died mid-way (lease expired) is claimed again by another runner.
+            let orphan = try await store.enqueueJob(kind: "ok", library: library, space: nil, payload: "{}", at: now)
+            let first = try await store.claimJob(owner: "dead", now: now, leaseUntil: now.adding(seconds: 1))
+            #expect(first?.id == orphan)
+            #expect(try await store.claimJob(owner: "other", now: now, leaseUntil: now.adding(seconds: 60)) == nil)
+            let later = now.adding(seconds: 5)
+            let reclaimed = try await store.claimJob(owner: "other", now: later, leaseUntil: later.adding(seconds: 60))
+            #expect(reclaimed?.id == orphan)
+            try await store.finishJob(orphan, owner: "dead", status: 200, result: "[]", at: later)
+            #expect(
+                try await store.jobs(library: library, space: nil, ids: [orphan], now: later).first?.status == 202,
+                "the dead runner's late finish is ignored")
+            try await store.finishJob(orphan, owner: "other", status: 204, result: nil, at: later)
+            #expect(try await store.jobs(library: library, space: nil, ids: [orphan], now: later).first?.status == 204)
+        }
+    }
+}
+
+actor Counter {
+    var value = 0
+    func increment() { value += 1 }
+}
