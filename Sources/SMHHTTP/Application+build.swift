@@ -34,11 +34,25 @@ public struct AppDependencies: Sendable {
             access: AccessService(store: store, clock: clock), jobs: store, syncMaxItems: batchSyncMaxItems)
     }
 
+    /// Directory copies with more entries than this run as tasks (spec 20 D-06: default 1000).
+    public var copyTaskAboveEntries = 1000
+
+    var directoryController: DirectoryController {
+        DirectoryController(
+            directories: DirectoryService(store: store, clock: clock),
+            access: AccessService(store: store, clock: clock),
+            jobs: store, copyTaskAbove: copyTaskAboveEntries)
+    }
+
     /// The runner of queued tasks, with a handler for every kind of task this server creates.
     public func jobRunner(logger: Logger) -> JobRunner {
-        let batch = batchController
+        let (batch, directories) = (batchController, directoryController)
         return JobRunner(
-            store: store, handlers: [BatchController.jobKind: { try await batch.runJob($0) }], logger: logger)
+            store: store,
+            handlers: [
+                BatchController.jobKind: { try await batch.runJob($0) },
+                DirectoryController.copyJobKind: { try await directories.runCopyJob($0) },
+            ], logger: logger)
     }
 
     public var uploads: UploadService<SQLStore, LocalBlobStore> {
@@ -102,10 +116,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL
     ).register(on: router)
-    DirectoryController(
-        directories: DirectoryService(store: deps.store, clock: deps.clock),
-        access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
+    deps.directoryController.register(on: router)
     return router
 }
 

@@ -72,6 +72,50 @@ import Testing
         }
     }
 
+    @Test func largeDirectoryCopiesRunAsTasks() async throws {
+        @Sendable func threshold(_ deps: inout AppDependencies) { deps.copyTaskAboveEntries = 2 }
+        try await TestApp.with(configure: threshold) { app in
+            let library = try await app.createLibrary()
+            let token = try await app.token(library, "grant=admin")
+            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let dir = "/api/v1/directory/\(library.id)/-"
+            _ = try await app.call(.put, "\(dir)/small/inner?access_token=\(token)")
+            _ = try await f.upload("small/a.txt", Array("aaaa".utf8))
+            #expect(
+                try await app.call(.put, "\(dir)/small-copy?access_token=\(token)", body: #"{"copyFrom":"small"}"#)
+                    .status
+                    == 204, "two entries: copied at once")
+            _ = try await f.upload("small/b.txt", Array("bb".utf8))
+
+            let accepted = try await app.call(
+                .put, "\(dir)/big-copy?conflict_resolution_strategy=rename&access_token=\(token)",
+                body: #"{"copyFrom":"small"}"#)
+            #expect(accepted.status == 202)
+            let id = try #require(accepted.json["taskId"] as? Int)
+            #expect(
+                try await app.call(.get, "\(dir)/big-copy?info&access_token=\(token)").status == 200,
+                "the target is reserved before the 202")
+            let conflict = try await app.call(
+                .put, "\(dir)/big-copy?access_token=\(token)", body: #"{"copyFrom":"small"}"#)
+            #expect(conflict.status == 409, "conflicts are still answered at once")
+
+            try await app.deps.jobRunner(logger: Logger(label: "test")).drain()
+            let task = try await app.call(.get, "/api/v1/task/\(library.id)/-/\(id)?access_token=\(token)")
+            let entry = (try JSONSerialization.jsonObject(with: Data(task.text.utf8)) as? [[String: Any]])?.first
+            #expect(entry?["status"] as? Int == 200)
+            #expect(entry?["taskId"] as? Int == id)
+            #expect((entry?["result"] as? [String: Any])?["path"] as? [String] == ["big-copy"])
+            let listed = try await app.call(.get, "\(dir)/big-copy?access_token=\(token)")
+            #expect(
+                (listed.json["contents"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                    == ["inner", "a.txt", "b.txt"])
+            #expect(try await app.store.recount().report.isClean)
+            #expect(
+                try await app.call(.get, "/api/v1/space/\(library.id)/-/size?access_token=\(token)").json["size"]
+                    as? String == "16")
+        }
+    }
+
     @Test func failedTasksAreRetriedThenEndAs500AndExpiredLeasesAreReclaimed() async throws {
         try await TestStore.with { store, _ async throws in
             let library = LibraryID("smhtasklibrary01")

@@ -83,8 +83,12 @@ public struct BatchService<
             let path: [String]
             switch (isCopy, isDirectory) {
             case (true, true):
-                path = try await directories.copy(
-                    caller, space: spaceId, rawPath: target, from: from, strategy: effective)
+                // Inside a batch the copy is one item of the batch's own task or request: always in one piece.
+                guard
+                    case .done(let copied) = try await directories.copy(
+                        caller, space: spaceId, rawPath: target, from: from, strategy: effective)
+                else { throw SMHError.internalError(BatchCopyReserved()) }
+                path = copied
             case (true, false):
                 path = try await files.copy(caller, space: spaceId, rawPath: target, from: from, strategy: effective)
             case (false, true):
@@ -140,4 +144,8 @@ public struct BatchService<
         }
         return strategy
     }
+}
+
+struct BatchCopyReserved: Error, CustomStringConvertible {
+    var description: String { "a batch copy was split into a task" }
 }

@@ -45,17 +45,44 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
             userId: caller.userId, maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
     }
 
-    /// D-06: copy a directory (or album) with everything in it. Answered synchronously for now; the task form for
-    /// large copies arrives with the job runner.
+    /// D-06: copy a directory (or album) with everything in it — in one transaction, or, for a source with more
+    /// than `taskAbove` entries, by reserving the target now (conflicts still answered at once) and leaving the
+    /// contents to a task.
     public func copy(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
-    ) async throws -> [String] {
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy,
+        taskAbove: Int? = nil
+    ) async throws -> CopyOutcome {
         let (space, node, target) = try await sourceAndTarget(
             caller, spaceId, rawPath, from: from, field: "copyFrom", operation: .copyDirectory)
         try await store.ensureRoom(caller.library, space, adding: try await store.contentBytes(under: node.inode))
-        return try await store.copyDirectory(
-            node, in: space, to: target, strategy: strategy, userId: caller.userId,
-            maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
+        let maxLength = caller.library.settings.maxDirFileNameLength
+        if let taskAbove, try await store.entryCount(under: node.inode) > taskAbove {
+            let (path, root) = try await store.reserveDirectoryCopy(
+                node, in: space, to: target, strategy: strategy, userId: caller.userId, maxNameLength: maxLength,
+                at: clock.now())
+            return .reserved(path: path, source: node.inode, target: root, space: space.id)
+        }
+        return .done(
+            try await store.copyDirectory(
+                node, in: space, to: target, strategy: strategy, userId: caller.userId, maxNameLength: maxLength,
+                at: clock.now()))
+    }
+
+    public enum CopyOutcome: Sendable {
+        case done([String])
+        /// The target exists; `copyContents` fills it.
+        case reserved(path: [String], source: Inode, target: Inode, space: SpaceID)
+    }
+
+    /// The task half of a large D-06 copy.
+    public func copyContents(
+        library: LibraryID, space spaceId: SpaceID, source: Inode, target: Inode, userId: String
+    ) async throws {
+        guard let space = try await store.space(library: library, id: spaceId) else {
+            throw SMHError(.spaceNotFound, "The space of this copy is gone.")
+        }
+        try await store.copyDirectoryContents(
+            from: source, into: target, in: space, userId: userId, at: clock.now())
     }
 
     /// The checks D-05 and D-06 share: permission, a valid non-root target within the album rules, and a source that

@@ -61,6 +61,21 @@ public protocol NamespaceStore: Sendable {
     /// so the caller can tell whether another page exists.
     func children(of directory: Inode, query: ListingQuery, mediaOrder: Bool) async throws -> [Node]
 
+    /// The first half of a copy made as a task: the target directory, created under the strategy (conflicts are
+    /// decided now), with the source's labels. Returns its final path and inode.
+    func reserveDirectoryCopy(
+        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, userId: String,
+        maxNameLength: Int, at time: Timestamp
+    ) async throws -> (path: [String], root: Inode)
+
+    /// The second half: everything below `source` copied into `target`, in one transaction.
+    func copyDirectoryContents(
+        from source: Inode, into target: Inode, in space: Space, userId: String, at time: Timestamp)
+        async throws
+
+    /// Live entries below a directory (what decides whether its copy runs as a task).
+    func entryCount(under directory: Inode) async throws -> Int
+
     /// Bytes of the files below a directory (what copying it would add to the space).
     func contentBytes(under directory: Inode) async throws -> Int64
 

@@ -8,6 +8,9 @@ import SMHStoreSQL
 struct DirectoryController {
     let directories: DirectoryService<SQLStore>
     let access: AccessService<SQLStore>
+    let jobs: SQLStore
+    /// Copies of directories with more entries than this run as tasks (spec 20 D-06).
+    let copyTaskAbove: Int
 
     func register(on router: Router<SMHRequestContext>) {
         for path in ["/api/v1/directory/:libraryId/:spaceId", "/api/v1/directory/:libraryId/:spaceId/**"] {
@@ -30,9 +33,21 @@ struct DirectoryController {
             let strategy = try ConflictStrategy.parse(input.query, for: .directory)
             if let copyFrom = body.copyFrom {
                 // D-06: 204 with ask, 200 and the final path with rename.
-                let path = try await directories.copy(
-                    caller, space: spaceId, rawPath: try request.itemTail(), from: copyFrom, strategy: strategy)
-                return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
+                switch try await directories.copy(
+                    caller, space: spaceId, rawPath: try request.itemTail(), from: copyFrom, strategy: strategy,
+                    taskAbove: copyTaskAbove)
+                {
+                case .done(let path):
+                    return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
+                case .reserved(let path, let source, let target, let space):
+                    let payload = CopyJob(
+                        source: source.rawValue, target: target.rawValue, path: path, userId: caller.userId)
+                    let id = try await jobs.enqueueJob(
+                        kind: Self.copyJobKind, library: caller.library.id, space: space,
+                        payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
+                        at: SystemClock().now())
+                    return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
+                }
             }
             if let from = body.from {
                 // D-05: 204 with ask, 200 and the final path with rename (spec 20).
@@ -142,6 +157,28 @@ struct DirectoryController {
         var response = answer()
         response.headers[.eTag] = eTag
         return response
+    }
+
+    static let copyJobKind = "copyDirectory"
+
+    /// A large copy's task: the reserved target is filled from the source.
+    struct CopyJob: Codable {
+        let source: Int64
+        let target: Int64
+        let path: [String]
+        let userId: String
+    }
+
+    /// The job handler; its result is D-06's `{"path": [...]}` (spec 30 §2.0).
+    func runCopyJob(_ job: Job) async throws -> (status: Int, result: String?) {
+        let copy = try JSONDecoder().decode(CopyJob.self, from: Data(job.payload.utf8))
+        guard let space = job.spaceId else { return (500, nil) }
+        try await directories.copyContents(
+            library: job.libraryId, space: space, source: Inode(copy.source), target: Inode(copy.target),
+            userId: copy.userId)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (200, String(decoding: try encoder.encode(MovedWire(path: copy.path)), as: UTF8.self))
     }
 
     struct DirectoryBody: Decodable {
