@@ -70,12 +70,7 @@ enum HistoryRows {
             freed += version.size
         }
         guard freed > 0 else { return }
-        try await db.raw(
-            """
-            UPDATE spaces SET used_bytes = used_bytes - \(bind: freed)
-            WHERE library_id = \(bind: library.rawValue) AND id = \(bind: space.rawValue)
-            """
-        ).run()
+        try await SpaceRows.charge(db, library: library, space: space, bytes: -(freed))
     }
 
     /// Applies the count and expiry limits to one file's versions (oldest go first).

@@ -190,12 +190,7 @@ enum NodeRows {
         let number = try await HistoryRows.highestNumber(db, current) + 1
         if merging {
             if let old = current.blobSha256 { try await BlobRows.release(db, sha256: old, at: time) }
-            try await db.raw(
-                """
-                UPDATE spaces SET used_bytes = used_bytes - \(bind: current.size)
-                WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
-                """
-            ).run()
+            try await SpaceRows.charge(db, library: space.libraryId, space: space.id, bytes: -(current.size))
         } else {
             try await HistoryRows.keepCurrent(db, of: current)
         }

@@ -154,12 +154,7 @@ extension SQLStore: UploadStore {
                 localTimes: description.localTimes)
             node = try await NodeRows.byId(db, node.inode) ?? node
         }
-        try await db.raw(
-            """
-            UPDATE spaces SET used_bytes = used_bytes + \(bind: content.size)
-            WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
-            """
-        ).run()
+        try await SpaceRows.charge(db, library: space.libraryId, space: space.id, bytes: content.size)
         try await NodeRows.touch(db, parent, at: time)
         return (parentPath.components + [node.name], node, overwritten)
     }

@@ -3,6 +3,17 @@ import SQLKit
 
 /// SQL for the `spaces` table, callable inside any transaction.
 enum SpaceRows {
+    /// Adds `bytes` (negative: releases) to a space's usage, inside the transaction that changes what it counts.
+    static func charge(_ db: any SQLDatabase, library: LibraryID, space: SpaceID, bytes: Int64) async throws {
+        guard bytes != 0 else { return }
+        try await db.raw(
+            """
+            UPDATE spaces SET used_bytes = used_bytes + \(bind: bytes)
+            WHERE library_id = \(bind: library.rawValue) AND id = \(bind: space.rawValue)
+            """
+        ).run()
+    }
+
     /// Inserts a space and its root directory node, whose inode is recorded on the space.
     static func insert(
         _ db: any SQLDatabase, library: LibraryID, space: SpaceID, owner: String, at time: Timestamp

@@ -36,12 +36,7 @@ enum SubtreeRows {
                 references: try row.decode(column: "uses", as: Int64.self), at: time)
         }
         if freed > 0 {
-            try await db.raw(
-                """
-                UPDATE spaces SET used_bytes = used_bytes - \(bind: freed)
-                WHERE library_id = \(bind: space.libraryId.rawValue) AND id = \(bind: space.id.rawValue)
-                """
-            ).run()
+            try await SpaceRows.charge(db, library: space.libraryId, space: space.id, bytes: -(freed))
         }
     }
 

@@ -107,7 +107,7 @@ struct FavoriteController {
         let withPath: Bool
         let libraryType: LibraryType
 
-        enum Key: String, CodingKey {
+        enum Key: String, FileKindKeys {
             case spaceId, inode, name, favoriteTime, userId, type, creationTime, modificationTime, path, eTag, size
             case fileType, contentType, crc64, previewByDoc, previewByCI, previewAsIcon, removedByQuota, metaData
             case labels, category, virusAuditStatus
@@ -122,7 +122,8 @@ struct FavoriteController {
             try c.encode(favorite.favoritedAt.iso8601, forKey: .favoriteTime)
             try c.encode(favorite.userId, forKey: .userId)
             guard let (path, node) = entry.found else { return }  // deleted or in the recycle bin
-            try c.encode(node.kind == .directory ? "dir" : (node.kind == .symlink ? "symlink" : "file"), forKey: .type)
+            // Spec 30 F3 says `file` for the images and videos of media libraries too.
+            try c.encode(NodeWire.type(of: node, libraryType: .file), forKey: .type)
             try c.encode(node.createdAt.iso8601, forKey: .creationTime)
             try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
             if withPath { try c.encode(path, forKey: .path) }
@@ -131,14 +132,10 @@ struct FavoriteController {
             if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
             try c.encode(0, forKey: .virusAuditStatus)
             guard node.kind != .directory else { return }
-            let fileType = FileKinds.fileType(of: node.name)
             try c.encode(String(node.size), forKey: .size)
-            try c.encode(fileType, forKey: .fileType)
+            try c.encodeFileKind(of: node.name)
             try c.encode(node.contentType, forKey: .contentType)
             try c.encode(node.crc64 ?? "0", forKey: .crc64)
-            try c.encode(false, forKey: .previewByDoc)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
             try c.encode(false, forKey: .removedByQuota)
             try c.encode(node.metaData, forKey: .metaData)
         }

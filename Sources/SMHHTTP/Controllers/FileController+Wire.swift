@@ -13,7 +13,7 @@ extension FileController {
         /// Links only: the current path of the immediate target.
         let linkTo: [String]?
 
-        enum Key: String, CodingKey {
+        enum Key: String, FileKindKeys {
             case cosUrl, type, creationTime, modificationTime, contentType, size, eTag, crc64, fileType
             case previewByDoc, previewByCI, previewAsIcon, metaData, labels, category, versionId, path, name, userId
             case historySize, localCreationTime, localModificationTime, linkTo
@@ -29,11 +29,7 @@ extension FileController {
             try c.encode(String(node.size), forKey: .size)
             try c.encode(node.wireETag, forKey: .eTag)
             try c.encode(node.crc64 ?? "0", forKey: .crc64)
-            let fileType = FileKinds.fileType(of: node.name)
-            try c.encode(fileType, forKey: .fileType)
-            try c.encode(false, forKey: .previewByDoc)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
+            try c.encodeFileKind(of: node.name)
             if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
             if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
             if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
@@ -158,7 +154,7 @@ extension FileController {
         let libraryType: LibraryType
         let withInode: Bool
 
-        enum Key: String, CodingKey {
+        enum Key: String, FileKindKeys {
             case path, name, type, inode, creationTime, modificationTime, contentType, size, eTag, crc64
             case isOverwritten, previewByDoc, previewByCI, previewAsIcon, fileType, virusAuditStatus, metaData
         }
@@ -178,11 +174,7 @@ extension FileController {
             try c.encode(node.crc64 ?? "0", forKey: .crc64)
             if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
             try c.encode(overwritten, forKey: .isOverwritten)
-            let fileType = FileKinds.fileType(of: node.name)
-            try c.encode(false, forKey: .previewByDoc)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
-            try c.encode(fileType, forKey: .fileType)
+            try c.encodeFileKind(of: node.name)
             try c.encode(0, forKey: .virusAuditStatus)
         }
     }

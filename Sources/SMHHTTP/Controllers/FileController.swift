@@ -138,9 +138,7 @@ struct FileController {
                 domain: begin.domain, path: begin.path, uploadId: begin.uploadId, headers: begin.headers,
                 expiration: begin.expiration)
         }
-        let type =
-            caller.library.settings.libraryType == .media
-            ? (FileKinds.fileType(of: name) == "video" ? "video" : "image") : "file"
+        let type = NodeWire.fileType(named: name, libraryType: caller.library.settings.libraryType)
         return JSON.response(
             UploadStateWire(
                 confirmed: state.session.state == .confirmed, path: state.path, type: type,

@@ -14,20 +14,26 @@ struct NodeWire: Encodable {
     /// `with_favorite_status=1`: whether the caller has favorited it (spec 30 §6.0).
     var isFavorite: Bool? = nil
 
-    enum Key: String, CodingKey {
+    enum Key: String, FileKindKeys {
         case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category, metaData
         case versionId, contentType, size, crc64, fileType, previewByDoc, previewByCI, previewAsIcon, removedByQuota
         case localCreationTime, localModificationTime, linkTo, isFavorite
     }
 
-    var type: String {
+    var type: String { Self.type(of: node, libraryType: libraryType) }
+
+    /// `type` of spec 20 §1.6: `dir`, `symlink`, or for files `file` — `image`/`video` in media libraries.
+    static func type(of node: Node, libraryType: LibraryType) -> String {
         switch node.kind {
         case .directory: return "dir"
         case .symlink: return "symlink"
-        case .file:
-            guard libraryType == .media else { return "file" }
-            return FileKinds.fileType(of: node.name) == "video" ? "video" : "image"
+        case .file: return fileType(named: node.name, libraryType: libraryType)
         }
+    }
+
+    static func fileType(named name: String, libraryType: LibraryType) -> String {
+        guard libraryType == .media else { return "file" }
+        return FileKinds.fileType(of: name) == "video" ? "video" : "image"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -52,11 +58,7 @@ struct NodeWire: Encodable {
         try c.encode(node.contentType, forKey: .contentType)
         try c.encode(String(node.size), forKey: .size)
         try c.encode(node.crc64 ?? "0", forKey: .crc64)
-        let fileType = FileKinds.fileType(of: node.name)
-        try c.encode(fileType, forKey: .fileType)
-        try c.encode(false, forKey: .previewByDoc)
-        try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-        try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
+        try c.encodeFileKind(of: node.name)
         try c.encode(false, forKey: .removedByQuota)
     }
 }
@@ -85,5 +87,26 @@ struct ListingWire: Encodable {
                     node: $0, path: listing.path + [$0.name], libraryType: libraryType, withInode: withInode,
                     isFavorite: favorites.map { [inode = $0.inode] in $0.contains(inode) })
             }, forKey: .contents)
+    }
+}
+
+/// Coding keys of wire forms that carry a file's kind and preview flags.
+protocol FileKindKeys: CodingKey {
+    static var fileType: Self { get }
+    static var previewByDoc: Self { get }
+    static var previewByCI: Self { get }
+    static var previewAsIcon: Self { get }
+}
+
+extension KeyedEncodingContainer where K: FileKindKeys {
+    /// `fileType` and the preview flags (spec 20 §1.6, §1.8): images and videos preview as pictures; no document
+    /// preview exists here.
+    mutating func encodeFileKind(of name: String) throws {
+        let fileType = FileKinds.fileType(of: name)
+        let media = fileType == "image" || fileType == "video"
+        try encode(fileType, forKey: .fileType)
+        try encode(false, forKey: .previewByDoc)
+        try encode(media, forKey: .previewByCI)
+        try encode(media, forKey: .previewAsIcon)
     }
 }

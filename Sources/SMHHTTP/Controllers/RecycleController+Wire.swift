@@ -13,19 +13,9 @@ extension RecycleController {
         let libraryType: LibraryType
         let now: Timestamp
 
-        enum Key: String, CodingKey {
+        enum Key: String, FileKindKeys {
             case recycledItemId, name, originalPath, spaceId, type, size, crc64, fileType, previewByDoc, previewByCI
             case previewAsIcon, creationTime, modificationTime, removalTime, remainingTime
-        }
-
-        static func type(of node: Node, libraryType: LibraryType) -> String {
-            switch node.kind {
-            case .directory: return "dir"
-            case .symlink: return "symlink"
-            case .file:
-                guard libraryType == .media else { return "file" }
-                return FileKinds.fileType(of: node.name) == "video" ? "video" : "image"
-            }
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -35,17 +25,13 @@ extension RecycleController {
             try c.encode(node.name, forKey: .name)
             try c.encode(item.originalPath, forKey: .originalPath)
             try c.encode(item.spaceId.rawValue, forKey: .spaceId)
-            try c.encode(Self.type(of: node, libraryType: libraryType), forKey: .type)
+            try c.encode(NodeWire.type(of: node, libraryType: libraryType), forKey: .type)
             if node.kind == .file {
                 try c.encode(String(node.size), forKey: .size)
                 try c.encode(node.crc64 ?? "0", forKey: .crc64)
             }
             if node.kind != .directory {
-                let fileType = FileKinds.fileType(of: node.name)
-                try c.encode(fileType, forKey: .fileType)
-                try c.encode(false, forKey: .previewByDoc)
-                try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-                try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
+                try c.encodeFileKind(of: node.name)
             }
             try c.encode(node.createdAt.iso8601, forKey: .creationTime)
             try c.encode(node.updatedAt.iso8601, forKey: .modificationTime)
@@ -66,7 +52,7 @@ extension RecycleController {
         let cosUrl: String
         let expiration: String
 
-        enum Key: String, CodingKey {
+        enum Key: String, FileKindKeys {
             case type, creationTime, modificationTime, contentType, size, eTag, crc64, cosUrl, cosUrlExpiration
             case availableCosUrls, metaData, previewByDoc, previewByCI, previewAsIcon, fileType, labels, category
             case localCreationTime, localModificationTime
@@ -85,11 +71,7 @@ extension RecycleController {
             try c.encode(expiration, forKey: .cosUrlExpiration)
             try c.encode([cosUrl], forKey: .availableCosUrls)
             try c.encode(node.metaData, forKey: .metaData)
-            let fileType = FileKinds.fileType(of: node.name)
-            try c.encode(false, forKey: .previewByDoc)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewByCI)
-            try c.encode(fileType == "image" || fileType == "video", forKey: .previewAsIcon)
-            try c.encode(fileType, forKey: .fileType)
+            try c.encodeFileKind(of: node.name)
             if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
             if !node.category.isEmpty { try c.encode(node.category, forKey: .category) }
             try c.encodeIfPresent(node.localTimes.created?.iso8601, forKey: .localCreationTime)

@@ -62,7 +62,7 @@ struct RecycleController {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let item = try await recycle.item(caller, space: input.parameter("spaceId"), id: input.parameter("itemId"))
-            let type = ItemWire.type(of: item.node, libraryType: caller.library.settings.libraryType)
+            let type = NodeWire.type(of: item.node, libraryType: caller.library.settings.libraryType)
             guard item.node.kind != .directory else {
                 if input.query.flag("preview") { throw SMHError(.paramInvalid, "A directory has no preview.") }
                 return JSON.response(
