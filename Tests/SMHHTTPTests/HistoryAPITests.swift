@@ -96,6 +96,8 @@ import Testing
                 (ascending.json["contents"] as? [[String: Any]])?.map { $0["version"] as? Int } == [4, 2, 3],
                 "latest first, whatever the order")
             #expect(try await f.app.call(.get, "\(listUrl)&order_by=colour").code == "OrderByNotAllowed")
+            #expect(try await f.app.call(.get, "\(listUrl)&marker=zz").code == "MarkerNotFound")
+            #expect(try await f.app.call(.get, "\(listUrl)&page=0").code == "ParamInvalid")
 
             // H7: an older content through the ordinary download, info and HEAD.
             #expect(try await Self.download(f, "plan.txt", "&history_id=\(two)").text == "two")

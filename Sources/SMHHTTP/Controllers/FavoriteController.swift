@@ -64,23 +64,9 @@ struct FavoriteController {
             }
             let withPath = try query.bool("with_path")
             let pageStyle = query["page"] != nil || query["page_size"] != nil
-            var offset = 0
-            var limit = 20
-            var after: Favorite?
-            if pageStyle {
-                let page = try query.int("page") ?? 1
-                limit = try query.int("page_size") ?? 20
-                guard page >= 1, (1...1000).contains(limit) else {
-                    throw SMHError(.paramInvalid, "page starts at 1; page_size is 1 to 1000.")
-                }
-                offset = (page - 1) * limit
-            } else {
-                limit = try query.int("limit") ?? 20
-                guard (1...1000).contains(limit) else { throw SMHError(.paramInvalid, "limit is 1 to 1000.") }
-                if let marker = query["marker"], !marker.isEmpty {
-                    after = try Self.decodeMarker(marker, space: space.id, userId: caller.userId)
-                }
-            }
+            let paging = try Paging.parse(query, pageStyle: pageStyle)
+            let (offset, limit) = (paging.offset, paging.limit)
+            let after = try paging.marker.map { try Self.decodeMarker($0, space: space.id, userId: caller.userId) }
             // One more than asked tells whether another page exists.
             let (total, entries) = try await favorites.list(
                 caller, space: space.id.rawValue, descending: descending, after: after, offset: offset,

@@ -135,27 +135,8 @@ struct HistoryController {
                         setLatestTime: $0.info.latestSince.iso8601)
                 }
             let pageStyle = query["page"] != nil || query["page_size"] != nil
-            let offset: Int
-            let limit: Int
-            if pageStyle {
-                let page = try query.int("page") ?? 1
-                limit = try query.int("page_size") ?? 20
-                guard page >= 1, (1...1000).contains(limit) else {
-                    throw SMHError(.paramInvalid, "page starts at 1; page_size is 1 to 1000.")
-                }
-                offset = (page - 1) * limit
-            } else {
-                limit = try query.int("limit") ?? 20
-                guard (1...1000).contains(limit) else { throw SMHError(.paramInvalid, "limit is 1 to 1000.") }
-                if let marker = query["marker"], !marker.isEmpty {
-                    guard let value = Int(marker), value >= 0 else {
-                        throw SMHError(.markerNotFound, "The marker is not one this server issued.")
-                    }
-                    offset = value
-                } else {
-                    offset = 0
-                }
-            }
+            let paging = try Paging.parse(query, pageStyle: pageStyle)
+            let (offset, limit) = (try paging.markerOffset(invalid: .markerNotFound), paging.limit)
             let page = Array(all.dropFirst(offset).prefix(limit))
             let hasMore = offset + page.count < all.count
             return JSON.response(

@@ -28,22 +28,8 @@ struct RecycleController {
             let pageStyle =
                 query.flag("by-page") || query["page"] != nil || query["page_size"] != nil
                 || !(query.flag("by-marker") || query["marker"] != nil || query["limit"] != nil)
-            var offset = 0
-            var limit = 20
-            if pageStyle {
-                let page = try query.int("page") ?? 1
-                limit = try query.int("page_size") ?? 20
-                guard page >= 1, (0...1000).contains(limit), page <= 1_000_000 else {
-                    throw SMHError(.paramInvalid, "page starts at 1; page_size is 0 to 1000.")
-                }
-                offset = (page - 1) * limit
-            } else {
-                offset = try query.int("marker") ?? 0
-                limit = min(try query.int("limit") ?? 20, 1000)
-                guard offset >= 0, limit >= 1 else {
-                    throw SMHError(.paramInvalid, "marker is a non-negative integer; limit is 1 to 1000.")
-                }
-            }
+            let paging = try Paging.parse(query, pageStyle: pageStyle, minimumPageSize: 0)
+            let (offset, limit) = (try paging.markerOffset(), paging.limit)
             let (total, items) = try await recycle.list(
                 caller, space: input.parameter("spaceId"), order: order, offset: offset, limit: limit)
             let next = !pageStyle && offset + items.count < total ? offset + items.count : nil
