@@ -99,6 +99,10 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     ).register(on: router)
     deps.batchController.register(on: router)
     TaskController(access: AccessService(store: deps.store, clock: deps.clock), store: deps.store).register(on: router)
+    SearchController(
+        search: SearchService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock)
+    ).register(on: router)
     FavoriteController(
         favorites: FavoriteService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)

@@ -42,15 +42,17 @@ public struct Sweeper: Service {
                             library: library.id, days: days, now: clock.now())
                     }
                 }
+                let searches = try await store.deleteExpiredSearches(now: clock.now())
                 // After the recycle bin, so that what it released can be collected in the same round.
                 let (tasks, blobs) = try await uploads.sweep(blobGraceSeconds: blobGraceSeconds)
-                if tasks > 0 || blobs > 0 || recycled > 0 {
+                if tasks > 0 || blobs > 0 || recycled > 0 || searches > 0 {
                     logger.info(
                         "clean-up",
                         metadata: [
                             "upload_tasks_removed": .stringConvertible(tasks),
                             "blobs_removed": .stringConvertible(blobs),
                             "recycled_items_and_versions_purged": .stringConvertible(recycled),
+                            "searches_expired": .stringConvertible(searches),
                         ])
                 }
             } catch {

@@ -242,5 +242,68 @@ enum Migrations {
                 "ALTER TABLE versions ADD COLUMN set_latest_at BIGINT NOT NULL DEFAULT 0",
             ]
         },
+        Migration(id: 3, name: "search") { s in
+            [
+                // Search tasks (spec 30 §3): the query and the position of the next page, so any instance continues.
+                """
+                CREATE TABLE searches (
+                    id TEXT PRIMARY KEY,
+                    library_id TEXT NOT NULL,
+                    space_id \(s.byteOrderedText) NOT NULL,
+                    user_id TEXT NOT NULL,
+                    query TEXT NOT NULL,
+                    scope_id BIGINT NOT NULL,
+                    next_offset BIGINT NOT NULL,
+                    cursor TEXT,
+                    expires_at BIGINT NOT NULL,
+                    FOREIGN KEY (library_id, space_id) REFERENCES spaces(library_id, id) ON DELETE CASCADE
+                )
+                """,
+                "CREATE INDEX searches_expiry ON searches (expires_at)",
+                // Results in name order are read along this index instead of sorting the space.
+                "CREATE INDEX nodes_space_name ON nodes (library_id, space_id, name) WHERE state = 'live'",
+            ] + Migrations.nameIndex(s)
+        },
     ]
+
+    /// Substring search on names without reading every row. SQLite: an FTS5 trigram index over `nodes.name`, kept
+    /// current by triggers, so every write path (insert, rename, cascade delete) is covered. PostgreSQL: a pg_trgm GIN
+    /// index on `lower(name)`, which `LIKE '%…%'` uses; without the extension, search still works by scanning.
+    static func nameIndex(_ s: Schema) -> [String] {
+        switch s.dialect {
+        case .sqlite:
+            return [
+                "CREATE VIRTUAL TABLE node_names USING fts5(name, content='nodes', content_rowid='id', tokenize='trigram')",
+                "INSERT INTO node_names(node_names) VALUES ('rebuild')",
+                """
+                CREATE TRIGGER node_names_insert AFTER INSERT ON nodes BEGIN
+                    INSERT INTO node_names(rowid, name) VALUES (new.id, new.name);
+                END
+                """,
+                """
+                CREATE TRIGGER node_names_delete AFTER DELETE ON nodes BEGIN
+                    INSERT INTO node_names(node_names, rowid, name) VALUES ('delete', old.id, old.name);
+                END
+                """,
+                """
+                CREATE TRIGGER node_names_rename AFTER UPDATE OF name ON nodes BEGIN
+                    INSERT INTO node_names(node_names, rowid, name) VALUES ('delete', old.id, old.name);
+                    INSERT INTO node_names(rowid, name) VALUES (new.id, new.name);
+                END
+                """,
+            ]
+        case .postgres:
+            return [
+                """
+                DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                EXCEPTION WHEN OTHERS THEN RAISE NOTICE 'pg_trgm is not available; name search scans'; END $$
+                """,
+                """
+                DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+                    CREATE INDEX nodes_name_trgm ON nodes USING gin (lower(name) gin_trgm_ops);
+                END IF; END $$
+                """,
+            ]
+        }
+    }
 }

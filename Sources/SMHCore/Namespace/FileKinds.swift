@@ -36,6 +36,11 @@ public enum FileKinds {
         "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     ]
 
+    /// The extensions of one kind (`word`, `excel`, …), sorted.
+    public static func extensions(ofKind kind: String) -> [String] {
+        kinds.filter { $0.value == kind }.map(\.key).sorted()
+    }
+
     public static func fileExtension(of name: String) -> String {
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
         return name[name.index(after: dot)...].lowercased()

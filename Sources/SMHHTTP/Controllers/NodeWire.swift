@@ -13,6 +13,8 @@ struct NodeWire: Encodable {
     var includeLinkTo = false
     /// `with_favorite_status=1`: whether the caller has favorited it (spec 30 §6.0).
     var isFavorite: Bool? = nil
+    /// Search results carry `metaData` on every file, even empty (spec 30 S1); other answers only when set.
+    var alwaysMetaData = false
 
     enum Key: String, FileKindKeys {
         case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category, metaData
@@ -48,7 +50,9 @@ struct NodeWire: Encodable {
         try c.encode(node.wireETag, forKey: .eTag)
         try c.encode(node.creatorUserId, forKey: .userId)
         if !node.labels.isEmpty { try c.encode(node.labels, forKey: .labels) }
-        if !node.metaData.isEmpty { try c.encode(node.metaData, forKey: .metaData) }
+        if !node.metaData.isEmpty || (alwaysMetaData && node.kind != .directory) {
+            try c.encode(node.metaData, forKey: .metaData)
+        }
         try c.encodeIfPresent(node.localTimes.created?.iso8601, forKey: .localCreationTime)
         try c.encodeIfPresent(node.localTimes.modified?.iso8601, forKey: .localModificationTime)
         guard node.kind != .directory else { return }
