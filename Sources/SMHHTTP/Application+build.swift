@@ -34,6 +34,14 @@ public struct AppDependencies: Sendable {
             access: AccessService(store: store, clock: clock), jobs: store, syncMaxItems: batchSyncMaxItems)
     }
 
+    func recycleController(publicURL: String?) -> RecycleController {
+        RecycleController(
+            recycle: RecycleService(store: store, clock: clock),
+            files: FileService(store: store, signer: signer, clock: clock),
+            access: AccessService(store: store, clock: clock), publicURL: publicURL, jobs: store,
+            syncMaxItems: batchSyncMaxItems)
+    }
+
     /// Directory copies with more entries than this run as tasks (spec 20 D-06: default 1000).
     public var copyTaskAboveEntries = 1000
 
@@ -47,11 +55,13 @@ public struct AppDependencies: Sendable {
     /// The runner of queued tasks, with a handler for every kind of task this server creates.
     public func jobRunner(logger: Logger) -> JobRunner {
         let (batch, directories) = (batchController, directoryController)
+        let recycle = recycleController(publicURL: nil)
         return JobRunner(
             store: store,
             handlers: [
                 BatchController.jobKind: { try await batch.runJob($0) },
                 DirectoryController.copyJobKind: { try await directories.runCopyJob($0) },
+                RecycleController.restoreJobKind: { try await recycle.runRestoreJob($0) },
             ], logger: logger)
     }
 
@@ -115,11 +125,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         quotas: QuotaService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
     ).register(on: router)
-    RecycleController(
-        recycle: RecycleService(store: deps.store, clock: deps.clock),
-        files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-        access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL
-    ).register(on: router)
+    deps.recycleController(publicURL: settings.publicURL).register(on: router)
     deps.directoryController.register(on: router)
     return router
 }

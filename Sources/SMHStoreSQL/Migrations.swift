@@ -260,8 +260,11 @@ enum Migrations {
                 )
                 """,
                 "CREATE INDEX searches_expiry ON searches (expires_at)",
-                // Results in name order are read along this index instead of sorting the space.
+                // Search results in name, time or size order are read along these instead of sorting the space.
                 "CREATE INDEX nodes_space_name ON nodes (library_id, space_id, name) WHERE state = 'live'",
+                "CREATE INDEX nodes_space_updated ON nodes (library_id, space_id, updated_at) WHERE state = 'live'",
+                "CREATE INDEX nodes_space_created ON nodes (library_id, space_id, created_at) WHERE state = 'live'",
+                "CREATE INDEX nodes_space_size ON nodes (library_id, space_id, size) WHERE state = 'live'",
             ] + Migrations.nameIndex(s)
         },
     ]

@@ -2,19 +2,30 @@ import SMHCore
 import SQLKit
 
 /// The SQL of one search page (spec 30 S1). The scope's live directories are collected first (a recursive walk over
-/// directories only, which stops at recycled ones), then nodes are filtered by parent, name, type and description.
-/// Every order is a tuple (key, name, id) sorted ascending — descending keys are negated — or, for names
-/// descending, (name, id) descending; a stored cursor continues with the same tuple comparison.
+/// directories only, which stops at recycled ones); nodes are then read along the index of the order — name,
+/// modification time, creation time or size, all per space — and tested against the scope and the filters, so a
+/// first page costs what it takes to find 21 matches, not a sort of the space. The parent test is written `+parent_id`
+/// so the planner cannot drive the query from it (which would sort the whole scope). Relevance with several keywords
+/// has no index order: it ranks the keyword matches, found through the name index. Pages continue from a stored
+/// cursor with the same (key, name, id) comparison.
 struct SearchSQL {
     let dialect: SQLDialectKind
 
     /// FTS5's trigram index answers substrings of at least three characters; shorter keywords are matched by LIKE.
     static let trigramLength = 3
 
+    /// The order as columns: an optional leading key and its direction, then name and id.
+    struct Order {
+        /// SQL of the key (a column of `n`), nil when ordering by name alone.
+        var key: SQLQueryString?
+        var keyDescending = false
+        var nameDescending = false
+    }
+
     func page(_ query: SearchQuery, space: Space, scope: Inode, from position: SearchPosition, limit: Int)
         -> SQLQueryString
     {
-        let key = sortKey(query)
+        let order = self.order(query)
         var sql: SQLQueryString = """
             WITH RECURSIVE scope_dirs(id) AS (
                 SELECT CAST(\(bind: scope.rawValue) AS BIGINT)
@@ -22,56 +33,63 @@ struct SearchSQL {
                 SELECT n.id FROM nodes n JOIN scope_dirs d ON n.parent_id = d.id
                 WHERE n.kind = 'dir' AND n.state = 'live'
             )
-            SELECT * FROM (SELECT n.*, 
+            SELECT n.*, 
             """
-        sql += key ?? "CAST(NULL AS BIGINT)"
+        sql += order.key ?? "CAST(NULL AS BIGINT)"
         sql += """
              AS sort_key FROM nodes n
             WHERE n.library_id = \(bind: space.libraryId.rawValue) AND n.space_id = \(bind: space.id.rawValue)
-                AND n.state = 'live' AND n.parent_id IN (SELECT id FROM scope_dirs)
+                AND n.state = 'live' AND +n.parent_id IN (SELECT id FROM scope_dirs)
             """
         for condition in conditions(query) {
             sql += " AND "
             sql += condition
         }
-        sql += ") r"
-        let nameDescending = query.order.field == .name && query.order.descending
         if case .after(let cursor) = position {
-            if key != nil {
-                sql += " WHERE (r.sort_key, r.name, r.id) > (\(bind: cursor.key ?? 0), "
-            } else {
-                sql += nameDescending ? " WHERE (r.name, r.id) < (" : " WHERE (r.name, r.id) > ("
-            }
-            sql += "\(bind: cursor.name), \(bind: cursor.inode))"
+            sql += " AND "
+            sql += after(cursor, order)
         }
-        let order =
-            nameDescending ? "r.name DESC, r.id DESC" : (key != nil ? "r.sort_key, r.name, r.id" : "r.name, r.id")
-        sql += "\(unsafeRaw: " ORDER BY \(order) LIMIT \(max(0, limit))")"
+        let nameDirection = order.nameDescending ? " DESC" : ""
+        var terms: [SQLQueryString] = []
+        if let key = order.key { terms.append(key + (order.keyDescending ? " DESC" : "")) }
+        terms.append("\(unsafeRaw: "n.name\(nameDirection), n.id\(nameDirection)")")
+        sql += " ORDER BY " + terms.joined(separator: ", ")
+        sql += "\(unsafeRaw: " LIMIT \(max(0, limit))")"
         if case .offset(let offset) = position, offset > 0 {
             sql += "\(unsafeRaw: " OFFSET \(offset)")"
         }
         return sql
     }
 
-    /// The order key, or nil when the order is by name alone.
-    func sortKey(_ query: SearchQuery) -> SQLQueryString? {
-        let order = query.order
-        let field: String
-        switch order.field {
+    /// Rows after the cursor in the order: a greater (or, descending, smaller) key, or the same key and a later
+    /// (name, id).
+    func after(_ cursor: SearchCursor, _ order: Order) -> SQLQueryString {
+        let nameOp = order.nameDescending ? "<" : ">"
+        let rest: SQLQueryString = "(n.name, n.id) \(unsafeRaw: nameOp) (\(bind: cursor.name), \(bind: cursor.inode))"
+        guard let key = order.key else { return rest }
+        let value = cursor.key ?? 0
+        let keyOp = order.keyDescending ? " < " : " > "
+        return "(" + key + "\(unsafeRaw: keyOp)\(bind: value) OR (" + key + " = \(bind: value) AND " + rest + "))"
+    }
+
+    func order(_ query: SearchQuery) -> Order {
+        let descending = query.order.descending
+        switch query.order.field {
         case .relevance:
-            guard !query.keywords.isEmpty else { return nil }
-            // Most matched keywords first: the count, negated.
+            // One keyword: every match scores 1, so the order is by name and can follow the index.
+            guard query.keywords.count > 1 else { return Order() }
             let terms = query.keywords.map { "(CASE WHEN " + keywordCondition($0) + " THEN 1 ELSE 0 END)" }
-            return "-(" + terms.joined(separator: " + ") + ")"
-        case .name: return nil
-        case .modificationTime: field = "n.updated_at"
-        case .creationTime: field = "n.created_at"
-        case .size: field = "(CASE WHEN n.kind = 'dir' THEN 0 ELSE n.size END)"
+            return Order(key: "(" + terms.joined(separator: " + ") + ")", keyDescending: true)
+        case .name: return Order(nameDescending: descending)
+        case .modificationTime: return Order(key: "n.updated_at", keyDescending: descending)
+        case .creationTime: return Order(key: "n.created_at", keyDescending: descending)
+        case .size: return Order(key: "n.size", keyDescending: descending)
         // Items without a client-local time sort by the server's time (assumed).
-        case .localCreationTime: field = "COALESCE(n.local_created_at, n.created_at)"
-        case .localModificationTime: field = "COALESCE(n.local_modified_at, n.updated_at)"
+        case .localCreationTime:
+            return Order(key: "COALESCE(n.local_created_at, n.created_at)", keyDescending: descending)
+        case .localModificationTime:
+            return Order(key: "COALESCE(n.local_modified_at, n.updated_at)", keyDescending: descending)
         }
-        return "\(unsafeRaw: order.descending ? "-\(field)" : field)"
     }
 
     /// The filters, each one SQL condition, all to be combined with AND.

@@ -109,6 +109,17 @@ import Testing
             let info = try await f.app.call(
                 .get, "/api/v1/directory/\(lib)/-/notes.txt?info&with_favorite_status=1&access_token=\(bob)")
             #expect(info.json["isFavorite"] as? Bool == true)
+            let fileInfo = "/api/v1/file/\(lib)/-/notes.txt?info&with_favorite_status=1&access_token="
+            #expect(try await f.app.call(.get, fileInfo + alice).json["isFavorite"] as? Bool == true)
+            let notAlice = try await f.app.call(.get, fileInfo + f.token)
+            #expect(notAlice.json["isFavorite"] as? Bool == false)
+            #expect(
+                try await f.app.call(.get, "/api/v1/file/\(lib)/-/notes.txt?info&access_token=\(alice)").json[
+                    "isFavorite"] == nil)
+            let previewInfo = try await f.app.call(
+                .get, "/api/v1/file/\(lib)/-/notes.txt?info&preview=1&access_token=\(alice)")
+            #expect(previewInfo.status == 200)
+            #expect(previewInfo.json["cosUrl"] is String)
             #expect(
                 try await f.app.call(.post, "\(fav)?cancel&access_token=\(alice)", body: #"{"path":"notes.txt"}"#)
                     .status == 204)

@@ -72,6 +72,51 @@ import Testing
         }
     }
 
+    /// R5 above the threshold: 202, then the task's result is the synchronous answer's `result` (spec 30 R5).
+    @Test func largeRestoresRunAsTasks() async throws {
+        @Sendable func threshold(_ deps: inout AppDependencies) { deps.batchSyncMaxItems = 2 }
+        try await TestApp.with(configure: threshold) { app in
+            let library = try await app.createLibrary()
+            let token = try await app.token(library, "grant=admin")
+            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            var ids: [Int] = []
+            for name in ["a.txt", "b.txt", "c.txt"] {
+                _ = try await f.upload(name, [1])
+                let deleted = try await app.call(.delete, "/api/v1/file/\(library.id)/-/\(name)?access_token=\(token)")
+                ids.append(try #require(deleted.json["recycledItemId"] as? Int))
+            }
+            _ = try await f.upload("b.txt", [2])
+            let bin = "/api/v1/recycled/\(library.id)/-?restore&access_token=\(token)"
+
+            let limited = try await app.token(library, "grant=delete_file")
+            let refused = try await app.call(
+                .post, "/api/v1/recycled/\(library.id)/-?restore&access_token=\(limited)", body: "[1,2,3]")
+            #expect(refused.status == 403, "refused as a whole before a task is queued")
+            #expect(try await app.call(.post, bin, body: "[]").code == "NoItemsProvided")
+
+            let accepted = try await app.call(.post, bin, body: "[\(ids[0]), \"\(ids[1])\", 999999]")
+            #expect(accepted.status == 202)
+            let id = try #require(accepted.json["taskId"] as? Int)
+            try await app.deps.jobRunner(logger: Logger(label: "test")).drain()
+            let done = try await app.call(.get, "/api/v1/task/\(library.id)/-/\(id)?access_token=\(token)")
+            let task = try #require(
+                (try JSONSerialization.jsonObject(with: Data(done.text.utf8)) as? [[String: Any]])?.first)
+            #expect(task["status"] as? Int == 207)
+            let result = try #require(task["result"] as? [[String: Any]])
+            #expect(result.map { $0["recycledItemId"] as? Int } == [ids[0], ids[1], 999999])
+            #expect(result.map { $0["status"] as? Int } == [200, 200, 404])
+            #expect(result[0]["path"] as? [String] == ["a.txt"])
+            #expect(result[1]["path"] as? [String] == ["b (1).txt"], "a name conflict always renames")
+            #expect(result[2]["code"] as? String == "RecycledItemNotFound")
+
+            let small = try await app.call(.post, bin, body: "[\(ids[2])]")
+            #expect(small.status == 200, "at or below the threshold: synchronous")
+            #expect(
+                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
+                    as? Int == 4)
+        }
+    }
+
     @Test func largeDirectoryCopiesRunAsTasks() async throws {
         @Sendable func threshold(_ deps: inout AppDependencies) { deps.copyTaskAboveEntries = 2 }
         try await TestApp.with(configure: threshold) { app in

@@ -69,9 +69,7 @@ public struct RecycleService<Store: RecycleStore & QuotaStore & TokenStore & Lib
     public func restore(_ caller: Caller, space spaceId: String, ids: [Int64], fallbackToRoot: Bool) async throws
         -> [Outcome]
     {
-        let space = try await space(caller, spaceId, .restoreRecycled)
-        try Self.checkBatch(ids)
-        try await store.ensureRoom(caller.library, space, adding: 0)
+        let space = try await checkRestore(caller, space: spaceId, ids: ids)
         var outcomes: [Outcome] = []
         for id in ids {
             do {
@@ -84,6 +82,16 @@ public struct RecycleService<Store: RecycleStore & QuotaStore & TokenStore & Lib
             }
         }
         return outcomes
+    }
+
+    /// What R5 refuses as a whole — permission, the number of items, a space over quota — before any item runs or
+    /// a task is queued for them.
+    @discardableResult
+    public func checkRestore(_ caller: Caller, space spaceId: String, ids: [Int64]) async throws -> Space {
+        let space = try await space(caller, spaceId, .restoreRecycled)
+        try Self.checkBatch(ids)
+        try await store.ensureRoom(caller.library, space, adding: 0)
+        return space
     }
 
     static func checkBatch(_ ids: [Int64]) throws(SMHError) {

@@ -12,11 +12,13 @@ extension FileController {
         let cosUrl: String?
         /// Links only: the current path of the immediate target.
         let linkTo: [String]?
+        /// `with_favorite_status=1`: whether the caller has favorited it (spec 30 §6.0).
+        var isFavorite: Bool? = nil
 
         enum Key: String, FileKindKeys {
             case cosUrl, type, creationTime, modificationTime, contentType, size, eTag, crc64, fileType
             case previewByDoc, previewByCI, previewAsIcon, metaData, labels, category, versionId, path, name, userId
-            case historySize, localCreationTime, localModificationTime, linkTo
+            case historySize, localCreationTime, localModificationTime, linkTo, isFavorite
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -37,6 +39,7 @@ extension FileController {
             try c.encodeIfPresent(node.localTimes.modified?.iso8601, forKey: .localModificationTime)
             try c.encodeIfPresent(linkTo, forKey: .linkTo)
             try c.encode(node.version.number, forKey: .versionId)
+            try c.encodeIfPresent(isFavorite, forKey: .isFavorite)
             try c.encode(path, forKey: .path)
             try c.encode(node.name, forKey: .name)
             try c.encode(node.creatorUserId, forKey: .userId)

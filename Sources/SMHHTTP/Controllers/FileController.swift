@@ -159,7 +159,8 @@ struct FileController {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             if input.query.flag("upload") { return try await uploadState(request, input, caller) }
-            if input.query.flag("preview") { throw SMHError.notImplemented("Previews") }
+            // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
+            if input.query.flag("preview") && !input.query.flag("info") { throw SMHError.notImplemented("Previews") }
             let (path, node, linkTo) = try await files.file(
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
                 historyId: input.query["history_id"])
@@ -178,7 +179,14 @@ struct FileController {
                 let url =
                     try input.query.bool("pre_check")
                     ? nil : try absolute(files.downloadPath(for: node, attachment: attachment, period: period), request)
-                return JSON.response(FileInfoWire(node: node, path: path, type: type, cosUrl: url, linkTo: linkTo))
+                var wire = FileInfoWire(node: node, path: path, type: type, cosUrl: url, linkTo: linkTo)
+                if try input.query.bool("with_favorite_status") {
+                    let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
+                    wire.isFavorite = try await files.store.favorited(
+                        library: caller.library.id, space: space.id, userId: caller.userId, among: [node.inode]
+                    ).contains(node.inode)
+                }
+                return JSON.response(wire)
             }
             var response = Response(status: .found)
             response.headers[.location] = try absolute(files.downloadPath(for: node, attachment: attachment), request)

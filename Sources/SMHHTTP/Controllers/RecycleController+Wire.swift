@@ -85,6 +85,8 @@ extension RecycleController {
 
     struct BatchWire: Encodable {
         let result: [BatchItemWire]
+
+        var failed: Bool { result.contains { $0.status != 200 } }
     }
 
     struct BatchItemWire: Encodable {

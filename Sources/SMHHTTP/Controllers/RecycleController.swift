@@ -9,6 +9,9 @@ struct RecycleController {
     let files: FileService<SQLStore>
     let access: AccessService<SQLStore>
     let publicURL: String?
+    let jobs: SQLStore
+    /// Restores of more items run as tasks (spec 30 R5, the rule of §5.0).
+    let syncMaxItems: Int
 
     func register(on router: Router<SMHRequestContext>) {
         router.get("/api/v1/recycled/:libraryId/:spaceId", use: list)
@@ -112,16 +115,20 @@ struct RecycleController {
             if input.query.flag("restore") {
                 let fallback = try Self.fallbackToRoot(input.query)
                 let ids = try await JSON.decode([FlexibleInt64].self, from: &request).map(\.value)
-                let outcomes = try await recycle.restore(caller, space: spaceId, ids: ids, fallbackToRoot: fallback)
-                let failed = outcomes.contains { $0.error != nil }
+                if ids.count > syncMaxItems {
+                    let space = try await recycle.checkRestore(caller, space: spaceId, ids: ids)
+                    let body = RestoreJob(ids: ids, fallbackToRoot: fallback)
+                    let payload = try JobPayload(
+                        operation: "restore", body: String(decoding: try JSONEncoder().encode(body), as: UTF8.self),
+                        caller: caller)
+                    let id = try await jobs.enqueueJob(
+                        kind: Self.restoreJobKind, library: caller.library.id, space: space.id,
+                        payload: try payload.encoded(), at: SystemClock().now())
+                    return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
+                }
+                let wire = try await restore(caller, spaceId, ids, fallback)
                 return JSON.response(
-                    status: failed ? HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status") : .ok,
-                    BatchWire(
-                        result: outcomes.map {
-                            BatchItemWire(
-                                recycledItemId: $0.id, status: $0.error.map { $0.code.httpStatus } ?? 200,
-                                path: $0.path, code: $0.error?.code.rawValue, message: $0.error?.message)
-                        }))
+                    status: wire.failed ? HTTPResponse.Status(code: 207, reasonPhrase: "Multi-Status") : .ok, wire)
             }
             if input.query.flag("delete") { return try await purge(caller, spaceId, &request) }
             if input.query.flag("lifecycle") {
@@ -134,6 +141,39 @@ struct RecycleController {
             }
             throw SMHError(.paramInvalid, "Add ?restore, ?delete or ?lifecycle.")
         }
+    }
+
+    static let restoreJobKind = "restoreRecycled"
+
+    struct RestoreJob: Codable {
+        let ids: [Int64]
+        let fallbackToRoot: Bool
+    }
+
+    func restore(_ caller: Caller, _ spaceId: String, _ ids: [Int64], _ fallbackToRoot: Bool) async throws
+        -> BatchWire
+    {
+        let outcomes = try await recycle.restore(caller, space: spaceId, ids: ids, fallbackToRoot: fallbackToRoot)
+        return BatchWire(
+            result: outcomes.map {
+                BatchItemWire(
+                    recycledItemId: $0.id, status: $0.error.map { $0.code.httpStatus } ?? 200,
+                    path: $0.path, code: $0.error?.code.rawValue, message: $0.error?.message)
+            })
+    }
+
+    /// Runs a queued R5 as the caller who asked for it; the task's result is the `result` array of a synchronous
+    /// answer.
+    func runRestoreJob(_ job: Job) async throws -> (status: Int, result: String?) {
+        let payload = try JobPayload.decode(job.payload)
+        guard let library = try await access.store.library(job.libraryId), let spaceId = job.spaceId else {
+            return (500, nil)
+        }
+        let body = try JSONDecoder().decode(RestoreJob.self, from: Data(payload.body.utf8))
+        let wire = try await restore(payload.caller(in: library), spaceId.rawValue, body.ids, body.fallbackToRoot)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (wire.failed ? 207 : 200, String(decoding: try encoder.encode(wire.result), as: UTF8.self))
     }
 
     func purge(_ caller: Caller, _ spaceId: String, _ request: inout Request) async throws -> Response {
