@@ -7,7 +7,7 @@ import ServiceLifecycle
 
 /// The dependencies every controller draws from, built once at start-up.
 public struct AppDependencies: Sendable {
-    public let store: SQLStore
+    public var store: SQLStore
     public let blobs: LocalBlobStore
     public let signer: DataPlaneSigner
     public let clock: any Clock

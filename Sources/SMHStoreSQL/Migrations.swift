@@ -265,6 +265,14 @@ enum Migrations {
                 "CREATE INDEX nodes_space_updated ON nodes (library_id, space_id, updated_at) WHERE state = 'live'",
                 "CREATE INDEX nodes_space_created ON nodes (library_id, space_id, created_at) WHERE state = 'live'",
                 "CREATE INDEX nodes_space_size ON nodes (library_id, space_id, size) WHERE state = 'live'",
+                """
+                CREATE INDEX nodes_space_local_created ON nodes (library_id, space_id, COALESCE(local_created_at, created_at))
+                WHERE state = 'live'
+                """,
+                """
+                CREATE INDEX nodes_space_local_modified ON nodes
+                (library_id, space_id, COALESCE(local_modified_at, updated_at)) WHERE state = 'live'
+                """,
             ] + Migrations.nameIndex(s)
         },
     ]

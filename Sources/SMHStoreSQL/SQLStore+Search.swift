@@ -6,16 +6,51 @@ extension SQLStore: SearchStore {
     public func searchPage(
         _ query: SearchQuery, in space: Space, scope: Inode, from position: SearchPosition, limit: Int
     ) async throws -> [SearchHit] {
-        let sql = SearchSQL(dialect: dialect).page(query, space: space, scope: scope, from: position, limit: limit)
+        let builder = SearchSQL(dialect: dialect)
+        let lookupLimit = searchLookupLimit
         return try await read { db in
-            try await db.raw(sql).all().map { row in
-                let node = try NodeRows.decode(row)
-                return SearchHit(
-                    node: node,
-                    cursor: SearchCursor(
-                        key: try row.decode(column: "sort_key", as: Int64?.self), name: node.name,
-                        inode: node.inode.rawValue))
+            @Sendable func run(_ position: SearchPosition, _ limit: Int, _ plan: SearchSQL.Plan) async throws
+                -> [SearchHit]
+            {
+                let sql = builder.page(query, space: space, scope: scope, from: position, limit: limit, plan: plan)
+                return try await db.raw(sql).all().map { row in
+                    let node = try NodeRows.decode(row)
+                    return SearchHit(
+                        node: node,
+                        cursor: SearchCursor(
+                            key: try row.decode(column: "sort_key", as: Int64?.self), name: node.name,
+                            inode: node.inode.rawValue))
+                }
             }
+            guard builder.dialect == .sqlite else { return try await run(position, limit, .walk) }
+            // Keywords with few matches in all: look those up and sort them, rather than walking the space.
+            if builder.keywordsIndexed(query) {
+                var total = 0
+                for keyword in query.keywords {
+                    total +=
+                        try await db.raw(builder.matchCount(keyword)).first()?.decode(column: "n", as: Int.self) ?? 0
+                }
+                if total <= lookupLimit { return try await run(position, limit, .keywordMatches) }
+            }
+            let levels = query.keywords.count
+            guard query.order.field == .relevance, levels > 1 else { return try await run(position, limit, .walk) }
+            guard levels <= SearchSQL.maxLevels else { return try await run(position, limit, .keywordMatches) }
+            // Relevance over many matches: the level of every keyword first, then each lower one, each in name order.
+            var first = levels
+            var cursor: SearchCursor?
+            switch position {
+            case .offset(0): break
+            case .offset: return try await run(position, limit, .keywordMatches)
+            case .after(let after):
+                first = Int(after.key ?? Int64(levels))
+                cursor = after
+            }
+            var hits: [SearchHit] = []
+            for level in stride(from: first, through: 1, by: -1) where hits.count < limit {
+                let start: SearchPosition = level == first ? cursor.map { .after($0) } ?? .offset(0) : .offset(0)
+                hits += try await run(start, limit - hits.count, .level(level))
+            }
+            return hits
         }
     }
 

@@ -6,6 +6,9 @@ import SQLKit
 public struct SQLStore: Sendable {
     public let backend: any SQLBackend
     let logger: Logger
+    /// Searches whose keywords match at most this many names (over all spaces) look the matches up and sort them;
+    /// beyond, they walk an order index of the space (see `SearchSQL`).
+    public var searchLookupLimit = 5000
 
     public init(backend: any SQLBackend, logger: Logger) {
         self.backend = backend

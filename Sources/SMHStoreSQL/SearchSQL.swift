@@ -13,6 +13,8 @@ struct SearchSQL {
 
     /// FTS5's trigram index answers substrings of at least three characters; shorter keywords are matched by LIKE.
     static let trigramLength = 3
+    /// Relevance is read level by level for up to this many keywords; beyond, the matches are sorted.
+    static let maxLevels = 4
 
     /// The order as columns: an optional leading key and its direction, then name and id.
     struct Order {
@@ -22,10 +24,28 @@ struct SearchSQL {
         var nameDescending = false
     }
 
-    func page(_ query: SearchQuery, space: Space, scope: Inode, from position: SearchPosition, limit: Int)
-        -> SQLQueryString
-    {
-        let order = self.order(query)
+    /// How the rows are found. SQLite's planner weighs the per-space indexes alike (they share the equality
+    /// prefix) and may pick one that does not give the order, then sort the space; so on SQLite the plan is named.
+    enum Plan: Sendable, Equatable {
+        /// Walk the index of the order, testing each row (no sort; stops after `limit` matches).
+        case walk
+        /// Look the keyword matches up by rowid and sort them: for keywords with few matches.
+        case keywordMatches
+        /// Relevance, one level at a time: the rows matching exactly `level` keywords, in name order (all keywords:
+        /// looked up by rowid; fewer: by walking the name index).
+        case level(Int)
+    }
+
+    func page(
+        _ query: SearchQuery, space: Space, scope: Inode, from position: SearchPosition, limit: Int,
+        plan: Plan = .walk
+    ) -> SQLQueryString {
+        var order = self.order(query)
+        var levelKey: SQLQueryString?
+        if case .level(let level) = plan {
+            levelKey = order.key
+            order = Order(key: "\(unsafeRaw: String(level))")
+        }
         var sql: SQLQueryString = """
             WITH RECURSIVE scope_dirs(id) AS (
                 SELECT CAST(\(bind: scope.rawValue) AS BIGINT)
@@ -36,12 +56,28 @@ struct SearchSQL {
             SELECT n.*, 
             """
         sql += order.key ?? "CAST(NULL AS BIGINT)"
+        sql += " AS sort_key FROM nodes n"
+        if dialect == .sqlite {
+            switch plan {
+            case .walk: sql += "\(unsafeRaw: " INDEXED BY \(Self.orderIndex(query))")"
+            case .level(let level) where level < query.keywords.count: sql += " INDEXED BY nodes_space_name"
+            case .keywordMatches, .level: sql += " NOT INDEXED"
+            }
+        }
         sql += """
-             AS sort_key FROM nodes n
-            WHERE n.library_id = \(bind: space.libraryId.rawValue) AND n.space_id = \(bind: space.id.rawValue)
+             WHERE n.library_id = \(bind: space.libraryId.rawValue) AND n.space_id = \(bind: space.id.rawValue)
                 AND n.state = 'live' AND +n.parent_id IN (SELECT id FROM scope_dirs)
             """
-        for condition in conditions(query) {
+        var conditions = self.conditions(query)
+        if case .level(let level) = plan, let levelKey {
+            if level == query.keywords.count {
+                // Every keyword: each as a rowid list, which the planner can drive from.
+                conditions[0] = "(" + query.keywords.map(keywordCondition).joined(separator: " AND ") + ")"
+            } else {
+                conditions.append(levelKey + "\(unsafeRaw: " = \(level)")")
+            }
+        }
+        for condition in conditions {
             sql += " AND "
             sql += condition
         }
@@ -51,7 +87,7 @@ struct SearchSQL {
         }
         let nameDirection = order.nameDescending ? " DESC" : ""
         var terms: [SQLQueryString] = []
-        if let key = order.key { terms.append(key + (order.keyDescending ? " DESC" : "")) }
+        if let key = order.key, levelKey == nil { terms.append(key + (order.keyDescending ? " DESC" : "")) }
         terms.append("\(unsafeRaw: "n.name\(nameDirection), n.id\(nameDirection)")")
         sql += " ORDER BY " + terms.joined(separator: ", ")
         sql += "\(unsafeRaw: " LIMIT \(max(0, limit))")"
@@ -59,6 +95,33 @@ struct SearchSQL {
             sql += "\(unsafeRaw: " OFFSET \(offset)")"
         }
         return sql
+    }
+
+    /// The per-space index that gives the query's order (migration 3).
+    static func orderIndex(_ query: SearchQuery) -> String {
+        switch query.order.field {
+        case .relevance, .name: return "nodes_space_name"
+        case .modificationTime: return "nodes_space_updated"
+        case .creationTime: return "nodes_space_created"
+        case .size: return "nodes_space_size"
+        case .localCreationTime: return "nodes_space_local_created"
+        case .localModificationTime: return "nodes_space_local_modified"
+        }
+    }
+
+    /// Whether every keyword can be looked up in the trigram index (SQLite only).
+    func keywordsIndexed(_ query: SearchQuery) -> Bool {
+        dialect == .sqlite && !query.keywords.isEmpty
+            && query.keywords.allSatisfy { $0.count >= Self.trigramLength }
+    }
+
+    /// How many names contain the keyword, in the whole database (an upper bound for one space).
+    func matchCount(_ keyword: String) -> SQLQueryString {
+        "SELECT COUNT(*) AS n FROM node_names WHERE node_names MATCH \(bind: Self.phrase(keyword))"
+    }
+
+    static func phrase(_ keyword: String) -> String {
+        "\"" + keyword.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     /// Rows after the cursor in the order: a greater (or, descending, smaller) key, or the same key and a later
@@ -143,8 +206,7 @@ struct SearchSQL {
             guard keyword.count >= Self.trigramLength else {
                 return "n.name LIKE \(bind: pattern) ESCAPE '\\'"
             }
-            let phrase = "\"" + keyword.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return "n.id IN (SELECT rowid FROM node_names WHERE node_names MATCH \(bind: phrase))"
+            return "n.id IN (SELECT rowid FROM node_names WHERE node_names MATCH \(bind: Self.phrase(keyword)))"
         case .postgres:
             return "lower(n.name) LIKE \(bind: pattern) ESCAPE '\\'"
         }

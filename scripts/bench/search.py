@@ -101,13 +101,13 @@ def main():
             "created_at, updated_at) VALUES (?, '-', ?, ?, 'file', ?, ?, ?, ?, ?, ?)",
             ((lib,) + row for row in files(random.Random(1), COUNT, directories)))
         db.commit()
-        db.execute("ANALYZE")
         db.close()
         print(f"inserted {COUNT} files in {len(directories) + 120} directories "
               f"in {time.perf_counter() - begin:.1f} s")
 
         queries = [
-            ("rare keyword", {"keyword": "invoice-2019-03-00"}),
+            ("rare keyword (14 matches)", {"keyword": "invoice-2019-10-01"}),
+            ("keyword (1% match)", {"keyword": "budget"}),
             ("common keyword (60% match)", {"keyword": "img"}),
             ("two keywords, by relevance", {"keyword": "report 2024"}),
             ("short keyword (2 characters, no index)", {"keyword": "v3"}),
