@@ -45,5 +45,14 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
+    public func lightTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
+        try await transaction { db in
+            try await db.raw("SET LOCAL synchronous_commit TO OFF").run()
+            return try await body(db)
+        }
+    }
+
     public func close() async {}
 }

@@ -92,7 +92,7 @@ extension SQLStore: SearchStore {
     public func saveSearch(_ session: SearchSession) async throws {
         let query = try Self.encodeJSON(session.query)
         let cursor = try session.cursor.map { try Self.encodeJSON($0) }
-        try await transaction { db in
+        try await lightTransaction { db in
             try await db.raw(
                 """
                 INSERT INTO searches (id, library_id, space_id, user_id, query, scope_id, next_offset, cursor, expires_at)
@@ -130,7 +130,7 @@ extension SQLStore: SearchStore {
     }
 
     public func deleteSearch(id: String, library: LibraryID, space: SpaceID) async throws {
-        try await transaction { db in
+        try await lightTransaction { db in
             try await db.raw(
                 """
                 DELETE FROM searches WHERE id = \(bind: id) AND library_id = \(bind: library.rawValue)
@@ -141,7 +141,7 @@ extension SQLStore: SearchStore {
     }
 
     public func deleteExpiredSearches(now: Timestamp) async throws -> Int {
-        try await transaction { db in
+        try await lightTransaction { db in
             try await db.raw("DELETE FROM searches WHERE expires_at <= \(bind: now.milliseconds) RETURNING id").all()
                 .count
         }

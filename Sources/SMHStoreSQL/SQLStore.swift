@@ -22,6 +22,13 @@ public struct SQLStore: Sendable {
         try await backend.transaction(body)
     }
 
+    /// Runs `body` in one transaction whose commit may be lost in a crash (see `SQLBackend.lightTransaction`).
+    public func lightTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
+        try await backend.lightTransaction(body)
+    }
+
     public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await backend.withDatabase(body)
     }

@@ -36,23 +36,45 @@ public final class SQLiteBackend: SQLBackend {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock { try await unlockedTransaction(body) }
+    }
+
+    /// In WAL mode `synchronous=NORMAL` commits without syncing the log; the next FULL commit syncs it all.
+    public func lightTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
         let db = connection.sql()
         return try await lock.withLock {
-            // IMMEDIATE takes the write lock up front, so a second process gets SQLITE_BUSY (and waits) at BEGIN
-            // rather than failing at its first write halfway through.
-            try await db.raw("BEGIN IMMEDIATE").run()
+            try await db.raw("PRAGMA synchronous=NORMAL").run()
             do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
+                let result = try await unlockedTransaction(body)
+                try await db.raw("PRAGMA synchronous=FULL").run()
                 return result
             } catch {
-                do {
-                    try await db.raw("ROLLBACK").run()
-                } catch let rollbackError {
-                    logger.error("rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
-                }
+                try? await db.raw("PRAGMA synchronous=FULL").run()
                 throw error
             }
+        }
+    }
+
+    private func unlockedTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
+        let db = connection.sql()
+        // IMMEDIATE takes the write lock up front, so a second process gets SQLITE_BUSY (and waits) at BEGIN rather
+        // than failing at its first write halfway through.
+        try await db.raw("BEGIN IMMEDIATE").run()
+        do {
+            let result = try await body(db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            do {
+                try await db.raw("ROLLBACK").run()
+            } catch let rollbackError {
+                logger.error("rollback failed", metadata: ["error": "\(String(reflecting: rollbackError))"])
+            }
+            throw error
         }
     }
 
