@@ -27,6 +27,8 @@ struct SearchSQL {
     /// How the rows are found. SQLite's planner weighs the per-space indexes alike (they share the equality
     /// prefix) and may pick one that does not give the order, then sort the space; so on SQLite the plan is named.
     enum Plan: Sendable, Equatable {
+        /// Read the scope's entries through the parent index and sort them: for small scopes.
+        case scope
         /// Walk the index of the order, testing each row (no sort; stops after `limit` matches).
         case walk
         /// Look the keyword matches up by rowid and sort them: for keywords with few matches.
@@ -59,6 +61,7 @@ struct SearchSQL {
         sql += " AS sort_key FROM nodes n"
         if dialect == .sqlite {
             switch plan {
+            case .scope: sql += " INDEXED BY nodes_live_name"
             case .walk: sql += "\(unsafeRaw: " INDEXED BY \(Self.orderIndex(query))")"
             case .level(let level) where level < query.keywords.count: sql += " INDEXED BY nodes_space_name"
             case .keywordMatches, .level: sql += " NOT INDEXED"
@@ -66,8 +69,10 @@ struct SearchSQL {
         }
         sql += """
              WHERE n.library_id = \(bind: space.libraryId.rawValue) AND n.space_id = \(bind: space.id.rawValue)
-                AND n.state = 'live' AND +n.parent_id IN (SELECT id FROM scope_dirs)
+                AND n.state = 'live' AND 
             """
+        sql += plan == .scope ? "n.parent_id" : "+n.parent_id"
+        sql += " IN (SELECT id FROM scope_dirs)"
         var conditions = self.conditions(query)
         if case .level(let level) = plan, let levelKey {
             if level == query.keywords.count {
@@ -107,6 +112,21 @@ struct SearchSQL {
         case .localCreationTime: return "nodes_space_local_created"
         case .localModificationTime: return "nodes_space_local_modified"
         }
+    }
+
+    /// The scope's live entries, counted up to `limit + 1`.
+    func scopeCount(_ scope: Inode, limit: Int) -> SQLQueryString {
+        """
+        WITH RECURSIVE scope_dirs(id) AS (
+            SELECT CAST(\(bind: scope.rawValue) AS BIGINT)
+            UNION ALL
+            SELECT n.id FROM nodes n JOIN scope_dirs d ON n.parent_id = d.id WHERE n.kind = 'dir' AND n.state = 'live'
+        )
+        SELECT COUNT(*) AS n FROM (
+            SELECT 1 FROM nodes n INDEXED BY nodes_live_name WHERE n.parent_id IN (SELECT id FROM scope_dirs)
+                AND n.state = 'live' LIMIT \(unsafeRaw: String(limit + 1))
+        ) c
+        """
     }
 
     /// Whether every keyword can be looked up in the trigram index (SQLite only).
