@@ -24,9 +24,10 @@ extension SQLStore: SearchStore {
             }
             guard builder.dialect == .sqlite else { return try await run(position, limit, .walk) }
             // A small scope (or space) is read whole through the parent index and sorted.
-            let entries = try await db.raw(builder.scopeCount(scope, limit: lookupLimit)).first()?.decode(
+            let scopeLimit = min(lookupLimit, SearchSQL.smallScope)
+            let entries = try await db.raw(builder.scopeCount(scope, limit: scopeLimit)).first()?.decode(
                 column: "n", as: Int.self)
-            if let entries, entries <= lookupLimit { return try await run(position, limit, .scope) }
+            if let entries, entries <= scopeLimit { return try await run(position, limit, .scope) }
             // Keywords with few matches in all: look those up and sort them, rather than walking the space.
             if builder.keywordsIndexed(query) {
                 var total = 0

@@ -13,6 +13,8 @@ struct SearchSQL {
 
     /// FTS5's trigram index answers substrings of at least three characters; shorter keywords are matched by LIKE.
     static let trigramLength = 3
+    /// Scopes of at most this many entries are read whole and sorted (counting them costs about a millisecond).
+    static let smallScope = 2000
     /// Relevance is read level by level for up to this many keywords; beyond, the matches are sorted.
     static let maxLevels = 4
 

@@ -117,6 +117,7 @@ def main():
                                                               "minFileSize": 100000, "maxFileSize": 300000}),
             ("labels travel", {"labels": ["travel"]}),
             ("keyword + scope of one month", {"keyword": "img", "scope": "Photos/2020-05"}),
+            ("scope of one album (92 files), by name", {"scope": "Photos/2020-05/album 3"}),
             ("everything by modificationTime desc", {"orderBy": "modificationTime", "orderByType": "desc"}),
             ("keyword, by size desc", {"keyword": "invoice", "orderBy": "size", "orderByType": "desc"}),
         ]
