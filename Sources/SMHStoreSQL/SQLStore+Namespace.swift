@@ -52,7 +52,8 @@ extension SQLStore: NamespaceStore {
     }
 
     public func move(
-        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, createParents: Bool,
+        _ node: Node, from source: Space, in space: Space, to path: ItemPath, strategy: ConflictStrategy,
+        createParents: Bool,
         recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String] {
         guard let wanted = path.name, let parentPath = path.parent else {
@@ -78,6 +79,11 @@ extension SQLStore: NamespaceStore {
                     throw SMHError(.directoryNotFound, "Directory /\(parentPath) does not exist.")
                 }
                 parent = existing.inode
+            }
+            guard current.parent != nil, try await Self.isIn(db, current.inode, source) else {
+                throw SMHError(
+                    node.kind == .directory ? .sourceDirectoryNotFound : .sourceFileNotFound,
+                    "The source is not in space \(source.id).")
             }
             if parent == oldParent && wanted == current.name { return path.components }  // onto itself: nothing to do
             if current.kind == .directory, try await NodeRows.isInside(db, parent, subtreeOf: current.inode) {
@@ -111,10 +117,22 @@ extension SQLStore: NamespaceStore {
                 WHERE id = \(bind: current.inode.rawValue)
                 """
             ).run()
+            if source.id != space.id || source.libraryId != space.libraryId {
+                try await SubtreeRows.changeSpace(db, current.inode, from: source, to: space)
+            }
             try await NodeRows.touch(db, oldParent, at: time)
             try await NodeRows.touch(db, parent, at: time)
             return parentPath.components + [name]
         }
+    }
+
+    static func isIn(_ db: any SQLDatabase, _ inode: Inode, _ space: Space) async throws -> Bool {
+        try await db.raw(
+            """
+            SELECT 1 AS found FROM nodes WHERE id = \(bind: inode.rawValue)
+                AND library_id = \(bind: space.libraryId.rawValue) AND space_id = \(bind: space.id.rawValue)
+            """
+        ).first() != nil
     }
 
     public func locate(_ inode: Inode, in space: Space) async throws -> (path: [String], node: Node)? {

@@ -144,4 +144,42 @@ enum SubtreeRows {
             try await db.raw("DELETE FROM nodes WHERE id = \(bind: id)").run()
         }
     }
+
+    /// Moves a subtree — live and recycled nodes, their recycle-bin rows and (through the nodes) their history — to
+    /// another space of the library, and moves the bytes they count with it (what `fsck` recounts: files with
+    /// content, and versions).
+    static func changeSpace(_ db: any SQLDatabase, _ root: Inode, from source: Space, to target: Space) async throws {
+        let subtree: SQLQueryString = """
+            WITH RECURSIVE sub(id) AS (
+                SELECT CAST(\(bind: root.rawValue) AS BIGINT)
+                UNION ALL
+                SELECT n.id FROM nodes n JOIN sub ON n.parent_id = sub.id
+            )
+            """
+        let bytes =
+            try await db.raw(
+                subtree
+                    + """
+                     SELECT CAST(
+                        COALESCE((SELECT SUM(size) FROM nodes WHERE id IN (SELECT id FROM sub) AND kind = 'file'
+                                  AND blob_sha256 IS NOT NULL), 0)
+                        + COALESCE((SELECT SUM(size) FROM versions WHERE node_id IN (SELECT id FROM sub)), 0)
+                        AS BIGINT) AS bytes
+                    """
+            ).first()?.decode(column: "bytes", as: Int64.self) ?? 0
+        try await db.raw(
+            subtree
+                + """
+                 UPDATE nodes SET space_id = \(bind: target.id.rawValue) WHERE id IN (SELECT id FROM sub)
+                """
+        ).run()
+        try await db.raw(
+            subtree
+                + """
+                 UPDATE recycle_items SET space_id = \(bind: target.id.rawValue) WHERE node_id IN (SELECT id FROM sub)
+                """
+        ).run()
+        try await SpaceRows.charge(db, library: source.libraryId, space: source.id, bytes: -bytes)
+        try await SpaceRows.charge(db, library: target.libraryId, space: target.id, bytes: bytes)
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SMHCore
 import Testing
 
 /// Spec 30 §5 (B1–B3): per-item results, 200 when all succeed, 207 when some fail, no half-applied item.
@@ -97,6 +98,100 @@ import Testing
             )
             #expect(fileOnly.status == 207)
             #expect((fileOnly.json["result"] as? [[String: Any]])?.map { $0["status"] as? Int } == [403, 200])
+        }
+    }
+
+    /// B2 `copyFromSpaceId` and B3 `fromSpaceId`: across spaces of one library, admin or space_admin on both.
+    @Test func acrossSpaces() async throws {
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let lib = library.id
+            let a = try await app.createSpace(lib, token: library.admin)
+            let b = try await app.createSpace(lib, token: library.admin)
+            func upload(_ space: String, _ path: String, _ text: String) async throws {
+                let begun = try await app.call(
+                    .put, "/api/v1/file/\(lib)/\(space)/\(path)?access_token=\(library.admin)")
+                let f = UploadAPITests.Fixture(app: app, library: (lib, library.secret), token: library.admin)
+                _ = try await f.send(begun, Array(text.utf8))
+                let key = begun.json["confirmKey"] as? String ?? ""
+                let confirmed = try await app.call(
+                    .post, "/api/v1/file/\(lib)/\(space)/\(key)?confirm&access_token=\(library.admin)")
+                #expect(confirmed.status == 200, "\(path): \(confirmed.text)")
+            }
+            func used(_ space: String) async throws -> Int64? {
+                try await app.store.space(library: LibraryID(lib), id: SpaceID(space))?.usedBytes
+            }
+            for (space, directory) in [(a, "docs/sub"), (b, "in")] {
+                _ = try await app.call(
+                    .put, "/api/v1/directory/\(lib)/\(space)/\(directory)?access_token=\(library.admin)")
+            }
+            try await upload(a, "docs/a.txt", "hello")
+            try await upload(a, "docs/sub/b.txt", "abc")
+            try await upload(a, "docs/old.txt", "old!")
+            _ = try await app.call(
+                .put, "/api/v1/file/\(lib)/\(a)/docs/link.txt?access_token=\(library.admin)",
+                body: #"{"linkTo":"docs/a.txt"}"#)
+            let recycled = try await app.call(
+                .delete, "/api/v1/file/\(lib)/\(a)/docs/old.txt?access_token=\(library.admin)")
+            let recycledId = try #require(recycled.json["recycledItemId"] as? Int)
+            #expect(try await used(a) == 12)
+
+            let copy = try await app.call(
+                .post, "/api/v1/batch/\(lib)/\(b)?copy&access_token=\(library.admin)",
+                body: """
+                    [{"copyFromSpaceId":"\(a)","copyFrom":"docs/a.txt","to":"in/a.txt"},
+                     {"copyFromSpaceId":"\(a)","copyFrom":"docs/sub","to":"in/sub"},
+                     {"copyFromSpaceId":"\(a)","copyFrom":"docs/link.txt","to":"in/link.txt"},
+                     {"copyFromSpaceId":"\(a)","copyFrom":"docs/a.txt","to":"in/a.txt"},
+                     {"copyFromSpaceId":"nope","copyFrom":"docs/a.txt","to":"in/x.txt"},
+                     {"copyFromLibraryId":"other","copyFrom":"docs/a.txt","to":"in/y.txt"}]
+                    """)
+            #expect(copy.status == 207)
+            let copied = try #require(copy.json["result"] as? [[String: Any]])
+            #expect(copied.map { $0["status"] as? Int } == [200, 204, 200, 200, 404, 403])
+            #expect(copied[3]["path"] as? [String] == ["in", "a (1).txt"])
+            #expect(copied[4]["code"] as? String == "SpaceNotFound")
+            #expect(copied[5]["code"] as? String == "NoPermission")
+            let link = try await app.call(
+                .get, "/api/v1/directory/\(lib)/\(b)/in/link.txt?info&access_token=\(library.admin)")
+            #expect(link.json["type"] as? String == "file", "a link is copied as the file it leads to")
+            #expect(link.json["size"] as? String == "5")
+            #expect(try await used(b) == 5 + 3 + 5 + 5)
+            #expect(try await used(a) == 12)
+
+            // A token without space_admin on both spaces may not cross.
+            let copier = try await app.token((lib, library.secret), "grant=copy_file,copy_directory&space_id=\(a),\(b)")
+            let refused = try await app.call(
+                .post, "/api/v1/batch/\(lib)/\(b)?copy&access_token=\(copier)",
+                body: #"[{"copyFromSpaceId":"\#(a)","copyFrom":"docs/a.txt","to":"in/z.txt"}]"#)
+            #expect(refused.status == 207, "\(refused.text)")
+            #expect((refused.json["result"] as? [[String: Any]])?.first?["code"] as? String == "NoPermission")
+
+            // A move takes the subtree with its recycled items and its bytes.
+            let move = try await app.call(
+                .post, "/api/v1/batch/\(lib)/\(b)?move&access_token=\(library.admin)",
+                body: #"[{"fromSpaceId":"\#(a)","from":"docs","to":"moved/docs"}]"#)
+            #expect(move.status == 200, "\(move.text)")
+            #expect(
+                try await app.call(.get, "/api/v1/directory/\(lib)/\(a)/docs?access_token=\(library.admin)").status
+                    == 404)
+            let moved = try await app.call(
+                .get, "/api/v1/directory/\(lib)/\(b)/moved/docs/sub/b.txt?info&access_token=\(library.admin)")
+            #expect(moved.json["size"] as? String == "3")
+            #expect(try await used(a) == 0)
+            #expect(try await used(b) == 18 + 12)
+            let binA = try await app.call(.get, "/api/v1/recycled/\(lib)/\(a)?access_token=\(library.admin)")
+            #expect((binA.json["contents"] as? [Any])?.isEmpty == true)
+            let restored = try await app.call(
+                .post,
+                "/api/v1/recycled/\(lib)/\(b)/\(recycledId)?restore&restore_path_strategy=fallbackToRoot"
+                    + "&access_token=\(library.admin)")
+            #expect(restored.status == 200, "\(restored.text)")
+            let back = try await app.call(
+                .get, "/api/v1/directory/\(lib)/\(b)/old.txt?info&access_token=\(library.admin)")
+            #expect(back.json["size"] as? String == "4")
+            let (report, _) = try await app.store.recount()
+            #expect(report.isClean, "\(report)")
         }
     }
 }

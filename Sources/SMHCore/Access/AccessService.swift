@@ -58,6 +58,19 @@ public struct AccessService<Store: TokenStore & LibraryStore & SpaceStore>: Send
         return Caller(library: library, token: nobody, userId: "", renewable: false, isAnonymous: true)
     }
 
+    /// The spaces of a copy or move: one space with `operation`'s grants or, across spaces (spec 30 B2, B3), two
+    /// spaces of the library, on each of which the token must be `admin` or `space_admin`.
+    public func spaces(_ targetId: String, source sourceId: String?, for caller: Caller, operation: Operation)
+        async throws -> (target: Space, source: Space)
+    {
+        guard let sourceId, !sourceId.isEmpty, sourceId != targetId else {
+            let space = try await space(targetId, for: caller, operation: operation)
+            return (space, space)
+        }
+        let target = try await space(targetId, for: caller, operation: .spaceAdministration)
+        return (target, try await space(sourceId, for: caller, operation: .spaceAdministration))
+    }
+
     /// Steps 4 to 6 for a space-scoped route: scope, existence, then permission.
     public func space(_ rawId: String, for caller: Caller, operation: Operation) async throws -> Space {
         let id = SpaceID(rawId)

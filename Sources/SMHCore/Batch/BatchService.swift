@@ -16,8 +16,11 @@ public struct BatchService<
 
     public enum Item: Sendable {
         case delete(path: String, permanent: Bool)
-        case copy(from: String, to: String, strategy: String?)
-        case move(from: String, to: String, strategy: String?)
+        /// `fromSpace`: the source's space when it is not the batch's own (spec 30 B2 `copyFromSpaceId`).
+        /// `fromLibrary`: saving from another library's share (P2), refused.
+        case copy(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
+        /// `fromSpace`: spec 30 B3 `fromSpaceId`.
+        case move(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
     }
 
     public struct Outcome: Sendable {
@@ -74,10 +77,14 @@ public struct BatchService<
             return Outcome(
                 status: recycled == nil ? 204 : 200, path: try Self.components(path), recycledItemId: recycled,
                 error: nil)
-        case .copy(let from, let to, let strategy), .move(let from, let to, let strategy):
+        case .copy(let from, let to, let strategy, let fromSpace, let fromLibrary),
+            .move(let from, let to, let strategy, let fromSpace, let fromLibrary):
+            if let fromLibrary, !fromLibrary.isEmpty, fromLibrary != caller.library.id.rawValue {
+                throw SMHError(.noPermission, "Copies from another library's share are not supported here.")
+            }
             let isCopy = if case .copy = item { true } else { false }
-            let (_, isDirectory) = try await locate(
-                caller, spaceId, from, missing: isCopy ? .sourceFileNotFound : .sourceFileNotFound)
+            let sourceSpace = fromSpace.flatMap { $0.isEmpty ? nil : $0 } ?? spaceId
+            let (_, isDirectory) = try await locate(caller, sourceSpace, from, missing: .sourceFileNotFound)
             let effective = try Self.strategy(strategy, directory: isDirectory)
             let target = try Self.rawTail(to)
             let path: [String]
@@ -86,16 +93,19 @@ public struct BatchService<
                 // Inside a batch the copy is one item of the batch's own task or request: always in one piece.
                 guard
                     case .done(let copied) = try await directories.copy(
-                        caller, space: spaceId, rawPath: target, from: from, strategy: effective)
+                        caller, space: spaceId, rawPath: target, from: from, fromSpace: fromSpace,
+                        strategy: effective)
                 else { throw SMHError.internalError(BatchCopyReserved()) }
                 path = copied
             case (true, false):
-                path = try await files.copy(caller, space: spaceId, rawPath: target, from: from, strategy: effective)
+                path = try await files.copy(
+                    caller, space: spaceId, rawPath: target, from: from, fromSpace: fromSpace, strategy: effective)
             case (false, true):
                 path = try await directories.move(
-                    caller, space: spaceId, rawPath: target, from: from, strategy: effective)
+                    caller, space: spaceId, rawPath: target, from: from, fromSpace: fromSpace, strategy: effective)
             case (false, false):
-                path = try await files.move(caller, space: spaceId, rawPath: target, from: from, strategy: effective)
+                path = try await files.move(
+                    caller, space: spaceId, rawPath: target, from: from, fromSpace: fromSpace, strategy: effective)
             }
             return Outcome(status: effective == .rename ? 200 : 204, path: path, recycledItemId: nil, error: nil)
         }

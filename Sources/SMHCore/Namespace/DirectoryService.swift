@@ -36,12 +36,17 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
 
     /// D-05: rename or move a directory (or album) with its whole subtree, in one row update.
     public func move(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, fromSpace: String? = nil,
+        strategy: ConflictStrategy
     ) async throws -> [String] {
-        let (space, node, target) = try await sourceAndTarget(
-            caller, spaceId, rawPath, from: from, field: "from", operation: .moveDirectory)
+        let (space, sourceSpace, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, fromSpace: fromSpace, field: "from", operation: .moveDirectory)
+        if sourceSpace.id != space.id {
+            try await store.ensureRoom(caller.library, space, adding: try await store.contentBytes(under: node.inode))
+        }
         return try await store.move(
-            node, in: space, to: target, strategy: strategy, createParents: true, recycleReplaced: false,
+            node, from: sourceSpace, in: space, to: target, strategy: strategy, createParents: true,
+            recycleReplaced: false,
             userId: caller.userId, maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
     }
 
@@ -49,11 +54,11 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
     /// than `taskAbove` entries, by reserving the target now (conflicts still answered at once) and leaving the
     /// contents to a task.
     public func copy(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy,
-        taskAbove: Int? = nil
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, fromSpace: String? = nil,
+        strategy: ConflictStrategy, taskAbove: Int? = nil
     ) async throws -> CopyOutcome {
-        let (space, node, target) = try await sourceAndTarget(
-            caller, spaceId, rawPath, from: from, field: "copyFrom", operation: .copyDirectory)
+        let (space, _, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, fromSpace: fromSpace, field: "copyFrom", operation: .copyDirectory)
         try await store.ensureRoom(caller.library, space, adding: try await store.contentBytes(under: node.inode))
         let maxLength = caller.library.settings.maxDirFileNameLength
         if let taskAbove, try await store.entryCount(under: node.inode) > taskAbove {
@@ -88,9 +93,11 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
     /// The checks D-05 and D-06 share: permission, a valid non-root target within the album rules, and a source that
     /// is an existing directory other than the root.
     func sourceAndTarget(
-        _ caller: Caller, _ spaceId: String, _ rawPath: Substring, from: String, field: String, operation: Operation
-    ) async throws -> (space: Space, source: Node, target: ItemPath) {
-        let space = try await access.space(spaceId, for: caller, operation: operation)
+        _ caller: Caller, _ spaceId: String, _ rawPath: Substring, from: String, fromSpace: String?, field: String,
+        operation: Operation
+    ) async throws -> (space: Space, sourceSpace: Space, source: Node, target: ItemPath) {
+        let (space, sourceSpace) = try await access.spaces(
+            spaceId, source: fromSpace, for: caller, operation: operation)
         let maxLength = caller.library.settings.maxDirFileNameLength
         let target = try ItemPath.decode(rawTail: rawPath, leaf: .directory, maxNameLength: maxLength)
         guard !target.isRoot else { throw SMHError(.invalidDestinationPath, "The destination cannot be the root.") }
@@ -104,11 +111,11 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
             throw SMHError(.invalidSourceDirectory, "The root directory cannot be the source.")
         }
         try checkAlbumRules(caller.library, space, depth: target.components.count)
-        guard let node = try await store.node(in: space, at: source) else {
+        guard let node = try await store.node(in: sourceSpace, at: source) else {
             throw SMHError(.sourceDirectoryNotFound, "Directory /\(source) does not exist.")
         }
         guard node.kind == .directory else { throw SMHError(.invalidSourceDirectory, "/\(source) is not a directory.") }
-        return (space, node, target)
+        return (space, sourceSpace, node, target)
     }
 
     public struct Listing: Sendable {

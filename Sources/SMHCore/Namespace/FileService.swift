@@ -115,24 +115,33 @@ public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & To
     /// F-17: rename or move a file (or symbolic link). The target's parent must exist; `overwrite` replaces a file,
     /// which goes where F-16 would send it.
     public func move(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, fromSpace: String? = nil,
+        strategy: ConflictStrategy
     ) async throws -> [String] {
-        let (space, node, target) = try await sourceAndTarget(
-            caller, spaceId, rawPath, from: from, field: "from", operation: .moveFile(overwrite: strategy == .overwrite)
-        )
+        let (space, sourceSpace, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, fromSpace: fromSpace, field: "from",
+            operation: .moveFile(overwrite: strategy == .overwrite))
+        if sourceSpace.id != space.id {
+            try await store.ensureRoom(caller.library, space, adding: node.kind == .file ? node.size : 0)
+        }
         return try await store.move(
-            node, in: space, to: target, strategy: strategy, createParents: false,
+            node, from: sourceSpace, in: space, to: target, strategy: strategy, createParents: false,
             recycleReplaced: caller.library.settings.useRecycleBin, userId: caller.userId,
             maxNameLength: caller.library.settings.maxDirFileNameLength, at: clock.now())
     }
 
-    /// F-18: copy a file, sharing its content (no bytes are copied).
+    /// F-18: copy a file, sharing its content (no bytes are copied). From another space (batch copy, spec 30 B2) a
+    /// link is copied as the file it leads to, since links resolve within their own space.
     public func copy(
-        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, strategy: ConflictStrategy
+        _ caller: Caller, space spaceId: String, rawPath: Substring, from: String, fromSpace: String? = nil,
+        strategy: ConflictStrategy
     ) async throws -> [String] {
-        let (space, node, target) = try await sourceAndTarget(
-            caller, spaceId, rawPath, from: from, field: "copyFrom",
+        var (space, sourceSpace, node, target) = try await sourceAndTarget(
+            caller, spaceId, rawPath, from: from, fromSpace: fromSpace, field: "copyFrom",
             operation: .copyFile(overwrite: strategy == .overwrite))
+        if sourceSpace.id != space.id, node.kind == .symlink {
+            node = try await store.resolveLink(node, in: sourceSpace).file
+        }
         try await store.ensureRoom(caller.library, space, adding: node.kind == .file ? node.size : 0)
         return try await store.copyFile(
             node, in: space, to: target, strategy: strategy, recycleReplaced: caller.library.settings.useRecycleBin,
@@ -140,12 +149,13 @@ public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & To
     }
 
     /// The checks F-17 and F-18 share: permission, a valid target name within the media rules, and a source that is
-    /// an existing entry other than a directory.
+    /// an existing entry other than a directory (in `fromSpace` when given).
     func sourceAndTarget(
-        _ caller: Caller, _ spaceId: String, _ rawPath: Substring, from: String, field: String, operation: Operation
-    ) async throws -> (space: Space, source: Node, target: ItemPath) {
-        let space = try await AccessService(store: store, clock: clock).space(
-            spaceId, for: caller, operation: operation)
+        _ caller: Caller, _ spaceId: String, _ rawPath: Substring, from: String, fromSpace: String?, field: String,
+        operation: Operation
+    ) async throws -> (space: Space, sourceSpace: Space, source: Node, target: ItemPath) {
+        let (space, sourceSpace) = try await AccessService(store: store, clock: clock).spaces(
+            spaceId, source: fromSpace, for: caller, operation: operation)
         let target = try ItemPath.decode(
             rawTail: rawPath, leaf: .file, maxNameLength: caller.library.settings.maxDirFileNameLength)
         guard let name = target.name else { throw SMHError(.emptyFileName, "The file name is empty.") }
@@ -156,7 +166,7 @@ public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & To
         } catch {
             throw SMHError(.invalidSourceFile, "\(field) is not a valid file path: \(error.message)")
         }
-        guard let node = try await store.node(in: space, at: source) else {
+        guard let node = try await store.node(in: sourceSpace, at: source) else {
             throw SMHError(.sourceFileNotFound, "File /\(source) does not exist.")
         }
         guard node.kind != .directory else { throw SMHError(.invalidSourceFile, "/\(source) is a directory.") }
@@ -166,7 +176,7 @@ public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & To
         {
             throw SMHError(.fileTypeNotMatched, "A photo cannot become a video, nor the reverse.")
         }
-        return (space, node, target)
+        return (space, sourceSpace, node, target)
     }
 
     /// `/_opensmh/dl/{capability}/{name}`: the capability binds the content, the disposition and the name, and

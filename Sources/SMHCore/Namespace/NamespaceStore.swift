@@ -15,8 +15,11 @@ public protocol NamespaceStore: Sendable {
     /// files (F-17). The strategy applies to the last component; `overwrite` (files only) deletes the replaced file
     /// as F-16 would, into the recycle bin when `recycleReplaced`. A directory cannot move below itself. Returns the
     /// final path. The inode is kept, so links and favorites follow.
+    /// Moves a node (with its subtree) to `path` in `space`; from another space (`source`), the subtree changes
+    /// space with its recycled items, history and the bytes they count.
     func move(
-        _ node: Node, in space: Space, to path: ItemPath, strategy: ConflictStrategy, createParents: Bool,
+        _ node: Node, from source: Space, in space: Space, to path: ItemPath, strategy: ConflictStrategy,
+        createParents: Bool,
         recycleReplaced: Bool, userId: String, maxNameLength: Int, at time: Timestamp
     ) async throws -> [String]
 

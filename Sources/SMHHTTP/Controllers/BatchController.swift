@@ -41,6 +41,8 @@ struct BatchController {
         let to: String
         let conflictResolutionStrategy: String?
         let copyFromSpaceId: String?
+        /// Saving from a share of another library (spec 30 B2, P2): refused per item.
+        let copyFromLibraryId: String?
     }
 
     struct MoveItem: Decodable {
@@ -107,19 +109,19 @@ struct BatchController {
                 echoes: decoded.map { ("path", split($0.path), "", []) })
         case "copy":
             let decoded = try decode([CopyItem].self)
-            if decoded.contains(where: { $0.copyFromSpaceId.map { $0 != spaceId } ?? false }) {
-                throw SMHError.notImplemented("Copies across spaces")
-            }
             return Decoded(
-                items: decoded.map { .copy(from: $0.copyFrom, to: $0.to, strategy: $0.conflictResolutionStrategy) },
+                items: decoded.map {
+                    .copy(
+                        from: $0.copyFrom, to: $0.to, strategy: $0.conflictResolutionStrategy,
+                        fromSpace: $0.copyFromSpaceId, fromLibrary: $0.copyFromLibraryId)
+                },
                 echoes: decoded.map { ("copyFrom", split($0.copyFrom), "to", split($0.to)) })
         default:
             let decoded = try decode([MoveItem].self)
-            if decoded.contains(where: { $0.fromSpaceId.map { $0 != spaceId } ?? false }) {
-                throw SMHError.notImplemented("Moves across spaces")
-            }
             return Decoded(
-                items: decoded.map { .move(from: $0.from, to: $0.to, strategy: $0.conflictResolutionStrategy) },
+                items: decoded.map {
+                    .move(from: $0.from, to: $0.to, strategy: $0.conflictResolutionStrategy, fromSpace: $0.fromSpaceId)
+                },
                 echoes: decoded.map { ("from", split($0.from), "to", split($0.to)) })
         }
     }
