@@ -192,6 +192,12 @@ struct SearchSQL {
         if !query.extensions.isEmpty {
             out.append(extensionCondition(query.extensions))
         }
+        for excluded in query.excludedExtensions {
+            out.append("NOT " + extensionCondition([excluded]))
+        }
+        if !query.kinds.isEmpty {
+            out.append("n.kind IN (" + query.kinds.map { "\(bind: $0.rawValue)" }.joined(separator: ", ") + ")")
+        }
         if query.minSize != nil || query.maxSize != nil {
             var size: SQLQueryString = "(n.kind <> 'dir'"
             if let min = query.minSize { size += " AND n.size >= \(bind: min)" }

@@ -295,6 +295,45 @@ import Testing
         }
     }
 
+    /// S4 (`search-fs`, P2) on the same engine: string markers, limit, kinds, excluded extensions.
+    @Test func fileSearch() async throws {
+        try await Self.withTrees { s in
+            let url = "\(s.base)/search-fs?access_token=\(s.f.token)"
+            var marker: String?
+            var names: [String] = []
+            repeat {
+                let reply = try await s.f.app.call(
+                    .post, url + "&limit=7" + (marker.map { "&marker=\($0)" } ?? ""),
+                    body: #"{"keywords":["invoice","song"],"scope":"c005","excludeExtnames":[".PDF"]}"#)
+                #expect(reply.status == 200)
+                let items = reply.json["contents"] as? [[String: Any]] ?? []
+                #expect(items.count <= 7)
+                names += items.compactMap { $0["name"] as? String }
+                marker = reply.json["nextMarker"] as? String
+            } while marker != nil
+            #expect(names == ["invoices", "song.mp3"])
+            let dirs = try await s.f.app.call(.post, url, body: #"{"scope":"c005","fileTypes":["dir"]}"#)
+            #expect((dirs.json["contents"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["invoices"])
+            let cases: [(String, String, String)] = [
+                ("", #"{"type":"filecontent","keywords":["x"]}"#, "FunctionNotEnabled"),
+                ("", #"{"fileTypes":["pictures"]}"#, "ParamInvalid"),
+                ("", #"{"inExtnames":[".averyverylongone"]}"#, "ParamInvalid"),
+                ("&limit=0", "{}", "ParamInvalid"),
+                ("&limit=101", "{}", "ParamInvalid"),
+                ("&marker=abc", "{}", "ParamInvalid"),
+                ("", #"{"minFileSize":9,"maxFileSize":1}"#, "ParamInvalid"),
+            ]
+            for (query, body, code) in cases {
+                let reply = try await s.f.app.call(.post, url + query, body: body)
+                #expect(reply.status == 400, "\(body)")
+                #expect(reply.code == code, "\(body): \(reply.text)")
+            }
+            #expect(
+                try await s.f.app.call(.post, "\(s.base)/search-fs-stats?access_token=\(s.f.token)", body: "{}").code
+                    == "FunctionNotEnabled")
+        }
+    }
+
     @Test func switchedOffAndOtherSpaces() async throws {
         try await TestApp.with { app in
             let off = try await app.createLibrary(#"{"name":"quiet","enableSearch":false}"#)

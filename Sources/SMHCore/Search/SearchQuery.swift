@@ -18,6 +18,9 @@ public struct SearchQuery: Sendable, Hashable, Codable {
     public var categories: [String] = []
     public var creators: [String] = []
     public var tags: [SearchTag] = []
+    /// S4 only: file extensions excluded (lower-cased, no dot), and the kinds of entry wanted (empty: all).
+    public var excludedExtensions: [String] = []
+    public var kinds: [Node.Kind] = []
     public var order: SearchOrder = .relevance
 
     public init() {}

@@ -94,6 +94,43 @@ public struct SearchService<
         }
         try await store.saveSearch(updated)
 
+        let results = try await results(hits, caller: caller, space: space, withFavorites: withFavorites)
+        return Page(searchId: session.id, results: results, nextMarker: hasMore ? offset + hits.count : nil)
+    }
+
+    /// S4 (`search-fs`, P2): the same engine, synchronous, no stored task; the marker is the offset of the next
+    /// result as a string, absent when there is none.
+    public func find(
+        _ caller: Caller, space spaceId: String, request: FileSearchRequest, marker: String?, limit: Int?,
+        withFavorites: Bool
+    ) async throws -> (results: [Result], nextMarker: String?) {
+        let space = try await searchableSpace(caller, spaceId)
+        let query = try request.query()
+        let size = limit ?? Self.pageSize
+        guard (1...100).contains(size) else { throw SMHError(.paramInvalid, "limit must be 1 to 100.") }
+        var offset = 0
+        if let marker, !marker.isEmpty {
+            guard let value = Int(marker), value >= 0 else {
+                throw SMHError(.paramInvalid, "marker must be the nextMarker of an earlier answer.")
+            }
+            offset = value
+        }
+        let scopePath = ItemPath(validated: query.scope)
+        guard let scope = try await store.node(in: space, at: scopePath), scope.kind == .directory else {
+            throw SMHError(.directoryNotFound, "Directory /\(scopePath) does not exist.")
+        }
+        var hits = try await store.searchPage(
+            query, in: space, scope: scope.inode, from: .offset(offset), limit: size + 1)
+        let hasMore = hits.count > size
+        if hasMore { hits.removeLast() }
+        return (
+            try await results(hits, caller: caller, space: space, withFavorites: withFavorites),
+            hasMore ? String(offset + hits.count) : nil
+        )
+    }
+
+    /// Results with their paths, links presenting their targets, and the caller's favorites when asked for.
+    func results(_ hits: [SearchHit], caller: Caller, space: Space, withFavorites: Bool) async throws -> [Result] {
         let parents = try await store.paths(of: Array(Set(hits.compactMap(\.node.parent))))
         let favorites =
             withFavorites
@@ -110,6 +147,6 @@ public struct SearchService<
                     node: try await store.presentingLink(hit.node, in: space), path: parentPath + [hit.node.name],
                     isFavorite: favorites.map { $0.contains(hit.node.inode) }))
         }
-        return Page(searchId: session.id, results: results, nextMarker: hasMore ? offset + hits.count : nil)
+        return results
     }
 }

@@ -2,7 +2,8 @@ import Hummingbird
 import SMHCore
 import SMHStoreSQL
 
-/// Search (spec 30 §3): S1 start, S2 more, S3 delete; S5 and S6 answer `FunctionNotEnabled`.
+/// Search (spec 30 §3): S1 start, S2 more, S3 delete, S4 `search-fs` by name; S5, S6 and S4's full-text type answer
+/// `FunctionNotEnabled`.
 struct SearchController {
     let search: SearchService<SQLStore>
     let access: AccessService<SQLStore>
@@ -28,6 +29,22 @@ struct SearchController {
                     caller, space: spaceId, request: body,
                     withFavorites: try input.query.bool("with_favorite_status"))
                 return JSON.response(try wire(page, caller, input))
+            case "search-fs":
+                let body = try await JSON.decode(FileSearchRequest.self, from: &request)
+                let found = try await search.find(
+                    caller, space: spaceId, request: body, marker: input.query["marker"] ?? body.marker,
+                    limit: try input.query.int("limit"), withFavorites: try input.query.bool("with_favorite_status"))
+                let withInode = try input.query.bool("with_inode")
+                return JSON.response(
+                    FileSearchWire(
+                        nextMarker: found.nextMarker,
+                        contents: found.results.map {
+                            var item = NodeWire(
+                                node: $0.node, path: $0.path, libraryType: caller.library.settings.libraryType,
+                                withInode: withInode, isFavorite: $0.isFavorite)
+                            item.alwaysMetaData = true
+                            return item
+                        }))
             case "search-fs-stats", "search-ai":
                 _ = try await access.space(spaceId, for: caller, operation: .read)
                 throw SMHError(.functionNotEnabled, "This kind of search is not available on this server.")
@@ -79,6 +96,12 @@ struct SearchController {
                 item.alwaysMetaData = true
                 return item
             })
+    }
+
+    /// S4's answer: `nextMarker` only while there is more.
+    struct FileSearchWire: Encodable {
+        let nextMarker: String?
+        let contents: [NodeWire]
     }
 
     struct PageWire: Encodable {
