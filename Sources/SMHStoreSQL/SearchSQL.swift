@@ -79,7 +79,10 @@ struct SearchSQL {
         if case .level(let level) = plan, let levelKey {
             if level == query.keywords.count {
                 // Every keyword: each as a rowid list, which the planner can drive from.
-                conditions[0] = "(" + query.keywords.map(keywordCondition).joined(separator: " AND ") + ")"
+                conditions[0] =
+                    keywordsIndexed(query)
+                    ? "n.id IN (SELECT rowid FROM node_names WHERE node_names MATCH \(bind: query.keywords.map(Self.phrase).joined(separator: " AND ")))"
+                    : "(" + query.keywords.map(keywordCondition).joined(separator: " AND ") + ")"
             } else {
                 conditions.append(levelKey + "\(unsafeRaw: " = \(level)")")
             }
