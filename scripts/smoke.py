@@ -102,6 +102,24 @@ def main():
         check(status == 200, "the generated key keeps working after a restart")
         code, out, _ = cli(data_dir, "show", library_id)
         check(code == 0 and json.loads(out).get("remark") == "via http", "the CLI sees what the server changed")
+        # A search task is stored: after a restart (as on another instance) S2 continues it.
+        status, found = request("POST", "/admin/v1/libraries", body='{"name":"find"}', key=key)
+        check(status == 201, "create a library for the search check")
+        status, token = request("GET", f"/api/v1/token?library_id={found['libraryId']}"
+                                       f"&library_secret={found['librarySecret']}&grant=admin")
+        token = token.get("accessToken", "")
+        base = f"/api/v1/search/{found['libraryId']}/-"
+        for index in range(25):
+            request("PUT", f"/api/v1/directory/{found['libraryId']}/-/album-{index:02d}?access_token={token}")
+        status, first = request("POST", f"{base}/space-contents?access_token={token}", body='{"keyword":"ALBUM"}')
+        check(status == 200 and len(first.get("contents", [])) == 20 and first.get("nextMarker") == 20,
+              f"S1 finds the first 20 of 25 albums ({status})")
+        check(stop(proc) == 0, "SIGTERM stops with status 0 again")
+        proc = start(data_dir, env)
+        status, more = request("GET", f"{base}/{first.get('searchId')}?marker=20&access_token={token}")
+        names = [item.get("name") for item in more.get("contents", [])] if status == 200 else []
+        check(names == [f"album-{index:02d}" for index in range(20, 25)] and more.get("hasMore") is False,
+              f"S2 continues the search after a restart ({status} {names})")
         # A large PUT with `Expect: 100-continue` (curl, libcurl) gets the interim 100 before sending its body.
         probe = socket.create_connection(("127.0.0.1", PORT), timeout=2)
         probe.sendall(b"PUT /_opensmh/up/abcdefghijklmnopqrstuvwxyz012345 HTTP/1.1\r\nHost: x\r\n"
@@ -121,7 +139,7 @@ def main():
         check(code == 0, "delete an empty library")
         status, _ = request("GET", f"/admin/v1/libraries/{library_id}", key=key)
         check(status == 404, "the deleted library is gone for the server too")
-        check(stop(proc) == 0, "second SIGTERM stops with status 0")
+        check(stop(proc) == 0, "the last SIGTERM stops with status 0")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"smoke: {passed} passed, {failed} failed")
