@@ -51,6 +51,29 @@ import Testing
                 try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
                     as? Int == 0)
 
+            // The v2 shape (T3, P2): a string id, the type, the results under their own field; 400 when all failed.
+            let v2 = try await app.call(.get, "/api/v1/task-result/\(library.id)/-/\(id)?access_token=\(token)")
+            #expect(v2.json["taskId"] as? String == "\(id)")
+            #expect(v2.json["taskType"] as? String == "batchDelete")
+            #expect(v2.json["status"] as? Int == 207)
+            #expect((v2.json["batchDeleteResults"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200, 404])
+            let allFail = try await app.call(
+                .post, "\(batch)?delete&access_token=\(token)", body: #"[{"path":"x.txt"},{"path":"y.txt"}]"#)
+            let allFailId = try #require(allFail.json["taskId"] as? Int)
+            try await app.deps.jobRunner(logger: logger).drain()
+            let failed = try await app.call(
+                .get, "/api/v1/task-result/\(library.id)/-/\(allFailId)?access_token=\(token)")
+            #expect(failed.json["status"] as? Int == 400)
+            #expect(
+                try await app.call(.get, "/api/v1/task-result/\(library.id)/-/999999?access_token=\(token)").code
+                    == "TaskNotFound")
+            #expect(
+                try await app.call(.get, "/api/v1/task-result/\(library.id)/\(id)?access_token=\(token)").code
+                    == "TaskNotFound", "T4 knows library-level tasks only")
+            #expect(
+                try await app.call(.get, "/api/v1/task-result/\(library.id)/-/x?access_token=\(token)").code
+                    == "ParamInvalid")
+
             // Copies and moves as tasks report per item too.
             _ = try await f.upload("c.txt", [3])
             let copy = try await app.call(
@@ -108,6 +131,9 @@ import Testing
             #expect(result[0]["path"] as? [String] == ["a.txt"])
             #expect(result[1]["path"] as? [String] == ["b (1).txt"], "a name conflict always renames")
             #expect(result[2]["code"] as? String == "RecycledItemNotFound")
+            let v2 = try await app.call(.get, "/api/v1/task-result/\(library.id)/-/\(id)?access_token=\(token)")
+            #expect(v2.json["taskType"] as? String == "batchRestoreRecycle")
+            #expect((v2.json["batchRestoreRecycleResults"] as? [[String: Any]])?.count == 3)
 
             let small = try await app.call(.post, bin, body: "[\(ids[2])]")
             #expect(small.status == 200, "at or below the threshold: synchronous")
@@ -150,6 +176,9 @@ import Testing
             #expect(entry?["status"] as? Int == 200)
             #expect(entry?["taskId"] as? Int == id)
             #expect((entry?["result"] as? [String: Any])?["path"] as? [String] == ["big-copy"])
+            let v2 = try await app.call(.get, "/api/v1/task-result/\(library.id)/-/\(id)?access_token=\(token)")
+            #expect(v2.json["taskType"] as? String == "copyDirectory")
+            #expect((v2.json["copyDirectoryResult"] as? [String: Any])?["path"] as? [String] == ["big-copy"])
             let listed = try await app.call(.get, "\(dir)/big-copy?access_token=\(token)")
             #expect(
                 (listed.json["contents"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
