@@ -2,12 +2,12 @@ import SMHCore
 import SQLKit
 
 /// The SQL of one search page (spec 30 S1). The scope's live directories are collected first (a recursive walk over
-/// directories only, which stops at recycled ones); nodes are then read along the index of the order — name,
-/// modification time, creation time or size, all per space — and tested against the scope and the filters, so a
-/// first page costs what it takes to find 21 matches, not a sort of the space. The parent test is written `+parent_id`
-/// so the planner cannot drive the query from it (which would sort the whole scope). Relevance with several keywords
-/// has no index order: it ranks the keyword matches, found through the name index. Pages continue from a stored
-/// cursor with the same (key, name, id) comparison.
+/// directories only, which stops at recycled ones); nodes are then tested against the scope and the filters. How
+/// they are found is the `Plan` (named on SQLite, left to PostgreSQL's planner): a small scope is read whole, a few
+/// keyword matches are looked up by rowid, anything else walks the per-space index of its order and stops after a
+/// page of matches, and relevance over many matches goes level by level. The parent test is written `+parent_id` so
+/// that only the `scope` plan drives from it. Pages continue from a stored cursor with the (key, name, id)
+/// comparison of the order.
 struct SearchSQL {
     let dialect: SQLDialectKind
 
@@ -65,7 +65,8 @@ struct SearchSQL {
             switch plan {
             case .scope: sql += " INDEXED BY nodes_live_name"
             case .walk: sql += "\(unsafeRaw: " INDEXED BY \(Self.orderIndex(query))")"
-            case .level(let level) where level < query.keywords.count: sql += " INDEXED BY nodes_space_name"
+            case .level(let level) where level < query.keywords.count || !keywordsIndexed(query):
+                sql += " INDEXED BY nodes_space_name"
             case .keywordMatches, .level: sql += " NOT INDEXED"
             }
         }
@@ -78,7 +79,8 @@ struct SearchSQL {
         var conditions = self.conditions(query)
         if case .level(let level) = plan, let levelKey {
             if level == query.keywords.count {
-                // Every keyword: each as a rowid list, which the planner can drive from.
+                // Every keyword: one FTS5 query for all of them, whose rowids drive the lookup (or, for keywords too
+                // short for the index, every LIKE on the walk).
                 conditions[0] =
                     keywordsIndexed(query)
                     ? "n.id IN (SELECT rowid FROM node_names WHERE node_names MATCH \(bind: query.keywords.map(Self.phrase).joined(separator: " AND ")))"

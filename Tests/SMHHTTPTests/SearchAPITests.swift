@@ -102,6 +102,11 @@ import Testing
             #expect(try await s.count(#"{"keyword":"发票"}"#) == Self.trees)
             #expect(try await s.count(#"{"keyword":"q1"}"#) == Self.trees)
             #expect(try await s.count(#"{"keyword":"song clip"}"#) == 2 * Self.trees)
+            // A keyword below the trigram length among others (relevance by levels with LIKE on SQLite's walk).
+            #expect(try await s.count(#"{"keyword":"q1 song"}"#) == 2 * Self.trees)
+            let short = try await s.all(#"{"keyword":"q1 csv 2024"}"#)
+            #expect(short.count == 2 * Self.trees)
+            #expect(short.prefix(Self.trees).allSatisfy { $0.last == "q1.csv" })
             #expect(try await s.count(#"{"keyword":"nothing-like-this"}"#) == 0)
             #expect(try await s.count(#"{"keyword":"100%_"}"#) == 0, "LIKE wildcards are literal")
             // Items matching more keywords rank first.

@@ -19,7 +19,7 @@ public struct BatchService<
         /// `fromSpace`: the source's space when it is not the batch's own (spec 30 B2 `copyFromSpaceId`).
         /// `fromLibrary`: saving from another library's share (P2), refused.
         case copy(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
-        /// `fromSpace`: spec 30 B3 `fromSpaceId`.
+        /// `fromSpace`: spec 30 B3 `fromSpaceId`. (`fromLibrary` only mirrors `copy`; moves never name a library.)
         case move(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
     }
 
