@@ -20,6 +20,7 @@ struct DirectoryController {
             router.delete(RouterPath(path), use: delete)
             router.post(RouterPath(path), use: post)
         }
+        router.put("/api/v1/cross-space/directory/:libraryId/:spaceId/copy/**", use: crossSpaceCopy)
     }
 
     /// PUT: create (D-01); a body with `from` moves (D-05), one with `copyFrom` copies (D-06).
@@ -32,22 +33,8 @@ struct DirectoryController {
             let body = try await JSON.decode(DirectoryBody.self, from: &request)
             let strategy = try ConflictStrategy.parse(input.query, for: .directory)
             if let copyFrom = body.copyFrom {
-                // D-06: 204 with ask, 200 and the final path with rename.
-                switch try await directories.copy(
-                    caller, space: spaceId, rawPath: try request.itemTail(), from: copyFrom, strategy: strategy,
-                    taskAbove: copyTaskAbove)
-                {
-                case .done(let path):
-                    return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
-                case .reserved(let path, let source, let target, let space):
-                    let payload = CopyJob(
-                        source: source.rawValue, target: target.rawValue, path: path, userId: caller.userId)
-                    let id = try await jobs.enqueueJob(
-                        kind: Self.copyJobKind, library: caller.library.id, space: space,
-                        payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
-                        at: SystemClock().now())
-                    return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
-                }
+                return try await copy(
+                    caller, spaceId, try request.itemTail(), from: copyFrom, fromSpace: nil, strategy: strategy)
             }
             if let from = body.from {
                 // D-05: 204 with ask, 200 and the final path with rename (spec 20).
@@ -67,6 +54,51 @@ struct DirectoryController {
                     metaData: node.metaData.isEmpty ? nil : node.metaData,
                     localCreationTime: node.localTimes.created?.iso8601,
                     localModificationTime: node.localTimes.modified?.iso8601))
+        }
+    }
+
+    /// D-06 (and D-07 from another space): 204 with ask, 200 and the final path with rename; a large source answers
+    /// `202 {"taskId"}` once the target is reserved, and a task copies the contents.
+    func copy(
+        _ caller: Caller, _ spaceId: String, _ target: Substring, from copyFrom: String, fromSpace: String?,
+        strategy: ConflictStrategy
+    ) async throws -> Response {
+        switch try await directories.copy(
+            caller, space: spaceId, rawPath: target, from: copyFrom, fromSpace: fromSpace, strategy: strategy,
+            taskAbove: copyTaskAbove)
+        {
+        case .done(let path):
+            return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
+        case .reserved(let path, let source, let target, let space):
+            let payload = CopyJob(source: source.rawValue, target: target.rawValue, path: path, userId: caller.userId)
+            let id = try await jobs.enqueueJob(
+                kind: Self.copyJobKind, library: caller.library.id, space: space,
+                payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self), at: SystemClock().now())
+            return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
+        }
+    }
+
+    struct CrossSpaceBody: Decodable {
+        let copyFrom: String?
+        let copyFromSpaceId: String?
+    }
+
+    /// D-07 (P2): `PUT /api/v1/cross-space/directory/{LibraryId}/{SpaceId}/copy/{DirPath}`, a directory of another
+    /// space of the library copied here; admin, or space_admin on both spaces.
+    @Sendable func crossSpaceCopy(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        var request = request
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let body = try await JSON.decode(CrossSpaceBody.self, from: &request)
+            guard let copyFrom = body.copyFrom, !copyFrom.isEmpty else {
+                throw SMHError(.paramInvalid, "copyFrom is required.")
+            }
+            guard let fromSpace = body.copyFromSpaceId, !fromSpace.isEmpty else {
+                throw SMHError(.paramInvalid, "copyFromSpaceId is required.")
+            }
+            return try await copy(
+                caller, input.parameter("spaceId"), try request.itemTail(fixedSegments: 4), from: copyFrom,
+                fromSpace: fromSpace, strategy: try ConflictStrategy.parse(input.query, for: .directory))
         }
     }
 
