@@ -158,6 +158,15 @@ extension SQLStore {
         at time: Timestamp
     ) async throws {
         let copyRootInode = target
+        // Across spaces (D-07, batch copies) links are copied as the files they lead to: links resolve within their
+        // own space, so a copied link would point into the other space and dangle.
+        let acrossSpaces =
+            try await db.raw(
+                """
+                SELECT 1 AS found FROM nodes WHERE id = \(bind: source.rawValue)
+                    AND (library_id <> \(bind: space.libraryId.rawValue) OR space_id <> \(bind: space.id.rawValue))
+                """
+            ).first() != nil
         // Breadth first, one directory's children at a time: memory is bounded by the widest directory's page.
         var pending: [(source: Inode, target: Inode)] = [(source, copyRootInode)]
         var copiedBytes: Int64 = 0
@@ -174,19 +183,27 @@ extension SQLStore {
                     else { throw SMHError(.pathConflict, "The copy changed while it was being made.") }
                     try await NodeRows.copyDescriptiveFields(db, from: child.inode, to: copy.inode)
                     pending.append((child.inode, copy.inode))
-                case .file:
-                    guard let sha = child.blobSha256, let digest = try await BlobRows.digest(db, sha256: sha) else {
+                case .file,
+                    .symlink where acrossSpaces:
+                    var file = child
+                    if child.kind == .symlink {
+                        guard let last = try await NodeRows.linkChain(db, from: child).last,
+                            let resolved = try await NodeRows.byId(db, last), resolved.kind == .file
+                        else { continue }
+                        file = resolved
+                    }
+                    guard let sha = file.blobSha256, let digest = try await BlobRows.digest(db, sha256: sha) else {
                         continue
                     }
                     try await BlobRows.retain(db, digest, at: time)
                     guard
                         let copy = try await NodeRows.insertFile(
                             db, space: space, parent: target, name: child.name, content: digest,
-                            contentType: child.contentType, meta: try Self.encodeJSON(child.metaData),
+                            contentType: file.contentType, meta: try Self.encodeJSON(file.metaData),
                             userId: userId,
                             at: time)
                     else { throw SMHError(.pathConflict, "The copy changed while it was being made.") }
-                    try await NodeRows.copyDescriptiveFields(db, from: child.inode, to: copy.inode)
+                    try await NodeRows.copyDescriptiveFields(db, from: file.inode, to: copy.inode)
                     copiedBytes += digest.size
                 case .symlink:
                     // Copied links point at the same targets as the originals (spec 20 D-06).

@@ -163,14 +163,18 @@ import Testing
             let crossSpace = "/api/v1/cross-space/directory/\(lib)/\(b)/copy/from%20a?access_token=\(library.admin)"
             let single = try await app.call(
                 .put, crossSpace + "&conflict_resolution_strategy=rename",
-                body: #"{"copyFrom":"docs/sub","copyFromSpaceId":"\#(a)"}"#)
+                body: #"{"copyFrom":"docs","copyFromSpaceId":"\#(a)"}"#)
             #expect(single.status == 200, "\(single.text)")
             #expect(single.json["path"] as? [String] == ["from a"])
             let inside = try await app.call(
-                .get, "/api/v1/directory/\(lib)/\(b)/from%20a/b.txt?info&access_token=\(library.admin)")
+                .get, "/api/v1/directory/\(lib)/\(b)/from%20a/sub/b.txt?info&access_token=\(library.admin)")
             #expect(inside.json["size"] as? String == "3")
+            let copiedLink = try await app.call(
+                .get, "/api/v1/directory/\(lib)/\(b)/from%20a/link.txt?info&access_token=\(library.admin)")
+            #expect(copiedLink.json["type"] as? String == "file", "links inside are copied as their files")
+            #expect(copiedLink.json["size"] as? String == "5")
             #expect(try await app.call(.put, crossSpace, body: #"{"copyFrom":"docs/sub"}"#).code == "ParamInvalid")
-            #expect(try await used(b) == 5 + 3 + 5 + 5 + 3)
+            #expect(try await used(b) == 18 + 13)
 
             // A token without space_admin on both spaces may not cross.
             let copier = try await app.token((lib, library.secret), "grant=copy_file,copy_directory&space_id=\(a),\(b)")
@@ -192,7 +196,7 @@ import Testing
                 .get, "/api/v1/directory/\(lib)/\(b)/moved/docs/sub/b.txt?info&access_token=\(library.admin)")
             #expect(moved.json["size"] as? String == "3")
             #expect(try await used(a) == 0)
-            #expect(try await used(b) == 21 + 12)
+            #expect(try await used(b) == 31 + 12)
             let binA = try await app.call(.get, "/api/v1/recycled/\(lib)/\(a)?access_token=\(library.admin)")
             #expect((binA.json["contents"] as? [Any])?.isEmpty == true)
             let restored = try await app.call(
