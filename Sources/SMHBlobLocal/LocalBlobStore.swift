@@ -181,6 +181,31 @@ public struct LocalBlobStore: BlobStore {
         return POSIXFile.exists(path) || POSIXFile.exists("\(path).d/\(Self.manifestName)")
     }
 
+    /// Every address with bytes on disk (a file, or an assembled folder), with the time it last changed (its commit is
+    /// a rename), in batches of `batchSize`: what `smh fsck` compares with the blob records.
+    public func forEachStoredAddress(
+        batchSize: Int = 500, _ body: ([(address: String, modifiedSeconds: Int64)]) async throws -> Void
+    ) async throws {
+        var batch: [(address: String, modifiedSeconds: Int64)] = []
+        for first in POSIXFile.entries(of: blobsDirectory).sorted() where first.utf8.count == 2 {
+            for second in POSIXFile.entries(of: "\(blobsDirectory)/\(first)").sorted() where second.utf8.count == 2 {
+                let directory = "\(blobsDirectory)/\(first)/\(second)"
+                for name in POSIXFile.entries(of: directory).sorted() {
+                    let address = name.hasSuffix(".d") ? String(name.dropLast(2)) : name
+                    guard address.utf8.count == 64, address.utf8.allSatisfy({ AddressCharacters.isLowerHex($0) }),
+                        let modified = POSIXFile.changedSeconds("\(directory)/\(name)")
+                    else { continue }
+                    batch.append((address, modified))
+                    if batch.count >= batchSize {
+                        try await body(batch)
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+            }
+        }
+        if !batch.isEmpty { try await body(batch) }
+    }
+
     public func remove(sha256: String) throws {
         let path = try path(of: sha256)
         if unlink(path) != 0 && errno != ENOENT { throw POSIXFile.fail("unlink", path) }

@@ -56,6 +56,14 @@ enum POSIXFile {
         }
     }
 
+    /// When the path last changed, in epoch seconds: the later of its modification and status-change times, since a
+    /// rename (a blob's commit) changes only the latter. Nil when the path does not exist.
+    static func changedSeconds(_ path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return max(Int64(info.st_mtim.tv_sec), Int64(info.st_ctim.tv_sec))
+    }
+
     static func exists(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0

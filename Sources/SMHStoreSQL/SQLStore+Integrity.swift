@@ -75,4 +75,16 @@ extension SQLStore: IntegrityStore {
             }
         }
     }
+
+    /// The addresses among these that have a blob record (referenced or awaiting collection).
+    public func recordedBlobs(among addresses: [String]) async throws -> Set<String> {
+        guard !addresses.isEmpty else { return [] }
+        var sql: SQLQueryString = "SELECT sha256 FROM blobs WHERE sha256 IN ("
+        sql += addresses.map { "\(bind: $0)" }.joined(separator: ", ")
+        sql += ")"
+        let query = sql
+        return try await read { db in
+            Set(try await db.raw(query).all().map { try $0.decode(column: "sha256", as: String.self) })
+        }
+    }
 }

@@ -5,15 +5,22 @@ import SMHCore
 import SMHStoreSQL
 
 /// `smh fsck`: recounts space usage and blob references from the nodes and history versions, checks that every
-/// referenced blob has its bytes, and reports any drift; `--repair` sets the counters to the recount.
+/// referenced blob has its bytes and that every stored blob has a record, and reports any drift; `--repair` sets the
+/// counters to the recount and deletes orphaned bytes.
 struct FsckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fsck", abstract: "Check (and with --repair fix) usage counters and blob references.")
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Flag(help: "Set drifted counters to their recounted values.")
+    @Flag(help: "Set drifted counters to their recounted values, and delete orphaned blob bytes.")
     var repair = false
+
+    @Option(
+        help:
+            "Blob bytes without a record count as orphaned once unchanged for this long (an upload being confirmed has its bytes in place a moment before its record)."
+    )
+    var orphanGraceMinutes: Int64 = 60
 
     func run() async throws {
         let logger = try storeOptions.makeLogger()
@@ -32,17 +39,37 @@ struct FsckCommand: AsyncParsableCommand {
                 print("blob \(drift.sha256): refcount \(drift.recorded), recount \(drift.actual)")
             }
             for sha in report.missingContent { print("blob \(sha): referenced, but its bytes are missing") }
+            // Bytes without a record: left by a crash between a blob's commit and its record (or its collection).
+            let cutoff = Int64(Date().timeIntervalSince1970) - orphanGraceMinutes * 60
+            var orphans: [String] = []
+            try await blobs.forEachStoredAddress { batch in
+                let recorded = try await store.recordedBlobs(among: batch.map(\.address))
+                orphans += batch.filter { !recorded.contains($0.address) && $0.modifiedSeconds <= cutoff }.map(
+                    \.address)
+            }
+            for sha in orphans { print("blob \(sha): bytes on disk without a record (orphaned)") }
+            if repair && !orphans.isEmpty {
+                // Checked again one by one just before deleting, so a record that appeared meanwhile keeps its bytes.
+                var removed = 0
+                for sha in orphans where try await store.recordedBlobs(among: [sha]).isEmpty {
+                    try blobs.remove(sha256: sha)
+                    removed += 1
+                }
+                print("deleted \(removed) orphaned blobs")
+            }
             if repair && !(report.spaces.isEmpty && report.blobs.isEmpty) {
                 try await store.repair(report, at: SystemClock().now())
                 print("repaired \(report.spaces.count) space counters and \(report.blobs.count) blob references")
                 return report.missingContent.isEmpty
             }
+            // Repaired orphans are gone; unrepaired ones count against a clean result.
+            let clean = report.isClean && (orphans.isEmpty || repair)
             print(
-                report.isClean
+                clean
                     ? "fsck: clean (\(referenced.count) blobs referenced)"
                     : "fsck: \(report.spaces.count) space and \(report.blobs.count) blob counters drifted, "
-                        + "\(report.missingContent.count) blobs missing")
-            return report.isClean
+                        + "\(report.missingContent.count) blobs missing, \(orphans.count) orphaned blobs")
+            return clean
         }
         if !clean { throw ExitCode(1) }
     }
