@@ -50,15 +50,8 @@ struct SearchSQL {
             levelKey = order.key
             order = Order(key: "\(unsafeRaw: String(level))")
         }
-        var sql: SQLQueryString = """
-            WITH RECURSIVE scope_dirs(id) AS (
-                SELECT CAST(\(bind: scope.rawValue) AS BIGINT)
-                UNION ALL
-                SELECT n.id FROM nodes n JOIN scope_dirs d ON n.parent_id = d.id
-                WHERE n.kind = 'dir' AND n.state = 'live'
-            )
-            SELECT n.*, 
-            """
+        var sql = Self.scopeDirectories(scope)
+        sql += " SELECT n.*, "
         sql += order.key ?? "CAST(NULL AS BIGINT)"
         sql += " AS sort_key FROM nodes n"
         if dialect == .sqlite {
@@ -123,16 +116,23 @@ struct SearchSQL {
 
     /// The scope's live entries, counted up to `limit + 1`.
     func scopeCount(_ scope: Inode, limit: Int) -> SQLQueryString {
+        let count: SQLQueryString = """
+             SELECT COUNT(*) AS n FROM (
+                SELECT 1 FROM nodes n INDEXED BY nodes_live_name WHERE n.parent_id IN (SELECT id FROM scope_dirs)
+                    AND n.state = 'live' LIMIT \(unsafeRaw: String(limit + 1))
+            ) c
+            """
+        return Self.scopeDirectories(scope) + count
+    }
+
+    /// `scope_dirs`: the scope and its live directories below, stopping at recycled ones.
+    static func scopeDirectories(_ scope: Inode) -> SQLQueryString {
         """
         WITH RECURSIVE scope_dirs(id) AS (
             SELECT CAST(\(bind: scope.rawValue) AS BIGINT)
             UNION ALL
             SELECT n.id FROM nodes n JOIN scope_dirs d ON n.parent_id = d.id WHERE n.kind = 'dir' AND n.state = 'live'
         )
-        SELECT COUNT(*) AS n FROM (
-            SELECT 1 FROM nodes n INDEXED BY nodes_live_name WHERE n.parent_id IN (SELECT id FROM scope_dirs)
-                AND n.state = 'live' LIMIT \(unsafeRaw: String(limit + 1))
-        ) c
         """
     }
 

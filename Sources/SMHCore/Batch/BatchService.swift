@@ -19,8 +19,8 @@ public struct BatchService<
         /// `fromSpace`: the source's space when it is not the batch's own (spec 30 B2 `copyFromSpaceId`).
         /// `fromLibrary`: saving from another library's share (P2), refused.
         case copy(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
-        /// `fromSpace`: spec 30 B3 `fromSpaceId`. (`fromLibrary` only mirrors `copy`; moves never name a library.)
-        case move(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
+        /// `fromSpace`: spec 30 B3 `fromSpaceId`.
+        case move(from: String, to: String, strategy: String?, fromSpace: String? = nil)
     }
 
     public struct Outcome: Sendable {
@@ -77,11 +77,11 @@ public struct BatchService<
             return Outcome(
                 status: recycled == nil ? 204 : 200, path: try Self.components(path), recycledItemId: recycled,
                 error: nil)
-        case .copy(let from, let to, let strategy, let fromSpace, let fromLibrary),
-            .move(let from, let to, let strategy, let fromSpace, let fromLibrary):
-            if let fromLibrary, !fromLibrary.isEmpty, fromLibrary != caller.library.id.rawValue {
-                throw SMHError(.noPermission, "Copies from another library's share are not supported here.")
-            }
+        case .copy(_, _, _, _, let fromLibrary?)
+        where !fromLibrary.isEmpty && fromLibrary != caller.library.id.rawValue:
+            throw SMHError(.noPermission, "Copies from another library's share are not supported here.")
+        case .copy(let from, let to, let strategy, let fromSpace, _),
+            .move(let from, let to, let strategy, let fromSpace):
             let isCopy = if case .copy = item { true } else { false }
             let sourceSpace = fromSpace.flatMap { $0.isEmpty ? nil : $0 } ?? spaceId
             let (_, isDirectory) = try await locate(caller, sourceSpace, from, missing: .sourceFileNotFound)

@@ -67,7 +67,7 @@ public struct FileSearchRequest: Sendable, Decodable {
         var query = try SearchQuery(validating: request)
         query.order = SearchOrder(field: .name, descending: false)
         for value in excludeExtnames ?? [] {
-            let bare = (value.hasPrefix(".") ? String(value.dropFirst()) : value).lowercased()
+            let bare = SearchQuery.bareExtension(value)
             if !bare.isEmpty, !query.excludedExtensions.contains(bare) { query.excludedExtensions.append(bare) }
         }
         for value in fileTypes ?? [] {

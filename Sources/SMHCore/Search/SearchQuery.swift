@@ -77,7 +77,7 @@ public struct SearchQuery: Sendable, Hashable, Codable {
         if include.contains(.all) { include = [] }
 
         for value in request.extname ?? [] {
-            let bare = (value.hasPrefix(".") ? String(value.dropFirst()) : value).lowercased()
+            let bare = Self.bareExtension(value)
             guard !bare.isEmpty, !bare.contains("/"), bare.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) else {
                 throw SMHError(.paramInvalid, "extname \"\(value)\" is not a file extension.")
             }
@@ -113,6 +113,11 @@ public struct SearchQuery: Sendable, Hashable, Codable {
         if let mode = request.searchMode, !mode.isEmpty, mode != "fast", mode != "normal" {
             throw SMHError(.paramInvalid, "searchMode must be fast or normal.")
         }
+    }
+
+    /// An extension as matched: lower-cased, without a leading dot.
+    static func bareExtension(_ value: String) -> String {
+        (value.hasPrefix(".") ? String(value.dropFirst()) : value).lowercased()
     }
 
     static func distinct(_ values: [String]) -> [String] {

@@ -37,13 +37,10 @@ public struct SearchService<
     {
         let space = try await searchableSpace(caller, spaceId)
         let query = try SearchQuery(validating: request)
-        let scopePath = ItemPath(validated: query.scope)
-        guard let scope = try await store.node(in: space, at: scopePath), scope.kind == .directory else {
-            throw SMHError(.directoryNotFound, "Directory /\(scopePath) does not exist.")
-        }
+        let scope = try await scopeDirectory(query, in: space)
         let session = SearchSession(
             id: "srch-" + RandomToken.alphanumeric(count: 20), libraryId: space.libraryId, spaceId: space.id,
-            userId: caller.userId, query: query, scope: scope.inode, nextOffset: 0, cursor: nil,
+            userId: caller.userId, query: query, scope: scope, nextOffset: 0, cursor: nil,
             expiresAt: clock.now())
         return try await page(session, caller: caller, space: space, offset: 0, withFavorites: withFavorites)
     }
@@ -63,6 +60,15 @@ public struct SearchService<
     public func delete(_ caller: Caller, space spaceId: String, id: String) async throws {
         let space = try await searchableSpace(caller, spaceId)
         try await store.deleteSearch(id: id, library: space.libraryId, space: space.id)
+    }
+
+    /// The directory a query searches in; `404 DirectoryNotFound` when it is missing or not a directory.
+    func scopeDirectory(_ query: SearchQuery, in space: Space) async throws -> Inode {
+        let path = ItemPath(validated: query.scope)
+        guard let scope = try await store.node(in: space, at: path), scope.kind == .directory else {
+            throw SMHError(.directoryNotFound, "Directory /\(path) does not exist.")
+        }
+        return scope.inode
     }
 
     func searchableSpace(_ caller: Caller, _ spaceId: String) async throws -> Space {
@@ -115,12 +121,8 @@ public struct SearchService<
             }
             offset = value
         }
-        let scopePath = ItemPath(validated: query.scope)
-        guard let scope = try await store.node(in: space, at: scopePath), scope.kind == .directory else {
-            throw SMHError(.directoryNotFound, "Directory /\(scopePath) does not exist.")
-        }
         var hits = try await store.searchPage(
-            query, in: space, scope: scope.inode, from: .offset(offset), limit: size + 1)
+            query, in: space, scope: try await scopeDirectory(query, in: space), from: .offset(offset), limit: size + 1)
         let hasMore = hits.count > size
         if hasMore { hits.removeLast() }
         return (

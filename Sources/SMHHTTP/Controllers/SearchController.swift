@@ -34,17 +34,8 @@ struct SearchController {
                 let found = try await search.find(
                     caller, space: spaceId, request: body, marker: input.query["marker"] ?? body.marker,
                     limit: try input.query.int("limit"), withFavorites: try input.query.bool("with_favorite_status"))
-                let withInode = try input.query.bool("with_inode")
                 return JSON.response(
-                    FileSearchWire(
-                        nextMarker: found.nextMarker,
-                        contents: found.results.map {
-                            var item = NodeWire(
-                                node: $0.node, path: $0.path, libraryType: caller.library.settings.libraryType,
-                                withInode: withInode, isFavorite: $0.isFavorite)
-                            item.alwaysMetaData = true
-                            return item
-                        }))
+                    FileSearchWire(nextMarker: found.nextMarker, contents: try items(found.results, caller, input)))
             case "search-fs-stats", "search-ai":
                 _ = try await access.space(spaceId, for: caller, operation: .read)
                 throw SMHError(.functionNotEnabled, "This kind of search is not available on this server.")
@@ -86,16 +77,23 @@ struct SearchController {
     }
 
     func wire(_ page: SearchService<SQLStore>.Page, _ caller: Caller, _ input: BusinessRequest) throws -> PageWire {
-        let withInode = try input.query.bool("with_inode")
-        return PageWire(
+        PageWire(
             searchId: page.searchId, hasMore: page.nextMarker != nil, nextMarker: page.nextMarker,
-            contents: page.results.map {
-                var item = NodeWire(
-                    node: $0.node, path: $0.path, libraryType: caller.library.settings.libraryType,
-                    withInode: withInode, isFavorite: $0.isFavorite)
-                item.alwaysMetaData = true
-                return item
-            })
+            contents: try items(page.results, caller, input))
+    }
+
+    /// Result items of S1, S2 and S4: listing items with `metaData` on every file.
+    func items(_ results: [SearchService<SQLStore>.Result], _ caller: Caller, _ input: BusinessRequest) throws
+        -> [NodeWire]
+    {
+        let withInode = try input.query.bool("with_inode")
+        return results.map {
+            var item = NodeWire(
+                node: $0.node, path: $0.path, libraryType: caller.library.settings.libraryType, withInode: withInode,
+                isFavorite: $0.isFavorite)
+            item.alwaysMetaData = true
+            return item
+        }
     }
 
     /// S4's answer: `nextMarker` only while there is more.
@@ -104,18 +102,12 @@ struct SearchController {
         let contents: [NodeWire]
     }
 
+    /// S1/S2's answer. Searches run to the end at once (spec 30 §3.0), so `searchFinished` is always true.
     struct PageWire: Encodable {
         let searchId: String
-        var searchFinished = true
+        let searchFinished = true
         let hasMore: Bool
         let nextMarker: Int?
         let contents: [NodeWire]
-
-        init(searchId: String, hasMore: Bool, nextMarker: Int?, contents: [NodeWire]) {
-            self.searchId = searchId
-            self.hasMore = hasMore
-            self.nextMarker = nextMarker
-            self.contents = contents
-        }
     }
 }
