@@ -38,7 +38,8 @@ public final class LocalBlobWriter: BlobWriter {
     }
 
     /// fsync, then rename `.part` to `.staged`: a crash before the rename leaves only a `.part` file, which the next
-    /// start deletes; after it, the staged bytes are complete and durable.
+    /// start deletes; after it, the staged bytes are complete and durable (their name in staging may still be lost
+    /// in a crash, which only makes the client send them again: the task's record of them is not durable either).
     public func finish() throws -> StagedBlob {
         precondition(!done, "finish after finish or abort")
         done = true
@@ -49,8 +50,8 @@ public final class LocalBlobWriter: BlobWriter {
         do {
             try POSIXFile.fsync(fd, path: partPath)
             let stagedPath = "\(stagingDirectory)/\(name)\(LocalBlobStore.stagedSuffix)"
+            // No fsync of the staging folder: only the rename into the blob folder (synced by `commit`) must last.
             if rename(partPath, stagedPath) != 0 { throw POSIXFile.fail("rename", partPath) }
-            try POSIXFile.fsyncDirectory(stagingDirectory)
         } catch {
             unlink(partPath)
             throw error

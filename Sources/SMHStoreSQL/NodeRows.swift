@@ -15,11 +15,10 @@ enum NodeRows {
             contentType: try row.decode(column: "content_type", as: String.self),
             crc64: try row.decode(column: "crc64", as: String?.self),
             eTag: try row.decode(column: "etag", as: String?.self),
-            labels: (try? JSONDecoder().decode([String].self, from: Data(labels.utf8))) ?? [],
+            labels: labels == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(labels.utf8))) ?? [],
             category: try row.decode(column: "category", as: String.self),
             blobSha256: try row.decode(column: "blob_sha256", as: String?.self),
-            metaData: (try? JSONDecoder().decode(
-                [String: String].self, from: Data(try row.decode(column: "meta", as: String.self).utf8))) ?? [:],
+            metaData: decodeMeta(try row.decode(column: "meta", as: String.self)),
             creatorUserId: try row.decode(column: "creator_user_id", as: String.self),
             createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)),
@@ -32,6 +31,11 @@ enum NodeRows {
                     Timestamp(milliseconds: $0)
                 }),
             version: try decodeVersion(row))
+    }
+
+    /// Most nodes have no metadata: `{}` needs no JSON decoder.
+    static func decodeMeta(_ text: String) -> [String: String] {
+        text == "{}" ? [:] : (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
 
     /// The version columns, with the node's own facts where they are NULL (rows written before history existed).

@@ -33,7 +33,9 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
         do {
             return try await client.withTransaction(logger: logger) { connection in
                 try await body(connection.sql(queryLogLevel: nil, logger: logger))
@@ -45,7 +47,8 @@ public final class PostgresBackend: SQLBackend {
         }
     }
 
-    public func lightTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws
+    public func lightTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws
         -> T
     {
         try await transaction { db in

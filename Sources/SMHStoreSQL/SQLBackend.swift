@@ -12,9 +12,10 @@ public protocol SQLBackend: Sendable {
     /// Runs `body` on one connection in autocommit mode.
     func withDatabase<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs `body` inside one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     /// A transaction whose commit need not reach the disk before it returns (it is still atomic, and ordered before
     /// every later durable commit): for state that may be lost in a crash, such as a search's position.
-    func lightTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func lightTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
     func close() async
 }

@@ -22,8 +22,11 @@ extension SQLStore: LibraryStore {
     }
 
     public func library(_ id: LibraryID) async throws -> Library? {
-        try await read { db in
-            try await db.raw("SELECT * FROM libraries WHERE id = \(bind: id.rawValue)").first().map(Self.decodeLibrary)
+        try await cache.library(id) {
+            try await read { db in
+                try await db.raw("SELECT * FROM libraries WHERE id = \(bind: id.rawValue)").first().map(
+                    Self.decodeLibrary)
+            }
         }
     }
 
@@ -34,6 +37,7 @@ extension SQLStore: LibraryStore {
     }
 
     public func updateLibrary(_ id: LibraryID, settings: LibrarySettings, at time: Timestamp) async throws -> Bool {
+        defer { cache.clear() }
         let encoded = try Self.encodeSettings(settings)
         return try await transaction { db in
             let rows = try await db.raw(
@@ -48,7 +52,8 @@ extension SQLStore: LibraryStore {
     }
 
     public func replaceLibrarySecret(_ id: LibraryID, secretHash: String, at time: Timestamp) async throws -> Bool {
-        try await transaction { db in
+        defer { cache.clear() }
+        return try await transaction { db in
             let rows = try await db.raw(
                 """
                 UPDATE libraries SET secret_hash = \(bind: secretHash), updated_at = \(bind: time.milliseconds)
@@ -60,7 +65,8 @@ extension SQLStore: LibraryStore {
     }
 
     public func deleteLibrary(_ id: LibraryID, force: Bool) async throws -> LibraryDeletion {
-        try await transaction { db in
+        defer { cache.clear() }
+        return try await transaction { db in
             guard try await db.raw("SELECT id FROM libraries WHERE id = \(bind: id.rawValue)").first() != nil else {
                 return .notFound
             }

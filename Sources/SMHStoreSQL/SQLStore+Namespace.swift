@@ -5,8 +5,10 @@ import SQLKit
 extension SQLStore: NamespaceStore {
     public func node(in space: Space, at path: ItemPath) async throws -> Node? {
         try await read { db in
-            var current = try await NodeRows.byId(db, space.rootInode)
-            for name in path.components {
+            // The root is always a directory: a path below it starts from its inode, one row per component.
+            guard let first = path.components.first else { return try await NodeRows.byId(db, space.rootInode) }
+            var current = try await NodeRows.liveChild(db, parent: space.rootInode, name: first)
+            for name in path.components.dropFirst() {
                 guard let parent = current, parent.kind == .directory else { return nil }
                 current = try await NodeRows.liveChild(db, parent: parent.inode, name: name)
             }

@@ -4,10 +4,12 @@ import SQLKit
 
 extension SQLStore: SpaceStore {
     public func space(library: LibraryID, id: SpaceID) async throws -> Space? {
-        try await read { db in
-            try await db.raw(
-                "SELECT * FROM spaces WHERE library_id = \(bind: library.rawValue) AND id = \(bind: id.rawValue)"
-            ).first().map(Self.decodeSpace)
+        try await cache.space(library, id) {
+            try await read { db in
+                try await db.raw(
+                    "SELECT * FROM spaces WHERE library_id = \(bind: library.rawValue) AND id = \(bind: id.rawValue)"
+                ).first().map(Self.decodeSpace)
+            }
         }
     }
 
@@ -62,6 +64,7 @@ extension SQLStore: SpaceStore {
     }
 
     public func updateSpaceExtension(library: LibraryID, id: SpaceID, settings: SpaceExtension) async throws -> Bool {
+        defer { cache.clear() }
         let encoded = try Self.encodeJSON(settings)
         return try await transaction { db in
             !(try await db.raw(
@@ -74,7 +77,8 @@ extension SQLStore: SpaceStore {
     }
 
     public func deleteSpace(library: LibraryID, id: SpaceID, force: Bool) async throws -> SpaceDeletion {
-        try await transaction { db in
+        defer { cache.clear() }
+        return try await transaction { db in
             guard
                 try await db.raw(
                     "SELECT 1 AS found FROM spaces WHERE library_id = \(bind: library.rawValue) AND id = \(bind: id.rawValue)"

@@ -20,13 +20,16 @@ extension SQLStore: TokenStore {
     }
 
     public func token(hash: String) async throws -> AccessToken? {
-        try await read { db in
-            try await db.raw("SELECT * FROM tokens WHERE token_hash = \(bind: hash)").first().map(Self.decodeToken)
+        try await cache.token(hash) {
+            try await read { db in
+                try await db.raw("SELECT * FROM tokens WHERE token_hash = \(bind: hash)").first().map(Self.decodeToken)
+            }
         }
     }
 
     public func extendToken(hash: String, to expiresAt: Timestamp) async throws {
-        try await transaction { db in
+        defer { cache.forgetToken(hash) }
+        return try await transaction { db in
             try await db.raw(
                 """
                 UPDATE tokens SET expires_at = \(bind: expiresAt.milliseconds)
@@ -38,7 +41,8 @@ extension SQLStore: TokenStore {
 
     @discardableResult
     public func deleteToken(hash: String, library: LibraryID) async throws -> Bool {
-        try await transaction { db in
+        defer { cache.clear() }
+        return try await transaction { db in
             !(try await db.raw(
                 """
                 DELETE FROM tokens WHERE token_hash = \(bind: hash) AND library_id = \(bind: library.rawValue)
@@ -52,6 +56,7 @@ extension SQLStore: TokenStore {
     public func deleteTokens(library: LibraryID, userIds: [String], clientIds: [String], sessionIds: [String])
         async throws -> Int
     {
+        defer { cache.clear() }
         // Tokens issued without a user are never matched (spec 10 §2.8).
         let users = userIds.filter { !$0.isEmpty }
         guard !users.isEmpty else { return 0 }

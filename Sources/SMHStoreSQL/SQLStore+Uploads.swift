@@ -7,7 +7,8 @@ extension SQLStore: UploadStore {
         let path = try Self.encodeJSON(session.path.components)
         let meta = try Self.encodeJSON(session.metaData)
         let description = try Self.encodeJSON(session.description)
-        try await transaction { db in
+        // Not durable: a task lost in a crash answers 404 and the client begins again (docs/ARCHITECTURE.md).
+        try await lightTransaction { db in
             try await db.raw(
                 """
                 INSERT INTO upload_sessions (confirm_key, library_id, space_id, user_id, kind, path, conflict_strategy,
@@ -28,7 +29,8 @@ extension SQLStore: UploadStore {
     public func attachContent(confirmKey: String, _ staged: StagedBlob, at time: Timestamp) async throws -> StagedBlob?
     {
         let encoded = try UploadRows.encode(staged)
-        return try await transaction { db in
+        // Not durable: the content is confirmed by confirm, whose commit syncs the log with this record in it.
+        return try await lightTransaction { db in
             guard let session = try await UploadRows.byKey(db, confirmKey) else {
                 throw SMHError(.uploadNotFound, "No such upload.")
             }
@@ -46,7 +48,7 @@ extension SQLStore: UploadStore {
 
     public func confirmUpload(
         _ session: UploadSession, content: ContentDigest, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp, commit: @Sendable () throws -> Void
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp, commit: @escaping @Sendable () throws -> Void
     ) async throws -> (path: [String], node: Node, overwritten: Bool) {
         let meta = try Self.encodeJSON(session.metaData)
         return try await transaction { db in
@@ -160,7 +162,8 @@ extension SQLStore: UploadStore {
     }
 
     public func attachPart(confirmKey: String, _ part: StagedPart) async throws -> StagedPart? {
-        try await transaction { db in
+        // Not durable: a part lost in a crash is missing from the task's state, and the client sends it again.
+        try await lightTransaction { db in
             guard let session = try await UploadRows.byKey(db, confirmKey) else {
                 throw SMHError(.uploadNotFound, "No such upload.")
             }
@@ -261,7 +264,7 @@ extension SQLStore: UploadStore {
     }
 
     public func collectUnreferencedBlobs(
-        before cutoff: Timestamp, limit: Int, remove: @Sendable (String) throws -> Void
+        before cutoff: Timestamp, limit: Int, remove: @escaping @Sendable (String) throws -> Void
     ) async throws -> Int {
         let candidates = try await read { db in
             try await db.raw(

@@ -9,21 +9,29 @@ public struct SQLStore: Sendable {
     /// Searches whose keywords match at most this many names (over all spaces) look the matches up and sort them;
     /// beyond, they walk an order index of the space (see `SearchSQL`).
     public var searchLookupLimit = 5000
+    /// Libraries, tokens and spaces as the access check reads them (see `LookupCache`).
+    let cache: LookupCache
 
-    public init(backend: any SQLBackend, logger: Logger) {
+    /// `lookupLifetime` bounds how long another process's change to a library, token or space may go unseen here;
+    /// zero turns the cache off.
+    public init(backend: any SQLBackend, logger: Logger, lookupLifetime: Duration = .seconds(1)) {
         self.backend = backend
         self.logger = logger
+        self.cache = LookupCache(lifetime: lookupLifetime)
     }
 
     public var dialect: SQLDialectKind { backend.dialect }
 
     /// Runs `body` in one transaction (see `SQLBackend.transaction`).
-    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
+        -> T
+    {
         try await backend.transaction(body)
     }
 
     /// Runs `body` in one transaction whose commit may be lost in a crash (see `SQLBackend.lightTransaction`).
-    public func lightTransaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws
+    public func lightTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T)
+        async throws
         -> T
     {
         try await backend.lightTransaction(body)

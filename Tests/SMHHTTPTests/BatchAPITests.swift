@@ -119,7 +119,7 @@ import Testing
                 #expect(confirmed.status == 200, "\(path): \(confirmed.text)")
             }
             func used(_ space: String) async throws -> Int64? {
-                try await app.store.space(library: LibraryID(lib), id: SpaceID(space))?.usedBytes
+                try await app.store.usedBytes(library: LibraryID(lib), spaces: [SpaceID(space)])
             }
             for (space, directory) in [(a, "docs/sub"), (b, "in")] {
                 _ = try await app.call(

@@ -126,7 +126,9 @@ public struct SpaceService<Store: QuotaStore & TokenStore & LibraryStore & Space
     }
 
     public func size(_ caller: Caller, spaceId: String) async throws -> Int64 {
-        try await access.space(spaceId, for: caller, operation: .read).usedBytes
+        // Read afresh: the space row of the access check may come from a cache.
+        let space = try await access.space(spaceId, for: caller, operation: .read)
+        return try await store.usedBytes(library: caller.library.id, spaces: [space.id])
     }
 
     public struct LibraryUsage: Sendable {
@@ -162,15 +164,16 @@ public struct SpaceService<Store: QuotaStore & TokenStore & LibraryStore & Space
         var result: [SpaceUsage] = []
         for id in ids {
             let space = try await access.space(id, for: caller, operation: .spaceAdministration)
+            let size = try await store.usedBytes(library: caller.library.id, spaces: [space.id])
             // A shared quota's free space is what all its spaces have left together.
             if let quota = try await store.quota(library: caller.library.id, space: space.id) {
                 let used = try await store.usedBytes(library: caller.library.id, spaces: quota.spaces)
                 result.append(
                     SpaceUsage(
                         spaceId: space.id, capacity: quota.capacity, availableSpace: max(0, quota.capacity - used),
-                        size: space.usedBytes))
+                        size: size))
             } else {
-                result.append(SpaceUsage(spaceId: space.id, capacity: nil, availableSpace: nil, size: space.usedBytes))
+                result.append(SpaceUsage(spaceId: space.id, capacity: nil, availableSpace: nil, size: size))
             }
         }
         return result

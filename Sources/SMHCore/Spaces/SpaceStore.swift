@@ -1,5 +1,7 @@
 /// Persistence of tenant spaces.
 public protocol SpaceStore: Sendable {
+    /// May come from a cache up to a second old (see the store): its `usedBytes` is not authoritative; read usage
+    /// with `usedBytes(library:spaces:)`.
     func space(library: LibraryID, id: SpaceID) async throws -> Space?
     /// Inserts a space with its root directory; false when the id is taken.
     func insertSpace(library: LibraryID, id: SpaceID, userId: String, settings: SpaceExtension, at time: Timestamp)

@@ -8,13 +8,11 @@ enum JSON {
     static let contentType = "application/json; charset=utf-8"
 
     static func response(status: HTTPResponse.Status = .ok, _ value: some Encodable) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
-            let data = try encoder.encode(value)
+            let bytes = try WireJSONEncoder().encode(value)
             return Response(
                 status: status, headers: [.contentType: contentType],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
             // Encoding our own wire types cannot fail short of a programming error.
             return Response(status: .internalServerError)
