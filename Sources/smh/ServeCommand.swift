@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
+import NIOPosix
 import SMHBlobLocal
 import SMHCore
 import SMHHTTP
@@ -39,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
     var blobGraceMinutes: Int64 = 60
 
     func run() async throws {
+        if Environment.value("SMH_NIO_EXECUTOR") != "0" {
+            // Tasks then run on NIO's event loops: a request no longer hops between the loop that reads its bytes and
+            // Swift's own thread pool, which was a large share of a small request's cost (docs/BENCHMARKS.md).
+            _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        }
         let logger = try storeOptions.makeLogger()
         let location = storeOptions.location
         let (hash, announcement) = try AdminKey.resolveHash(

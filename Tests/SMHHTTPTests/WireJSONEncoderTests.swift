@@ -1,4 +1,6 @@
 import Foundation
+import SMHCore
+import SMHStoreSQL
 import Testing
 
 @testable import SMHHTTP
@@ -76,5 +78,79 @@ import Testing
 
     @Test func refusesNonFiniteNumbers() {
         #expect(throws: EncodingError.self) { try WireJSONEncoder().encode([Double.nan]) }
+    }
+}
+
+/// The hand-written JSON of listing items must be byte for byte what their `Encodable` form gives.
+@Suite struct JSONWritableTests {
+    func foundation(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    func written(_ value: some JSONWritable) -> String {
+        var out: [UInt8] = []
+        value.writeJSON(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func nodes() -> [Node] {
+        var nodes: [Node] = []
+        let names = ["a.jpg", "clip.MP4", "notes.txt", "no-extension", "名字 \"quoted\".png", "tab\there.pdf"]
+        for (index, name) in names.enumerated() {
+            for kind in [Node.Kind.file, .directory, .symlink] {
+                nodes.append(
+                    Node(
+                        inode: Inode(Int64(index * 7 + 1)), parent: Inode(1), name: name, kind: kind,
+                        size: Int64(index) * 1_000_003, contentType: "image/jpeg",
+                        crc64: index % 2 == 0 ? "1234567890123456789" : nil, eTag: index % 3 == 0 ? "\"abc\"" : nil,
+                        labels: index % 2 == 1 ? ["travel", "a/b"] : [], category: index % 3 == 1 ? "photo" : "",
+                        metaData: index % 2 == 0 ? ["x-smh-meta-b": "2", "x-smh-meta-a": "é"] : [:],
+                        creatorUserId: index % 2 == 0 ? "alice" : "",
+                        createdAt: Timestamp(milliseconds: 1_700_000_000_123 + Int64(index)),
+                        updatedAt: Timestamp(milliseconds: 1_700_000_500_000),
+                        linkTarget: kind == .symlink ? Inode(99) : nil,
+                        localTimes: index % 2 == 0
+                            ? LocalTimes(created: Timestamp(milliseconds: 0), modified: Timestamp(milliseconds: -1))
+                            : LocalTimes()))
+            }
+        }
+        return nodes
+    }
+
+    @Test func nodeWireMatchesItsEncodable() throws {
+        for node in Self.nodes() {
+            for libraryType in [LibraryType.file, .media] {
+                for (withInode, includeName, includeLinkTo, alwaysMetaData) in [
+                    (false, true, false, false), (true, false, true, true),
+                ] {
+                    for isFavorite in [nil, true, false] {
+                        let wire = NodeWire(
+                            node: node, path: ["dir", node.name], libraryType: libraryType, withInode: withInode,
+                            includeName: includeName, includeLinkTo: includeLinkTo, isFavorite: isFavorite,
+                            alwaysMetaData: alwaysMetaData)
+                        #expect(written(wire) == (try foundation(wire)), "\(node.name) \(node.kind)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func listingWireMatchesItsEncodable() throws {
+        let nodes = Self.nodes()
+        for (nextMarker, favorites) in [(nil, nil), ("m-1", Set([Inode(1), Inode(8)]))] as [(String?, Set<Inode>?)] {
+            let listing = DirectoryService<SQLStore>.Listing(
+                path: ["a", "b"], directory: nodes[1], items: nodes, fileCount: 12, subDirectoryCount: 6,
+                nextMarker: nextMarker)
+            let wire = ListingWire(listing: listing, libraryType: .media, withInode: true, favorites: favorites)
+            #expect(written(wire) == (try foundation(wire)))
+            #expect(String(decoding: try WireJSONEncoder().encode(wire), as: UTF8.self) == (try foundation(wire)))
+        }
+        let empty = ListingWire(
+            listing: .init(
+                path: [], directory: nodes[1], items: [], fileCount: 0, subDirectoryCount: 0, nextMarker: nil),
+            libraryType: .file, withInode: false)
+        #expect(written(empty) == (try foundation(empty)))
     }
 }

@@ -125,6 +125,18 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
         public let fileCount: Int
         public let subDirectoryCount: Int
         public let nextMarker: String?
+
+        public init(
+            path: [String], directory: Node, items: [Node], fileCount: Int, subDirectoryCount: Int,
+            nextMarker: String?
+        ) {
+            self.path = path
+            self.directory = directory
+            self.items = items
+            self.fileCount = fileCount
+            self.subDirectoryCount = subDirectoryCount
+            self.nextMarker = nextMarker
+        }
     }
 
     /// D-02: a page of a directory. Memory is bounded by the page, not the directory.

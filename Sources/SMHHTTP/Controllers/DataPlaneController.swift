@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOPosix
 import SMHBlobLocal
 import SMHCore
 import SMHStoreSQL
@@ -100,7 +101,10 @@ struct DataPlaneController {
             writer.abort()
             throw SMHError(.incompleteBody, "Received \(writer.bytesWritten) of \(expected) bytes.")
         }
-        let staged = try writer.finish()
+        // finish() fsyncs: on a thread of the I/O pool, so that concurrent uploads' flushes overlap and no event loop
+        // (where request tasks run, see ServeCommand) waits for the disk.
+        let finishing = UncheckedSendable(writer)
+        let staged = try await NIOThreadPool.singleton.runIfActive { try finishing.value.finish() }
         if let header = request.headers[HTTPField.Name("Content-MD5")!] {
             // Base64 of the 16 MD5 bytes, as the COS SDKs send it.
             guard let raw = Data(base64Encoded: header), raw.count == 16, Array(raw).hexString == staged.digest.md5
@@ -154,4 +158,10 @@ struct DataPlaneController {
         response.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] = String(staged.digest.crc64)
         return response
     }
+}
+
+/// A value handed to another thread while its owner waits for the result, so that no two threads use it at once.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

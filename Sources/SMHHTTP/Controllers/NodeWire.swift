@@ -67,6 +67,46 @@ struct NodeWire: Encodable {
     }
 }
 
+extension NodeWire: JSONWritable {
+    /// The members of `encode(to:)`, in byte order of their keys.
+    func writeJSON(to out: inout [UInt8]) {
+        let file = node.kind != .directory
+        let fileType = file ? FileKinds.fileType(of: node.name) : ""
+        let media = fileType == "image" || fileType == "video"
+        var w = JSONObjectWriter()
+        if file && !node.category.isEmpty { w.string("category", node.category, &out) }
+        if file { w.string("contentType", node.contentType, &out) }
+        if file { w.string("crc64", node.crc64 ?? "0", &out) }
+        w.string("creationTime", node.createdAt.iso8601, &out)
+        w.string("eTag", node.wireETag, &out)
+        if file { w.string("fileType", fileType, &out) }
+        if withInode { w.string("inode", Node.formatInode(node.inode), &out) }
+        if let isFavorite { w.bool("isFavorite", isFavorite, &out) }
+        if !node.labels.isEmpty { w.strings("labels", node.labels, &out) }
+        if file && includeLinkTo, let target = node.linkTarget { w.string("linkTo", Node.formatInode(target), &out) }
+        if let created = node.localTimes.created { w.string("localCreationTime", created.iso8601, &out) }
+        if let modified = node.localTimes.modified { w.string("localModificationTime", modified.iso8601, &out) }
+        if !node.metaData.isEmpty || (alwaysMetaData && file) {
+            w.key("metaData", &out)
+            JSONText.writeStringMap(node.metaData, to: &out)
+        }
+        w.string("modificationTime", node.updatedAt.iso8601, &out)
+        if includeName { w.string("name", node.name, &out) }
+        w.strings("path", path, &out)
+        if file {
+            w.bool("previewAsIcon", media, &out)
+            w.bool("previewByCI", media, &out)
+            w.bool("previewByDoc", false, &out)
+            w.bool("removedByQuota", false, &out)
+            w.string("size", String(node.size), &out)
+        }
+        w.string("type", type, &out)
+        w.string("userId", node.creatorUserId, &out)
+        if file { w.integer("versionId", node.version.number, &out) }
+        w.end(&out)
+    }
+}
+
 /// D-02's answer.
 struct ListingWire: Encodable {
     let listing: DirectoryService<SQLStore>.Listing
@@ -91,6 +131,29 @@ struct ListingWire: Encodable {
                     node: $0, path: listing.path + [$0.name], libraryType: libraryType, withInode: withInode,
                     isFavorite: favorites.map { [inode = $0.inode] in $0.contains(inode) })
             }, forKey: .contents)
+    }
+}
+
+extension ListingWire: JSONWritable {
+    func writeJSON(to out: inout [UInt8]) {
+        var w = JSONObjectWriter()
+        w.key("contents", &out)
+        out.append(UInt8(ascii: "["))
+        for (index, item) in listing.items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            NodeWire(
+                node: item, path: listing.path + [item.name], libraryType: libraryType, withInode: withInode,
+                isFavorite: favorites.map { $0.contains(item.inode) }
+            ).writeJSON(to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        w.string("eTag", listing.directory.wireETag, &out)
+        w.integer("fileCount", listing.fileCount, &out)
+        if let nextMarker = listing.nextMarker { w.string("nextMarker", nextMarker, &out) }
+        w.strings("path", listing.path, &out)
+        w.integer("subDirCount", listing.subDirectoryCount, &out)
+        w.integer("totalNum", listing.fileCount + listing.subDirectoryCount, &out)
+        w.end(&out)
     }
 }
 
