@@ -8,10 +8,13 @@ import ServiceLifecycle
 public struct StoreLocation: Sendable {
     public var dataDirectory: String
     public var databaseURL: String?
+    /// Size of the SQLite read pool (see `SQLiteBackend`).
+    public var sqliteReaders: Int
 
-    public init(dataDirectory: String, databaseURL: String? = nil) {
+    public init(dataDirectory: String, databaseURL: String? = nil, sqliteReaders: Int = SQLiteBackend.defaultReaders) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
+        self.sqliteReaders = sqliteReaders
     }
 
     public var sqlitePath: String { dataDirectory + "/smh.sqlite" }
@@ -24,7 +27,7 @@ public struct StoreLocation: Sendable {
             return (SQLStore(backend: backend, logger: logger), backend.client)
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let backend = try await SQLiteBackend.open(path: sqlitePath, logger: logger)
+        let backend = try await SQLiteBackend.open(path: sqlitePath, readers: sqliteReaders, logger: logger)
         return (SQLStore(backend: backend, logger: logger), nil)
     }
 

@@ -12,11 +12,22 @@ struct StoreOptions: ParsableArguments {
         help: "Metadata database: a postgres://user:password@host:port/db URL. Default: SQLite in the data folder.")
     var database: String?
 
+    @Option(name: .long, help: "Read-only SQLite connections beside the writer (default: two per core).")
+    var sqliteReaders: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     var location: StoreLocation {
-        StoreLocation(dataDirectory: dataDir, databaseURL: database ?? Environment.value("SMH_DATABASE_URL"))
+        StoreLocation(
+            dataDirectory: dataDir, databaseURL: database ?? Environment.value("SMH_DATABASE_URL"),
+            sqliteReaders: sqliteReaders ?? SQLiteBackend.defaultReaders)
+    }
+
+    func validate() throws {
+        if let sqliteReaders, !(1...256).contains(sqliteReaders) {
+            throw ValidationError("--sqlite-readers must be 1 to 256.")
+        }
     }
 
     func makeLogger(label: String = "smh") throws -> Logger {

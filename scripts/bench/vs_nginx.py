@@ -162,9 +162,11 @@ def list_smh(s, count):
             query += f"&marker={urllib.parse.quote(str(marker))}"
         status, _, data = request(conn, "GET", query)
         assert status == 200, data
-        page = json.loads(data)
-        seen += len(page["contents"])
-        marker = page.get("nextMarker")
+        # The client does what the PROPFIND side does: count the entries (each has one creationTime), and find the
+        # marker; parsing the JSON would time Python's parser.
+        seen += data.count(b'"creationTime":')
+        found = re.search(rb'"nextMarker":"([^"]*)"', data)
+        marker = found.group(1).decode() if found else None
         if not marker:
             break
     elapsed = time.perf_counter() - start

@@ -1,0 +1,90 @@
+import Foundation
+import SMHCore
+import SMHStoreSQL
+import SMHTestSupport
+import SQLKit
+import Testing
+
+struct Refused: Error {}
+
+/// Transactions under concurrency (issue 12): on SQLite the writer commits waiting transactions together, each in a
+/// savepoint of its own; whatever shares a commit, every transaction must keep its own all-or-nothing outcome.
+@Suite struct TransactionTests {
+    @Test func concurrentTransactionsKeepTheirOwnOutcome() async throws {
+        try await TestStore.with { store, _ async throws in
+            try await store.transaction { db in
+                try await db.raw("CREATE TABLE tx_probe (id BIGINT PRIMARY KEY, note TEXT NOT NULL)").run()
+            }
+            // 200 at once: every fifth writes and then throws, every seventh collides with row 0 (a SQL error
+            // after an earlier write of its own), the rest commit and return a value computed inside.
+            try await store.transaction { db in
+                try await db.raw("INSERT INTO tx_probe (id, note) VALUES (0, 'seed')").run()
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Int64?).self) { group in
+                for index in 1...200 {
+                    group.addTask {
+                        do {
+                            let value = try await store.transaction { db -> Int64 in
+                                try await db.raw(
+                                    "INSERT INTO tx_probe (id, note) VALUES (\(bind: Int64(index)), 'kept')"
+                                ).run()
+                                if index % 5 == 0 { throw Refused() }
+                                if index % 7 == 0 {
+                                    try await db.raw("INSERT INTO tx_probe (id, note) VALUES (0, 'clash')").run()
+                                }
+                                let row = try await db.raw(
+                                    "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tx_probe WHERE id = \(bind: Int64(index))"
+                                ).first()
+                                return try row!.decode(column: "n", as: Int64.self) * Int64(index)
+                            }
+                            return (index, value)
+                        } catch {
+                            return (index, nil)
+                        }
+                    }
+                }
+                var outcomes: [Int: Int64?] = [:]
+                for try await (index, value) in group { outcomes[index] = value }
+                return outcomes
+            }
+            let expected = Set((1...200).filter { $0 % 5 != 0 && $0 % 7 != 0 })
+            #expect(Set(outcomes.filter { $0.value != nil }.keys) == expected)
+            for index in expected { #expect(outcomes[index] == Int64(index), "the body's own result") }
+            // Read through the read path (another connection on SQLite): exactly the committed rows, at once.
+            let stored = try await store.read { db in
+                try await db.raw("SELECT id FROM tx_probe WHERE id > 0 ORDER BY id").all().map {
+                    try $0.decode(column: "id", as: Int.self)
+                }
+            }
+            #expect(stored == expected.sorted())
+        }
+    }
+
+    @Test func lightTransactionsAreVisibleAndOrdered() async throws {
+        try await TestStore.with { store, _ async throws in
+            try await store.transaction { db in
+                try await db.raw("CREATE TABLE tx_light (id BIGINT PRIMARY KEY)").run()
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 1...50 {
+                    group.addTask {
+                        let insert: @Sendable (any SQLDatabase) async throws -> Void = { db in
+                            try await db.raw("INSERT INTO tx_light (id) VALUES (\(bind: Int64(index)))").run()
+                        }
+                        if index.isMultiple(of: 2) {
+                            try await store.lightTransaction(insert)
+                        } else {
+                            try await store.transaction(insert)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let count = try await store.read { db in
+                try await db.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM tx_light").first()!.decode(
+                    column: "n", as: Int.self)
+            }
+            #expect(count == 50)
+        }
+    }
+}
