@@ -87,6 +87,8 @@ public struct LocalBlobStore: BlobStore {
         for name in POSIXFile.entries(of: directory) where !kept.contains(name) {
             unlink("\(directory)/\(name)")
         }
+        // The parts' bytes must be on disk before the manifest names them (usually `writeBack` did it already).
+        for name in kept { try POSIXFile.fsyncFile("\(directory)/\(name)") }
         let manifest = parts.map { "\($0.stagingKey)\(Self.stagedSuffix) \($0.size)\n" }.joined()
         let manifestPath = "\(directory)/\(Self.manifestName)"
         let fd = try POSIXFile.open(manifestPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
@@ -157,11 +159,24 @@ public struct LocalBlobStore: BlobStore {
         }
         let directory = String(destination[..<destination.lastIndex(of: "/")!])
         try POSIXFile.makeDirectories(directory)
+        // The bytes reach the disk before the rename that publishes them (usually `writeBack` did it already).
+        try POSIXFile.fsyncFile(source)
         if rename(source, destination) != 0 {
             if errno == ENOENT && POSIXFile.exists(destination) { return }  // a concurrent commit won
             throw POSIXFile.fail("rename", source)
         }
         try POSIXFile.fsyncDirectory(directory)
+    }
+
+    /// Starts making staged bytes durable, so that the fsync of their commit finds little left to do. Called off the
+    /// request path; a failure here is found again by the commit's own fsync.
+    public func writeBack(_ staged: StagedBlob) {
+        if let path = try? stagedPath(staged) { try? POSIXFile.fsyncFile(path) }
+    }
+
+    /// `writeBack` for a part of a multipart upload.
+    public func writeBackPart(upload: String, stagingKey: String) {
+        if let path = try? partPath(upload: upload, stagingKey: stagingKey) { try? POSIXFile.fsyncFile(path) }
     }
 
     public func discard(_ staged: StagedBlob) {

@@ -37,9 +37,10 @@ public final class LocalBlobWriter: BlobWriter {
         bytesWritten += Int64(bytes.count)
     }
 
-    /// fsync, then rename `.part` to `.staged`: a crash before the rename leaves only a `.part` file, which the next
-    /// start deletes; after it, the staged bytes are complete and durable (their name in staging may still be lost
-    /// in a crash, which only makes the client send them again: the task's record of them is not durable either).
+    /// Renames `.part` to `.staged`: the bytes are complete under their staging name. They are made durable by
+    /// `LocalBlobStore.commit`/`commitParts`, which fsync them before the rename that publishes them; until a confirm
+    /// nothing promises them to anyone (the task's record of them is not durable either), so the upload does not wait
+    /// for the disk here. `LocalBlobStore.writeBack` starts that fsync early, off the request.
     public func finish() throws -> StagedBlob {
         precondition(!done, "finish after finish or abort")
         done = true
@@ -47,14 +48,10 @@ public final class LocalBlobWriter: BlobWriter {
             close(fd)
             fd = -1
         }
-        do {
-            try POSIXFile.fsync(fd, path: partPath)
-            let stagedPath = "\(stagingDirectory)/\(name)\(LocalBlobStore.stagedSuffix)"
-            // No fsync of the staging folder: only the rename into the blob folder (synced by `commit`) must last.
-            if rename(partPath, stagedPath) != 0 { throw POSIXFile.fail("rename", partPath) }
-        } catch {
+        let stagedPath = "\(stagingDirectory)/\(name)\(LocalBlobStore.stagedSuffix)"
+        if rename(partPath, stagedPath) != 0 {
             unlink(partPath)
-            throw error
+            throw POSIXFile.fail("rename", partPath)
         }
         if part {
             // Only size and MD5 mean anything for a part.

@@ -41,6 +41,13 @@ enum POSIXFile {
         if Glibc.fsync(fd) != 0 { throw fail("fsync", path) }
     }
 
+    /// fsync of a file by path.
+    static func fsyncFile(_ path: String) throws(SMHError) {
+        let fd = try open(path, O_RDONLY)
+        defer { close(fd) }
+        try fsync(fd, path: path)
+    }
+
     /// fsync of a directory makes a rename inside it durable.
     static func fsyncDirectory(_ path: String) throws(SMHError) {
         let fd = try open(path, O_RDONLY | O_DIRECTORY)

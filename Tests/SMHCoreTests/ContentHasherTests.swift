@@ -52,4 +52,25 @@ import Testing
         #expect(hasher.finalize().sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(hasher.finalize().beginningHash == hasher.finalize().sha256)
     }
+
+    /// The concurrent update (MD5 on one thread, the rest on another) gives exactly the digest of the plain one,
+    /// whatever the buffer sizes and wherever they cut the 1 MiB chain.
+    @Test(arguments: [1 << 20, 300 * 1024, 256 * 1024 - 1, 3 * (1 << 20) + 5])
+    func concurrentUpdateEqualsPlainUpdate(bufferSize: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let content = (0..<(3 * (1 << 20) + 12345)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var plain = ContentHasher()
+        var concurrent = ContentHasher()
+        content.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let slice = UnsafeRawBufferPointer(rebasing: bytes[offset..<min(offset + bufferSize, bytes.count)])
+                plain.update(slice)
+                concurrent.updateConcurrently(slice)
+                offset += bufferSize
+            }
+        }
+        #expect(concurrent.finalize() == plain.finalize())
+        #expect(concurrent.finalize().size == Int64(content.count))
+    }
 }

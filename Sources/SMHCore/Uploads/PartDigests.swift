@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The running digest of each multipart upload in this process, advanced as parts arrive, so that confirm does not
@@ -27,7 +28,8 @@ public final class PartDigests: Sendable {
 
     /// Folds whatever is contiguous now. `parts` are the received parts, by number.
     public func advance<Blobs: BlobStore>(_ upload: String, parts: [StagedPart], blobs: Blobs) async throws {
-        try await fold(for: upload).advance(parts: parts, upload: upload, blobs: blobs)
+        let fold = fold(for: upload)
+        try await Self.offloaded { try fold.advance(parts: parts, upload: upload, blobs: blobs) }
     }
 
     /// The digest of the whole content: `parts` must be exactly 1…N.
@@ -35,8 +37,18 @@ public final class PartDigests: Sendable {
         -> ContentDigest
     {
         let fold = fold(for: upload)
-        try await fold.advance(parts: parts, upload: upload, blobs: blobs)
-        return try await fold.digest(of: parts)
+        return try await Self.offloaded {
+            try fold.advance(parts: parts, upload: upload, blobs: blobs)
+            return try fold.digest(of: parts)
+        }
+    }
+
+    /// Hashing reads and digests whole parts: on a thread of its own, never on the threads that serve requests
+    /// (which, in `smh serve`, are the event loops that do the network I/O).
+    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     public func forget(_ upload: String) {
@@ -47,46 +59,59 @@ public final class PartDigests: Sendable {
     public var count: Int { folds.withLock { $0.count } }
 }
 
-/// One upload's running digest. An actor: parts of one upload may complete concurrently.
-actor Fold {
-    private var hasher = ContentHasher()
-    private var folded: [StagedPart] = []
+/// One upload's running digest. Parts of one upload may complete concurrently: the lock makes their folds take turns.
+final class Fold: Sendable {
+    private struct State {
+        var hasher = ContentHasher()
+        var folded: [StagedPart] = []
+    }
+
+    private let state = Mutex(State())
     static let bufferSize = 1 << 20
 
     func advance<Blobs: BlobStore>(parts: [StagedPart], upload: String, blobs: Blobs) throws {
-        // A folded part that was replaced since invalidates everything after it: start over.
-        for (index, part) in folded.enumerated()
-        where index >= parts.count || parts[index].number != part.number || parts[index].stagingKey != part.stagingKey {
-            hasher = ContentHasher()
-            folded = []
-            break
-        }
-        var buffer = [UInt8](repeating: 0, count: Self.bufferSize)
-        while folded.count < parts.count, parts[folded.count].number == folded.count + 1 {
-            let part = parts[folded.count]
-            let reader = try blobs.openPart(upload: upload, stagingKey: part.stagingKey)
-            defer { reader.close() }
-            var hashed: Int64 = 0
-            var partHasher = hasher
-            while true {
-                let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if count == 0 { break }
-                buffer.withUnsafeBytes { partHasher.update(UnsafeRawBufferPointer(rebasing: $0.prefix(count))) }
-                hashed += Int64(count)
+        try state.withLock { state in
+            // A folded part that was replaced since invalidates everything after it: start over.
+            for (index, part) in state.folded.enumerated()
+            where index >= parts.count || parts[index].number != part.number
+                || parts[index].stagingKey != part.stagingKey
+            {
+                state.hasher = ContentHasher()
+                state.folded = []
+                break
             }
-            guard hashed == part.size else {
-                throw SMHError.internalError(PartSizeMismatch(part: part.number, expected: part.size, found: hashed))
+            var buffer = [UInt8](repeating: 0, count: Self.bufferSize)
+            while state.folded.count < parts.count, parts[state.folded.count].number == state.folded.count + 1 {
+                let part = parts[state.folded.count]
+                let reader = try blobs.openPart(upload: upload, stagingKey: part.stagingKey)
+                defer { reader.close() }
+                var hashed: Int64 = 0
+                var partHasher = state.hasher
+                while true {
+                    let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
+                    if count == 0 { break }
+                    buffer.withUnsafeBytes {
+                        partHasher.updateConcurrently(UnsafeRawBufferPointer(rebasing: $0.prefix(count)))
+                    }
+                    hashed += Int64(count)
+                }
+                guard hashed == part.size else {
+                    throw SMHError.internalError(
+                        PartSizeMismatch(part: part.number, expected: part.size, found: hashed))
+                }
+                state.hasher = partHasher
+                state.folded.append(part)
             }
-            hasher = partHasher
-            folded.append(part)
         }
     }
 
     func digest(of parts: [StagedPart]) throws -> ContentDigest {
-        guard folded == parts else {
-            throw SMHError.internalError(PartSizeMismatch(part: folded.count + 1, expected: 0, found: 0))
+        try state.withLock { state in
+            guard state.folded == parts else {
+                throw SMHError.internalError(PartSizeMismatch(part: state.folded.count + 1, expected: 0, found: 0))
+            }
+            return state.hasher.finalize()
         }
-        return hasher.finalize()
     }
 }
 

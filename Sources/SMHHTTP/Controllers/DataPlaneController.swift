@@ -85,6 +85,15 @@ struct DataPlaneController {
         return Response(status: status, headers: headers, body: body)
     }
 
+    /// Starts the fsync of received bytes on a thread of the I/O pool, without waiting: concurrent uploads' flushes
+    /// overlap, no event loop (where request tasks run, see ServeCommand) waits for the disk, and the commit at
+    /// confirm — which must fsync before it publishes — usually finds the bytes on disk already.
+    static func writeBack(_ work: @escaping @Sendable () -> Void) {
+        NIOThreadPool.singleton.submit { state in
+            if state == .active { work() }
+        }
+    }
+
     /// Streams a request body into a staging writer; nothing is kept unless every announced byte arrived.
     static func receive(
         _ request: Request, into writer: LocalBlobWriter, discard: (StagedBlob) -> Void
@@ -101,10 +110,7 @@ struct DataPlaneController {
             writer.abort()
             throw SMHError(.incompleteBody, "Received \(writer.bytesWritten) of \(expected) bytes.")
         }
-        // finish() fsyncs: on a thread of the I/O pool, so that concurrent uploads' flushes overlap and no event loop
-        // (where request tasks run, see ServeCommand) waits for the disk.
-        let finishing = UncheckedSendable(writer)
-        let staged = try await NIOThreadPool.singleton.runIfActive { try finishing.value.finish() }
+        let staged = try writer.finish()
         if let header = request.headers[HTTPField.Name("Content-MD5")!] {
             // Base64 of the 16 MD5 bytes, as the COS SDKs send it.
             guard let raw = Data(base64Encoded: header), raw.count == 16, Array(raw).hexString == staged.digest.md5
@@ -132,6 +138,7 @@ struct DataPlaneController {
             let staged = try await Self.receive(request, into: try blobs.makePartWriter(upload: upload)) {
                 blobs.discardPart(upload: upload, stagingKey: $0.stagingKey)
             }
+            Self.writeBack { blobs.writeBackPart(upload: upload, stagingKey: staged.stagingKey) }
             let received = try await uploads.receivedPart(session, number: number, staged: staged)
             context.logger.debug(
                 "upload part received",
@@ -142,6 +149,7 @@ struct DataPlaneController {
         }
         let blobs = self.blobs
         let staged = try await Self.receive(request, into: try blobs.makeWriter()) { blobs.discard($0) }
+        Self.writeBack { blobs.writeBack(staged) }
         do {
             if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
                 blobs.discard(replaced)
@@ -158,10 +166,4 @@ struct DataPlaneController {
         response.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] = String(staged.digest.crc64)
         return response
     }
-}
-
-/// A value handed to another thread while its owner waits for the result, so that no two threads use it at once.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
