@@ -174,6 +174,11 @@ public struct LocalBlobStore: BlobStore {
         if let path = try? stagedPath(staged) { try? POSIXFile.fsyncFile(path) }
     }
 
+    public func makeDurable(_ staged: StagedBlob) throws {
+        if contains(sha256: staged.digest.sha256) { return }  // commit will drop these bytes
+        try POSIXFile.fsyncFile(try stagedPath(staged))
+    }
+
     /// `writeBack` for a part of a multipart upload.
     public func writeBackPart(upload: String, stagingKey: String) {
         if let path = try? partPath(upload: upload, stagingKey: stagingKey) { try? POSIXFile.fsyncFile(path) }

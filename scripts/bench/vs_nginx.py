@@ -6,6 +6,7 @@ A benchmark, not a test. It starts the release `smh serve` (SQLite by default, o
 each scenario against both, repetition after repetition (nginx and OpenSMH interleaved, the order alternating), and
 prints the medians with their ratios:
 
+  health   `GET /health` (the HTTP stack alone: no database), wrk     vs  nginx GET of a 100 B file
   info     `GET …?info` of one file, wrk with 4 keep-alive connections  vs  nginx GET of a 100 B file
   list     10,000 entries in pages of 1000 (following nextMarker)        vs  one PROPFIND Depth 1
   small    1 MiB files from 4 client processes: begin + PUT + confirm   vs  one PUT each
@@ -299,7 +300,7 @@ def main():
     parser.add_argument("--list-count", type=int, default=10_000)
     parser.add_argument("--small-files", type=int, default=100, help="1 MiB files per client and repetition")
     parser.add_argument("--wrk-seconds", type=int, default=10)
-    parser.add_argument("--only", default="info,list,small,multi,download", help="comma-separated scenarios")
+    parser.add_argument("--only", default="health,info,list,small,multi,download", help="comma-separated scenarios")
     parser.add_argument("--json", help="also write the raw figures here")
     options = parser.parse_args()
     for tool in ("nginx", "wrk", "curl"):
@@ -310,7 +311,7 @@ def main():
     root = tempfile.mkdtemp(prefix="smh-vs-nginx-", dir=os.environ.get("SMH_BENCH_DIR"))
     size = int(options.gib * 1024) * MIB
     nginx = smh = None
-    raw = {k: {"smh": [], "nginx": []} for k in ("info", "list", "small", "multi", "download")}
+    raw = {k: {"smh": [], "nginx": []} for k in ("health", "info", "list", "small", "multi", "download")}
     raw["confirm"] = {"smh": []}
     try:
         nginx, www = start_nginx(os.path.join(root, "nginx"))
@@ -333,6 +334,9 @@ def main():
             order = ("nginx", "smh") if rep % 2 == 0 else ("smh", "nginx")
             print(f"repetition {rep + 1}/{options.reps}", file=sys.stderr)
             for target in order:
+                if "health" in only:
+                    raw["health"][target].append(wrk_rate(f"http://127.0.0.1:{SMH_PORT}/health" if target == "smh"
+                                                          else info_nginx, options.wrk_seconds))
                 if "info" in only:
                     raw["info"][target].append(wrk_rate(info_smh if target == "smh" else info_nginx, options.wrk_seconds))
                 if "list" in only:
@@ -365,6 +369,9 @@ def main():
 
     med = {k: {t: statistics.median(v) for t, v in sides.items() if v} for k, sides in raw.items()}
     rows = []
+    if med.get("health"):
+        a, b = med["health"]["smh"], med["health"]["nginx"]
+        rows.append(("reference: `GET /health` (HTTP stack, no database) vs GET of 100 B", f"{a:,.0f} req/s", f"{b:,.0f} req/s", f"{a / b:.2f}×", "—"))
     if "info" in med and med["info"]:
         a, b = med["info"]["smh"], med["info"]["nginx"]
         rows.append(("`GET …?info`, 4 connections (vs GET of 100 B)", f"{a:,.0f} req/s", f"{b:,.0f} req/s", f"{a / b:.2f}×", "≥ 0.3×"))

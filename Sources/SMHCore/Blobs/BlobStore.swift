@@ -8,7 +8,11 @@ public protocol BlobStore: Sendable {
     associatedtype Reader: BlobReader
 
     func makeWriter() throws -> Writer
-    /// Makes a staged blob readable under its SHA-256. Idempotent: content already present is kept.
+    /// Makes a staged blob's bytes durable where they are. `commit` does it too; calling this first, outside the
+    /// metadata transaction, leaves `commit` (which runs inside it) almost nothing to wait for.
+    func makeDurable(_ staged: StagedBlob) throws
+    /// Makes a staged blob readable under its SHA-256, its bytes durable first. Idempotent: content already present
+    /// is kept.
     func commit(_ staged: StagedBlob) throws
     /// Drops a staged blob that will not be committed.
     func discard(_ staged: StagedBlob)
@@ -50,7 +54,7 @@ public struct StagedPart: Sendable, Hashable, Codable {
 public protocol BlobWriter: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
     var bytesWritten: Int64 { get }
-    /// Makes the bytes durable and returns them as a staged blob with its digest.
+    /// Completes the staged bytes and returns them as a staged blob with its digest (durable only once committed).
     func finish() throws -> StagedBlob
     /// Throws the partial bytes away; also what happens to a writer that is dropped unfinished.
     func abort()

@@ -43,8 +43,8 @@ public final class PartDigests: Sendable {
         }
     }
 
-    /// Hashing reads and digests whole parts: on a thread of its own, never on the threads that serve requests
-    /// (which, in `smh serve`, are the event loops that do the network I/O).
+    /// Hashing reads and digests whole parts, and fsyncs wait for the disk: on a thread of their own, never on the
+    /// threads that serve requests (which, in `smh serve`, are the event loops that do the network I/O).
     static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }

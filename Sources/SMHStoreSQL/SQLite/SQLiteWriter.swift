@@ -1,6 +1,5 @@
 import Logging
 import NIOConcurrencyHelpers
-import NIOPosix
 import SQLKit
 
 /// The one write connection, with group commit.
@@ -9,7 +8,8 @@ import SQLKit
 /// opens a SQLite transaction, runs every waiting body in it (each inside its own savepoint, so a body that throws
 /// is rolled back alone, exactly as if it had had a transaction of its own), and commits them all with one fsync.
 /// No body's caller hears back before that commit is on disk. With one waiting body this is a plain transaction;
-/// under load the bodies that queue while a commit syncs share the next one.
+/// under load the bodies that queue while a commit syncs share the next one. Everything the writer does runs on its
+/// own thread (`WriterThread`).
 final class SQLiteWriter: Sendable {
     struct Job: Sendable {
         /// A light job may be lost in a crash (see `SQLBackend.lightTransaction`); it never weakens a durable one.
@@ -27,6 +27,7 @@ final class SQLiteWriter: Sendable {
     static let maxBatch = 128
 
     private let state = NIOLockedValueBox(State())
+    private let thread = WriterThread(name: "smh-sqlite-writer")
     private let handle: SQLiteHandle
     private let db: SQLiteSQLDatabase
     private let logger: Logger
@@ -54,7 +55,10 @@ final class SQLiteWriter: Sendable {
                 state.draining = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start {
+                let thread = self.thread
+                Task { await withTaskExecutorPreference(thread) { await self.drain() } }
+            }
         }
         return box.value!
     }
@@ -123,9 +127,8 @@ final class SQLiteWriter: Sendable {
         }
         if batchError == nil {
             do {
-                // The commit is where the fsync happens: off the cooperative threads.
-                let handle = self.handle
-                try await NIOThreadPool.singleton.runIfActive { try handle.exec("COMMIT") }
+                // The commit is where the fsync happens, on the writer's own thread.
+                try handle.exec("COMMIT")
             } catch {
                 batchError = error
             }
@@ -139,6 +142,7 @@ final class SQLiteWriter: Sendable {
 
     func close() {
         handle.close()
+        thread.stop()
     }
 }
 
