@@ -153,4 +153,17 @@ import Testing
             libraryType: .file, withInode: false)
         #expect(written(empty) == (try foundation(empty)))
     }
+
+    @Test func fileInfoWireMatchesItsEncodable() throws {
+        for node in Self.nodes() where node.kind != .directory {
+            for (cosUrl, linkTo, isFavorite) in [
+                (nil, nil, nil), ("http://h:1/_opensmh/dl/x/a%20b.jpg?e=1", ["d", "t.jpg"], true),
+            ] as [(String?, [String]?, Bool?)] {
+                let wire = FileController.FileInfoWire(
+                    node: node, path: ["d", node.name], type: "image", cosUrl: cosUrl, linkTo: linkTo,
+                    isFavorite: isFavorite)
+                #expect(written(wire) == (try foundation(wire)), "\(node.name)")
+            }
+        }
+    }
 }
