@@ -12,19 +12,33 @@ public final class PostgresBackend: SQLBackend {
 
     /// `url` is `postgres://user:password@host:port/database` (`postgresql://` too); `sslmode=disable` is implied
     /// unless `sslmode=require` is given.
-    public init(url: String, logger: Logger) throws {
-        let configuration = try Self.configuration(url: url)
+    /// With `fixedPoolSize`, the pool opens that many connections, keeps them and pings none (see
+    /// `configuration(url:fixedPoolSize:)`); without, connections open on demand (one-shot commands, tests).
+    public init(url: String, fixedPoolSize: Int? = nil, logger: Logger) throws {
+        let configuration = try Self.configuration(url: url, fixedPoolSize: fixedPoolSize)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
     }
 
-    static func configuration(url: String) throws -> PostgresClient.Configuration {
+    /// A long-running server asks for a fixed pool: postgres-nio's pool starts a timer task each time a connection
+    /// above the minimum falls idle (idle timeout, 60 s) and each time one is released (keep-alive, 30 s), and a
+    /// timer lives until its time is up even when the connection is reused at once. At thousands of requests a
+    /// second that was tens of thousands of sleeping tasks, ~1.5 KB a request of memory (docs/BENCHMARKS.md). With
+    /// the minimum at the maximum no connection is ever "above the minimum", and without keep-alive no ping timer
+    /// exists; a connection that died meanwhile fails its next query, and the pool replaces it.
+    static func configuration(url: String, fixedPoolSize: Int? = nil) throws -> PostgresClient.Configuration {
         guard let parsed = PostgresURL(url) else {
             throw PostgresURL.Invalid(url: PostgresURL.redacted(url))
         }
-        return PostgresClient.Configuration(
+        var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
             database: parsed.database, tls: parsed.requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        if let fixedPoolSize {
+            configuration.options.maximumConnections = fixedPoolSize
+            configuration.options.minimumConnections = fixedPoolSize
+            configuration.options.keepAliveBehavior = nil
+        }
+        return configuration
     }
 
     public func withDatabase<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

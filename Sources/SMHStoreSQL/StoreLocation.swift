@@ -10,11 +10,17 @@ public struct StoreLocation: Sendable {
     public var databaseURL: String?
     /// Size of the SQLite read pool (see `SQLiteBackend`).
     public var sqliteReaders: Int
+    /// PostgreSQL: a fixed pool of this many connections (`smh serve`); nil opens them on demand.
+    public var databasePoolSize: Int?
 
-    public init(dataDirectory: String, databaseURL: String? = nil, sqliteReaders: Int = SQLiteBackend.defaultReaders) {
+    public init(
+        dataDirectory: String, databaseURL: String? = nil, sqliteReaders: Int = SQLiteBackend.defaultReaders,
+        databasePoolSize: Int? = nil
+    ) {
         self.dataDirectory = dataDirectory
         self.databaseURL = databaseURL
         self.sqliteReaders = sqliteReaders
+        self.databasePoolSize = databasePoolSize
     }
 
     public var sqlitePath: String { dataDirectory + "/smh.sqlite" }
@@ -23,7 +29,7 @@ public struct StoreLocation: Sendable {
     /// `smh serve` hands it to its service group, one-shot commands use `withStore`.
     public func open(logger: Logger) async throws -> (store: SQLStore, service: (any Service)?) {
         if let databaseURL, !databaseURL.isEmpty, databaseURL != "sqlite" {
-            let backend = try PostgresBackend(url: databaseURL, logger: logger)
+            let backend = try PostgresBackend(url: databaseURL, fixedPoolSize: databasePoolSize, logger: logger)
             return (SQLStore(backend: backend, logger: logger), backend.client)
         }
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Batch operations with more items than this run as tasks (202 + taskId).")
     var batchSyncMaxItems: Int = 100
 
+    @Option(help: "PostgreSQL connections the server opens and keeps (1-500).")
+    var databasePoolSize: Int = 16
+
     @Option(help: "Minutes an unreferenced blob is kept before its bytes are deleted.")
     var blobGraceMinutes: Int64 = 60
 
@@ -47,7 +50,11 @@ struct ServeCommand: AsyncParsableCommand {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
         let logger = try storeOptions.makeLogger()
-        let location = storeOptions.location
+        guard (1...500).contains(databasePoolSize) else {
+            throw ValidationError("--database-pool-size must be 1 to 500.")
+        }
+        var location = storeOptions.location
+        location.databasePoolSize = databasePoolSize
         let (hash, announcement) = try AdminKey.resolveHash(
             given: adminKey ?? Environment.value("SMH_ADMIN_KEY"), dataDirectory: location.dataDirectory)
         if let announcement {

@@ -1,3 +1,4 @@
+import PostgresNIO
 import Testing
 
 @testable import SMHStoreSQL
@@ -31,5 +32,16 @@ import Testing
     @Test func redactionHidesThePassword() {
         #expect(PostgresURL.redacted("postgres://u:secret@h/db") == "postgres://u:***@h/db")
         #expect(PostgresURL.redacted("postgres://u@h/db") == "postgres://u@h/db")
+    }
+
+    /// `smh serve` keeps a fixed pool without keep-alive pings: postgres-nio's idle and keep-alive timers otherwise
+    /// pile up as sleeping tasks, ~1.5 KB of memory per request (docs/BENCHMARKS.md).
+    @Test func serverPoolIsFixedAndUnpinged() throws {
+        let fixed = try PostgresBackend.configuration(url: "postgres://u:p@127.0.0.1/db", fixedPoolSize: 7)
+        #expect(fixed.options.minimumConnections == 7)
+        #expect(fixed.options.maximumConnections == 7)
+        #expect(fixed.options.keepAliveBehavior == nil)
+        let onDemand = try PostgresBackend.configuration(url: "postgres://u:p@127.0.0.1/db")
+        #expect(onDemand.options.minimumConnections == 0)
     }
 }
