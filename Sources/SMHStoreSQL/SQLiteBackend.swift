@@ -6,8 +6,8 @@ import SQLKit
 ///
 /// Reads go to a pool of read-only connections, each reading its own snapshot, so they neither wait for each other
 /// nor for the writer. Writes go to the single write connection, which commits the transactions that wait together
-/// with one fsync (`SQLiteWriter`). Statements run on the calling task with cached prepared statements; only the
-/// commit's fsync leaves for a thread of its own.
+/// with one fsync (`SQLiteWriter`) on a thread of its own. Reads run on the calling task with cached prepared
+/// statements.
 public final class SQLiteBackend: SQLBackend {
     public let dialect = SQLDialectKind.sqlite
     private let writer: SQLiteWriter
