@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import SMHCore
 import Testing
 
@@ -209,6 +210,54 @@ import Testing
             #expect(back.json["size"] as? String == "4")
             let (report, _) = try await app.store.recount()
             #expect(report.isClean, "\(report)")
+        }
+    }
+
+    /// Issue 15: the Java SDK sends `"permanent":"1"`; string flags are honoured, and a bad flag names its field.
+    @Test func batchDeleteTakesStringFlags() async throws {
+        try await UploadAPITests.with { f in
+            let lib = f.library.id
+            for name in ["s1.txt", "s0.txt", "st.txt", "sf.txt"] { _ = try await f.upload(name, Array("s".utf8)) }
+            let deleted = try await f.app.call(
+                .post, "/api/v1/batch/\(lib)/-?delete&access_token=\(f.token)",
+                body:
+                    #"[{"path":"s1.txt","permanent":"1"},{"path":"s0.txt","permanent":"0"},{"path":"st.txt","permanent":"true"},{"path":"sf.txt","permanent":"false"}]"#
+            )
+            #expect(deleted.status == 200)
+            let results = try #require(deleted.json["result"] as? [[String: Any]])
+            #expect(results.map { $0["status"] as? Int } == [204, 200, 204, 200])
+            #expect(results.map { $0["recycledItemId"] != nil } == [false, true, false, true])
+            let bin = try await f.app.call(.get, "/api/v1/recycled/\(lib)/-?access_token=\(f.token)")
+            #expect(bin.json["totalNum"] as? Int == 2, "only the \"0\" and \"false\" items went to the recycle bin")
+
+            let refused = try await f.app.call(
+                .post, "/api/v1/batch/\(lib)/-?delete&access_token=\(f.token)",
+                body: #"[{"path":"x.txt","permanent":"yes"}]"#)
+            #expect(refused.status == 400)
+            #expect(refused.code == "ParamInvalid")
+            #expect((refused.json["message"] as? String)?.hasPrefix("permanent ") == true)
+        }
+    }
+
+    /// Issue 15: a bad id in an id array is reported as an id, not as a `size`.
+    @Test func badIdsInIdArraysAreNamedAsIds() async throws {
+        try await UploadAPITests.with { f in
+            let lib = f.library.id
+            let q = "access_token=\(f.token)"
+            for body in [#"["abc"]"#, "[null]", #"[1, 2.5]"#] {
+                for (method, uri) in [
+                    (HTTPRequest.Method.post, "/api/v1/directory-history/\(lib)/-/delete?\(q)"),
+                    (.post, "/api/v1/recycled/\(lib)/-?restore&\(q)"),
+                    (.post, "/api/v1/recycled/\(lib)/-?delete&\(q)"),
+                    (.delete, "/api/v1/recycled/\(lib)/-?delete&\(q)"),
+                ] {
+                    let reply = try await f.app.call(method, uri, body: body)
+                    #expect(reply.status == 400, "\(method) \(uri) \(body)")
+                    #expect(reply.code == "ParamInvalid", "\(method) \(uri) \(body)")
+                    let message = reply.json["message"] as? String ?? ""
+                    #expect(message.contains("id") && !message.contains("size"), "\(uri): \(message)")
+                }
+            }
         }
     }
 }

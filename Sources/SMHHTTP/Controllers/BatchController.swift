@@ -16,7 +16,7 @@ struct BatchController {
         router.post("/api/v1/batch/:libraryId/:spaceId", use: post)
     }
 
-    /// `true`/`false` or `1`/`0` (the Android SDK sends integers).
+    /// `true`/`false`, `1`/`0` (the Android SDK sends integers) or those as strings (the Java SDK sends `"1"`).
     struct FlexibleBool: Decodable {
         let value: Bool
         init(from decoder: any Decoder) throws {
@@ -25,8 +25,12 @@ struct BatchController {
                 value = bool
             } else if let number = try? container.decode(Int.self), number == 0 || number == 1 {
                 value = number == 1
+            } else if let text = try? container.decode(String.self), ["0", "1", "true", "false"].contains(text) {
+                value = text == "1" || text == "true"
             } else {
-                throw SMHError(.paramInvalid, "permanent is a boolean or 0/1.")
+                let field = decoder.codingPath.last?.stringValue ?? "The flag"
+                throw SMHError(
+                    .paramInvalid, "\(field) is a boolean, 0/1, or one of \"0\", \"1\", \"true\", \"false\".")
             }
         }
     }

@@ -203,7 +203,7 @@ enum DataPlaneURL {
     }
 }
 
-/// A non-negative integer sent as a JSON number or a decimal string (SDKs differ).
+/// An integer sent as a JSON number or a decimal string (SDKs differ); a refusal names the field, or the id.
 struct FlexibleInt64: Decodable {
     let value: Int64
 
@@ -213,8 +213,13 @@ struct FlexibleInt64: Decodable {
             value = number
         } else if let text = try? container.decode(String.self), let number = Int64(text) {
             value = number
+        } else if let key = decoder.codingPath.last, key.intValue != nil {
+            // An element of an id array (history, recycle bin): the message talks about the ids.
+            throw SMHError(
+                .paramInvalid, "Every id must be an integer or a decimal string; item \(key.intValue! + 1) is not.")
         } else {
-            throw SMHError(.paramInvalid, "size must be an integer or a decimal string.")
+            let field = decoder.codingPath.last?.stringValue ?? "The value"
+            throw SMHError(.paramInvalid, "\(field) must be an integer or a decimal string.")
         }
     }
 }
