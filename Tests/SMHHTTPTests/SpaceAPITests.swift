@@ -188,6 +188,34 @@ import Testing
         }
     }
 
+    /// Issue 15: the Java SDK's beans send and read `publicRead` / `multiAlbum`.
+    @Test func javaSDKSpellingsOfTheExtension() async throws {
+        try await TestApp.with { app in
+            let library = try await app.createLibrary(#"{"name":"m","multiSpace":true,"libraryType":"media"}"#)
+            let admin = try await app.token(library, "grant=admin")
+            let space = try await app.createSpace(
+                library.id, token: admin, body: #"{"publicRead":true,"multiAlbum":true}"#)
+            let url = "/api/v1/space/\(library.id)/\(space)/extension?access_token=\(admin)"
+            let shown = try await app.call(.get, url)
+            for key in ["isPublicRead", "publicRead", "isMultiAlbum", "multiAlbum"] {
+                #expect(shown.json[key] as? Bool == true, "\(key)")
+            }
+            // The space is public for real: anonymous reads of its contents are admitted.
+            let anonymous = try await app.call(.get, "/api/v1/directory/\(library.id)/\(space)")
+            #expect(anonymous.status == 200)
+
+            #expect(try await app.call(.post, url, body: #"{"publicRead":false}"#).status == 204)
+            let after = try await app.call(.get, url)
+            #expect(after.json["isPublicRead"] as? Bool == false)
+            #expect(after.json["publicRead"] as? Bool == false)
+            let conflict = try await app.call(.post, url, body: #"{"isPublicRead":true,"publicRead":false}"#)
+            #expect(conflict.status == 400)
+            #expect(conflict.code == "ParamInvalid")
+            let badType = try await app.call(.post, url, body: #"{"publicRead":"yes"}"#)
+            #expect(badType.code == "ParamInvalid")
+        }
+    }
+
     @Test func singleTenantSpaceDashMirrorsTheLibrarySettings() async throws {
         try await TestApp.with { app in
             let library = try await app.createLibrary(#"{"name":"s","isPublicRead":false}"#)

@@ -1,5 +1,7 @@
 /// The fields a create-space or update-extension body names. Unknown fields are ignored (spec 10 §1.7); a field of
 /// the wrong type is `400 ParamInvalid`. On update `isMultiAlbum` is ignored (fixed at creation, spec 10 §3.7).
+/// `publicRead` and `multiAlbum` are taken as `isPublicRead` and `isMultiAlbum`: the Java SDK's beans send those
+/// names, and a public space must not come out private because of a spelling.
 public struct SpaceExtensionPatch: Sendable, Decodable {
     var isPublicRead: Bool?
     var isMultiAlbum: Bool?
@@ -17,6 +19,7 @@ public struct SpaceExtensionPatch: Sendable, Decodable {
     enum Key: String, CodingKey {
         case isPublicRead, isMultiAlbum, allowPhoto, allowVideo, allowPhotoExtname, allowVideoExtname
         case allowFileExtname, recognizeSensitiveContent, spaceTag
+        case publicRead, multiAlbum
     }
 
     public init(from decoder: any Decoder) throws {
@@ -33,8 +36,15 @@ public struct SpaceExtensionPatch: Sendable, Decodable {
                 throw SMHError(.paramInvalid, "\(key.rawValue) must be \(description).")
             }
         }
-        isPublicRead = try field(.isPublicRead, "a boolean")
-        isMultiAlbum = try field(.isMultiAlbum, "a boolean")
+        func aliased(_ key: Key, _ alias: Key) throws -> Bool? {
+            let (named, aliasValue): (Bool?, Bool?) = (try field(key, "a boolean"), try field(alias, "a boolean"))
+            if let named, let aliasValue, named != aliasValue {
+                throw SMHError(.paramInvalid, "\(key.rawValue) and \(alias.rawValue) disagree.")
+            }
+            return named ?? aliasValue
+        }
+        isPublicRead = try aliased(.isPublicRead, .publicRead)
+        isMultiAlbum = try aliased(.isMultiAlbum, .multiAlbum)
         allowPhoto = try field(.allowPhoto, "a boolean")
         allowVideo = try field(.allowVideo, "a boolean")
         allowPhotoExtname = try field(.allowPhotoExtname, "an array of strings")

@@ -30,11 +30,15 @@ enum SpaceWire {
         enum Key: String, CodingKey {
             case isPublicRead, isMultiAlbum, allowPhoto, allowVideo, allowPhotoExtname, allowVideoExtname
             case allowFileExtname, recognizeSensitiveContent, spaceTag
+            case publicRead, multiAlbum
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: Key.self)
             try c.encode(settings.isPublicRead, forKey: .isPublicRead)
             try c.encode(settings.isMultiAlbum, forKey: .isMultiAlbum)
+            // Both spellings: the Java SDK reads the extension back into `publicRead` / `multiAlbum`.
+            try c.encode(settings.isPublicRead, forKey: .publicRead)
+            try c.encode(settings.isMultiAlbum, forKey: .multiAlbum)
             try c.encode(settings.allowPhoto, forKey: .allowPhoto)
             try c.encode(settings.allowVideo, forKey: .allowVideo)
             try c.encode(settings.allowPhotoExtname, forKey: .allowPhotoExtname)
