@@ -130,4 +130,34 @@ import Testing
             !DataPlaneSigner(secret: "other").verify(
                 signature, purpose: "download", subject: "s", now: Timestamp(milliseconds: 0)))
     }
+
+    /// F-13 (issue 15, item 10): a document's preview is its download link (inline); images and videos wait for
+    /// thumbnails (F-12); the usual refusals come first.
+    @Test func documentPreviewRedirectsToTheDownload() async throws {
+        try await UploadAPITests.with { f in
+            let lib = f.library.id
+            _ = try await f.upload("report.pdf", Array("%PDF-1.4 one".utf8))
+            for query in ["preview", "preview&type=html&purpose=preview&lang=en", "preview&type=pic"] {
+                let reply = try await f.app.call(
+                    .get, "/api/v1/file/\(lib)/-/report.pdf?\(query)&access_token=\(f.token)")
+                #expect(reply.status == 302, "\(query)")
+                let location = try #require(reply.header("Location"))
+                #expect(location.hasPrefix("http://files.test:8080/_opensmh/dl/"))
+                let fetched = try await fetch(f.app, location)
+                #expect(fetched.status == 200)
+                #expect(fetched.body == Array("%PDF-1.4 one".utf8))
+                #expect(fetched.headers[.contentDisposition]?.hasPrefix("inline") == true)
+            }
+            let missing = try await f.app.call(
+                .get, "/api/v1/file/\(lib)/-/nothing.pdf?preview&access_token=\(f.token)")
+            #expect(missing.status == 404)
+            #expect(missing.code == "FileNotFound")
+            let anonymous = try await f.app.call(.get, "/api/v1/file/\(lib)/-/report.pdf?preview")
+            #expect(anonymous.code == "EmptyAccessToken")
+            _ = try await f.upload("photo.jpg", [0xFF, 0xD8, 0xFF])
+            let photo = try await f.app.call(.get, "/api/v1/file/\(lib)/-/photo.jpg?preview&access_token=\(f.token)")
+            #expect(photo.status == 501)
+            #expect(photo.code == "FunctionNotEnabled")
+        }
+    }
 }

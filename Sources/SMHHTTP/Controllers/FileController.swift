@@ -154,16 +154,26 @@ struct FileController {
                 uploadPartInfo: partInfo))
     }
 
-    /// GET: `?info` (F-10), else the download redirect (F-09). Upload state and previews are not built yet.
+    /// GET: `?info` (F-10), `?preview` (F-13 for documents; F-12 thumbnails are not built yet), else the download
+    /// redirect (F-09).
     @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             if input.query.flag("upload") { return try await uploadState(request, input, caller) }
-            // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
-            if input.query.flag("preview") && !input.query.flag("info") { throw SMHError.notImplemented("Previews") }
             let (path, node, linkTo) = try await files.file(
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
                 historyId: input.query["history_id"])
+            // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
+            if input.query.flag("preview") && !input.query.flag("info") {
+                // F-13: a document (or any other non-media file) previews as its download link, until a renderer
+                // exists (spec 20 F-12, F-13); image and video thumbnails (F-12) are not built yet.
+                let kind = FileKinds.fileType(of: node.name)
+                if kind == "image" || kind == "video" { throw SMHError.notImplemented("Thumbnails") }
+                var response = Response(status: .found)
+                response.headers[.location] = try absolute(
+                    files.downloadPath(for: node, attachment: false), request)
+                return response
+            }
             let attachment = try Self.attachment(input.query)
             let type = NodeWire(
                 node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
