@@ -168,18 +168,13 @@ public struct LocalBlobStore: BlobStore {
         try POSIXFile.fsyncDirectory(directory)
     }
 
-    /// Starts making staged bytes durable, so that the fsync of their commit finds little left to do. Called off the
-    /// request path; a failure here is found again by the commit's own fsync.
-    public func writeBack(_ staged: StagedBlob) {
-        if let path = try? stagedPath(staged) { try? POSIXFile.fsyncFile(path) }
-    }
-
     public func makeDurable(_ staged: StagedBlob) throws {
         if contains(sha256: staged.digest.sha256) { return }  // commit will drop these bytes
         try POSIXFile.fsyncFile(try stagedPath(staged))
     }
 
-    /// `writeBack` for a part of a multipart upload.
+    /// Starts making a received part durable, off the request path, so that the fsync of `commitParts` finds little
+    /// left to do; a failure here is met again by that fsync.
     public func writeBackPart(upload: String, stagingKey: String) {
         if let path = try? partPath(upload: upload, stagingKey: stagingKey) { try? POSIXFile.fsyncFile(path) }
     }

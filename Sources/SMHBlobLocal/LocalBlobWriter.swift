@@ -59,7 +59,7 @@ public final class LocalBlobWriter: BlobWriter {
     /// Renames `.part` to `.staged`: the bytes are complete under their staging name. They are made durable by
     /// `LocalBlobStore.commit`/`commitParts`, which fsync them before the rename that publishes them; until a confirm
     /// nothing promises them to anyone (the task's record of them is not durable either), so the upload does not wait
-    /// for the disk here. `LocalBlobStore.writeBack` starts that fsync early, off the request.
+    /// for the disk here. The data plane starts that fsync early, off the request (`makeDurable`, `writeBackPart`).
     public func finish() throws -> StagedBlob {
         precondition(!done, "finish after finish or abort")
         done = true

@@ -33,8 +33,6 @@ final class LookupCache: Sendable {
         self.capacity = capacity
     }
 
-    var enabled: Bool { lifetime > .zero }
-
     func library(_ id: LibraryID, load: () async throws -> Library?) async throws -> Library? {
         try await cached(\.libraries, key: id.rawValue, load: load)
     }
@@ -68,7 +66,6 @@ final class LookupCache: Sendable {
     private func cached<Value: Sendable>(
         _ kind: WritableKeyPath<State, [String: Entry<Value>]>, key: String, load: () async throws -> Value?
     ) async throws -> Value? {
-        guard enabled else { return try await load() }
         let now = ContinuousClock.now
         let (hit, generation) = state.withLockedValue { state -> (Value?, Int) in
             if let entry = state[keyPath: kind][key], now - entry.loadedAt < lifetime { return (entry.value, 0) }

@@ -12,12 +12,10 @@ public struct SQLStore: Sendable {
     /// Libraries, tokens and spaces as the access check reads them (see `LookupCache`).
     let cache: LookupCache
 
-    /// `lookupLifetime` bounds how long another process's change to a library, token or space may go unseen here;
-    /// zero turns the cache off.
-    public init(backend: any SQLBackend, logger: Logger, lookupLifetime: Duration = .seconds(1)) {
+    public init(backend: any SQLBackend, logger: Logger) {
         self.backend = backend
         self.logger = logger
-        self.cache = LookupCache(lifetime: lookupLifetime)
+        self.cache = LookupCache()
     }
 
     public var dialect: SQLDialectKind { backend.dialect }

@@ -37,6 +37,13 @@ import Testing
             #expect(reply.header("x-smh-request-id") == id)
             #expect(reply.json["requestId"] as? String == id)
             #expect(Set(reply.json.keys) == ["code", "message", "requestId"])
+            // Generated ids (a per-process prefix and a counter) never repeat.
+            var seen: Set<String> = [id]
+            for _ in 0..<50 {
+                let next = try #require(try await app.call(.get, "/health").header("X-Request-Id"))
+                #expect(next.count == 24 && next.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) })
+                #expect(seen.insert(next).inserted, "\(next) repeats")
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SMHCore
 import SMHStoreSQL
 import SMHTestSupport
@@ -87,4 +88,57 @@ struct Refused: Error {}
             #expect(count == 50)
         }
     }
+
+    /// SQLite's read pool: never more readers at once than its size, every read served (the others wait their turn),
+    /// each seeing what was committed before it began.
+    @Test func readsBeyondThePoolSizeWaitForAReader() async throws {
+        guard TestStore.postgresURL == nil else { return }
+        let directory = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        try await StoreLocation(dataDirectory: directory, sqliteReaders: 2).withStore(logger: logger) { store in
+            try await store.transaction { db in
+                try await db.raw("CREATE TABLE pool_probe (id BIGINT PRIMARY KEY)").run()
+                try await db.raw("INSERT INTO pool_probe (id) VALUES (1), (2), (3)").run()
+            }
+            let gauge = Gauge()
+            let counts = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await store.read { db in
+                            gauge.enter()
+                            defer { gauge.leave() }
+                            try await Task.sleep(for: .milliseconds(5))
+                            return try await db.raw("SELECT CAST(COUNT(*) AS BIGINT) AS n FROM pool_probe").first()!
+                                .decode(column: "n", as: Int.self)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(counts == Array(repeating: 3, count: 20))
+            #expect(gauge.peak == 2, "both readers were used, and never a third")
+            // A reader refuses to write: reads and writes go to different connections.
+            await #expect(throws: (any Error).self) {
+                try await store.read { db in try await db.raw("INSERT INTO pool_probe (id) VALUES (9)").run() }
+            }
+        }
+    }
+}
+
+/// Counts the bodies running at once.
+final class Gauge: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running = 0
+    private(set) var peak = 0
+
+    func enter() {
+        lock.withLock {
+            running += 1
+            peak = max(peak, running)
+        }
+    }
+
+    func leave() { lock.withLock { running -= 1 } }
 }

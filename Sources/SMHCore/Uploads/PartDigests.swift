@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// The running digest of each multipart upload in this process, advanced as parts arrive, so that confirm does not
@@ -29,7 +28,7 @@ public final class PartDigests: Sendable {
     /// Folds whatever is contiguous now. `parts` are the received parts, by number.
     public func advance<Blobs: BlobStore>(_ upload: String, parts: [StagedPart], blobs: Blobs) async throws {
         let fold = fold(for: upload)
-        try await Self.offloaded { try fold.advance(parts: parts, upload: upload, blobs: blobs) }
+        try await Offload.run { try fold.advance(parts: parts, upload: upload, blobs: blobs) }
     }
 
     /// The digest of the whole content: `parts` must be exactly 1…N.
@@ -37,17 +36,9 @@ public final class PartDigests: Sendable {
         -> ContentDigest
     {
         let fold = fold(for: upload)
-        return try await Self.offloaded {
+        return try await Offload.run {
             try fold.advance(parts: parts, upload: upload, blobs: blobs)
             return try fold.digest(of: parts)
-        }
-    }
-
-    /// Hashing reads and digests whole parts, and fsyncs wait for the disk: on a thread of their own, never on the
-    /// threads that serve requests (which, in `smh serve`, are the event loops that do the network I/O).
-    static func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
         }
     }
 

@@ -261,7 +261,7 @@ public struct UploadService<
             content = staged.digest
             let blobs = self.blobs
             // Concurrent confirms sync their bytes side by side here rather than one after another in the writer.
-            try await PartDigests.offloaded { try blobs.makeDurable(staged) }
+            try await Offload.run { try blobs.makeDurable(staged) }
             commit = { try blobs.commit(staged) }
         case .multipart:
             let parts = try await store.parts(confirmKey: confirmKey)

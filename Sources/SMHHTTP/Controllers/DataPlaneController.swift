@@ -149,7 +149,7 @@ struct DataPlaneController {
         }
         let blobs = self.blobs
         let staged = try await Self.receive(request, into: try blobs.makeWriter()) { blobs.discard($0) }
-        Self.writeBack { blobs.writeBack(staged) }
+        Self.writeBack { try? blobs.makeDurable(staged) }
         do {
             if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
                 blobs.discard(replaced)

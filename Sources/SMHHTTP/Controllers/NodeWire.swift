@@ -94,9 +94,7 @@ extension NodeWire: JSONWritable {
         if includeName { w.string("name", node.name, &out) }
         w.strings("path", path, &out)
         if file {
-            w.bool("previewAsIcon", media, &out)
-            w.bool("previewByCI", media, &out)
-            w.bool("previewByDoc", false, &out)
+            w.previewFlags(media: media, &out)
             w.bool("removedByQuota", false, &out)
             w.string("size", String(node.size), &out)
         }

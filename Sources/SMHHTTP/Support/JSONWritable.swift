@@ -38,6 +38,13 @@ struct JSONObjectWriter {
         JSONText.writeStrings(values, to: &out)
     }
 
+    /// `previewAsIcon`, `previewByCI`, `previewByDoc` (adjacent in key order): the JSON of `encodeFileKind`'s flags.
+    mutating func previewFlags(media: Bool, _ out: inout [UInt8]) {
+        bool("previewAsIcon", media, &out)
+        bool("previewByCI", media, &out)
+        bool("previewByDoc", false, &out)
+    }
+
     func end(_ out: inout [UInt8]) {
         if first { out.append(UInt8(ascii: "{")) }
         out.append(UInt8(ascii: "}"))

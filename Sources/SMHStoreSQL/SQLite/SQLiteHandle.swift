@@ -167,9 +167,6 @@ public struct SQLiteFailure: Error, CustomStringConvertible {
     public let code: Int32
     public let message: String
     public var description: String { "SQLite error \(code): \(message)" }
-
-    /// `SQLITE_CONSTRAINT` and its extended codes.
-    public var isConstraint: Bool { code & 0xFF == SQLITE_CONSTRAINT }
 }
 
 /// `Optional` seen through `any Encodable`: lets a bind tell `nil` from a value without reflection.

@@ -96,12 +96,6 @@ struct SQLiteRowValues: SQLRow {
         }
         return try D(from: SQLiteValueDecoder(value: value, column: column))
     }
-
-    /// The value of `column` as an integer, for the hot paths that know their column types.
-    func int64(_ column: String) -> Int64? {
-        guard let index = columns.index(of: column), case .integer(let number) = values[index] else { return nil }
-        return number
-    }
 }
 
 struct SQLiteColumnKey: CodingKey {
