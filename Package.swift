@@ -54,12 +54,22 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Thumbnails and video covers through external engines (libvips, FFmpeg) run as bounded processes.
+        .target(
+            name: "SMHMedia",
+            dependencies: [
+                "SMHCore",
+                "SMHBlobLocal",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "SMHHTTP",
             dependencies: [
                 "SMHCore",
                 "SMHStoreSQL",
                 "SMHBlobLocal",
+                "SMHMedia",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,6 +85,7 @@ let package = Package(
                 "SMHCore",
                 "SMHStoreSQL",
                 "SMHBlobLocal",
+                "SMHMedia",
                 "SMHHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -94,6 +105,7 @@ let package = Package(
             path: "Tests/SMHTestSupport"
         ),
         .testTarget(name: "SMHCoreTests", dependencies: ["SMHCore"]),
+        .testTarget(name: "SMHMediaTests", dependencies: ["SMHCore", "SMHBlobLocal", "SMHMedia"]),
         .testTarget(
             name: "SMHStoreSQLTests",
             dependencies: ["SMHCore", "SMHStoreSQL", "SMHTestSupport"]
@@ -102,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "SMHHTTPTests",
             dependencies: [
-                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHHTTP", "SMHTestSupport",
+                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHMedia", "SMHHTTP", "SMHTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -225,6 +225,19 @@ public struct LocalBlobStore: BlobStore {
         let path = try path(of: sha256)
         if unlink(path) != 0 && errno != ENOENT { throw POSIXFile.fail("unlink", path) }
         if POSIXFile.exists(path + ".d") { Self.removeTree(path + ".d") }
+        // Renditions are derived from the content: they go with it.
+        LocalRenditionStore(root: root).removeAll(of: sha256)
+    }
+
+    /// The files holding a committed blob's bytes, in order: one file, or the parts of an assembled upload. What
+    /// external tools (image and video engines) read instead of a stream.
+    public func files(of sha256: String) throws -> [String] {
+        let single = try path(of: sha256)
+        if POSIXFile.exists(single) { return [single] }
+        guard let segments = try segments(of: sha256) else {
+            throw SMHError(.fileNotFound, "The content of this file no longer exists.")
+        }
+        return segments.map(\.path)
     }
 }
 

@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import SMHBlobLocal
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 import ServiceLifecycle
 
@@ -11,16 +12,22 @@ public struct AppDependencies: Sendable {
     public let blobs: LocalBlobStore
     public let signer: DataPlaneSigner
     public let clock: any Clock
+    /// Thumbnails and video covers (spec 20 F-12, D-12); `ServeCommand` configures it from its flags.
+    public var previews: PreviewService
     /// Running digests of multipart uploads, shared by the data plane (which advances them) and confirm.
     public let digests = PartDigests()
     /// How long a pending upload task and its bytes are kept (`--upload-expiry-hours`).
     public var pendingUploadLifetimeSeconds = UploadSession.defaultPendingLifetimeSeconds
 
-    public init(store: SQLStore, blobs: LocalBlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock()) {
+    public init(
+        store: SQLStore, blobs: LocalBlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
+        previews: PreviewService
+    ) {
         self.store = store
         self.blobs = blobs
         self.signer = signer
         self.clock = clock
+        self.previews = previews
     }
 
     /// Batches with more items than this run as tasks (spec 30 §5.0 `batchSyncMaxItems`).
@@ -39,7 +46,7 @@ public struct AppDependencies: Sendable {
             recycle: RecycleService(store: store, clock: clock),
             files: FileService(store: store, signer: signer, clock: clock),
             access: AccessService(store: store, clock: clock), publicURL: publicURL, jobs: store,
-            syncMaxItems: batchSyncMaxItems)
+            syncMaxItems: batchSyncMaxItems, previews: previews)
     }
 
     /// Directory copies with more entries than this run as tasks (spec 20 D-06: default 1000).
@@ -73,11 +80,15 @@ public struct AppDependencies: Sendable {
 
     /// Builds the dependencies of a migrated store; the data-plane signing key is shared through the database, so
     /// every instance accepts the URLs any other one issued.
-    public static func load(store: SQLStore, blobs: LocalBlobStore, clock: any Clock = SystemClock()) async throws
-        -> AppDependencies
-    {
+    public static func load(
+        store: SQLStore, blobs: LocalBlobStore, clock: any Clock = SystemClock(),
+        media: MediaSettings = MediaSettings(),
+        logger: Logger = Logger(label: "smh.media")
+    ) async throws -> AppDependencies {
         let secret = try await store.sharedSetting("data_plane_key") { RandomToken.alphanumeric(count: 48) }
-        return AppDependencies(store: store, blobs: blobs, signer: DataPlaneSigner(secret: secret), clock: clock)
+        return AppDependencies(
+            store: store, blobs: blobs, signer: DataPlaneSigner(secret: secret), clock: clock,
+            previews: try PreviewService(blobs: blobs, settings: media, logger: logger))
     }
 }
 
@@ -86,7 +97,7 @@ public struct AppDependencies: Sendable {
 public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Router<SMHRequestContext> {
     let router = Router(context: SMHRequestContext.self)
     router.add(middleware: SMHCORSMiddleware())
-    router.add(middleware: RequestLifecycleMiddleware())
+    router.add(middleware: RequestLifecycleMiddleware(previewSupport: deps.previews.support))
     router.get("/health") { _, _ in
         JSON.response(["status": "ok"])
     }
@@ -100,12 +111,19 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     ).register(on: router)
     FileController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-        access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL
+        access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL,
+        previews: deps.previews
     ).register(on: router)
     DataPlaneController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-        store: deps.store,
-        blobs: deps.blobs, clock: deps.clock
+        store: deps.store, blobs: deps.blobs, clock: deps.clock, previews: deps.previews
+    ).register(on: router)
+    AlbumController(
+        directories: DirectoryService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock),
+        responder: PreviewResponder(
+            previews: deps.previews, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
+            publicURL: settings.publicURL)
     ).register(on: router)
     deps.batchController.register(on: router)
     TaskController(access: AccessService(store: deps.store, clock: deps.clock), store: deps.store).register(on: router)

@@ -7,6 +7,7 @@ import NIOPosix
 import SMHBlobLocal
 import SMHCore
 import SMHHTTP
+import SMHMedia
 import SMHStoreSQL
 import ServiceLifecycle
 
@@ -43,6 +44,54 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Minutes an unreferenced blob is kept before its bytes are deleted.")
     var blobGraceMinutes: Int64 = 60
 
+    @Flag(help: "Turn thumbnails and video covers off (previews redirect to the original; previewByCI is false).")
+    var noPreviews = false
+
+    @Option(help: "Folder holding vips, vipsheader, ffmpeg and ffprobe (default: searched along PATH).")
+    var mediaTools: String?
+
+    @Option(help: "Image and video tools running at once (default: one per core).")
+    var mediaWorkers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Seconds a thumbnail tool may run before it is killed.")
+    var mediaTimeout: Double = 30
+
+    @Option(help: "Memory (MiB of address space) each thumbnail tool may use.")
+    var mediaMemoryMib: Int64 = 2048
+
+    @Option(help: "Pictures declaring more pixels than this are not decoded; their preview is the original.")
+    var maxImagePixels: Int64 = 250_000_000
+
+    @Option(help: "Square thumbnail sizes made right after an upload, comma-separated; empty for none.")
+    var pregenerateThumbnails: String = "256"
+
+    /// The media flags, checked.
+    func mediaSettings() throws -> MediaSettings {
+        var media = MediaSettings()
+        media.enabled = !noPreviews
+        media.toolDirectory = mediaTools
+        guard (1...64).contains(mediaWorkers) else { throw ValidationError("--media-workers must be 1 to 64.") }
+        media.workers = mediaWorkers
+        guard mediaTimeout > 0, mediaTimeout <= 3600 else {
+            throw ValidationError("--media-timeout must be 1 to 3600 seconds.")
+        }
+        media.timeoutSeconds = mediaTimeout
+        guard mediaMemoryMib >= 64 else { throw ValidationError("--media-memory-mib must be at least 64.") }
+        media.toolMemoryBytes = mediaMemoryMib << 20
+        guard maxImagePixels >= 1 else { throw ValidationError("--max-image-pixels must be positive.") }
+        media.maxImagePixels = maxImagePixels
+        var sizes: [Int] = []
+        for part in pregenerateThumbnails.split(separator: ",") {
+            let trimmed = part.trimmingCharacters(in: .whitespaces)
+            guard let size = Int(trimmed), (1...RenditionSpec.maxEdge).contains(size) else {
+                throw ValidationError("--pregenerate-thumbnails takes sizes from 1 to \(RenditionSpec.maxEdge).")
+            }
+            sizes.append(size)
+        }
+        media.pregenerateSizes = sizes
+        return media
+    }
+
     func run() async throws {
         if Environment.value("SMH_NIO_EXECUTOR") != "0" {
             // Tasks then run on NIO's event loops: a request no longer hops between the loop that reads its bytes and
@@ -78,7 +127,17 @@ struct ServeCommand: AsyncParsableCommand {
             guard uploadExpiryHours >= 1, sweepInterval >= 1, blobGraceMinutes >= 0 else {
                 throw ValidationError("--upload-expiry-hours and --sweep-interval must be positive.")
             }
-            var deps = try await AppDependencies.load(store: store, blobs: blobs)
+            var deps = try await AppDependencies.load(
+                store: store, blobs: blobs, media: try mediaSettings(), logger: logger)
+            let tools = deps.previews.tools
+            if !noPreviews && !tools.missing.isEmpty {
+                logger.warning(
+                    "media tools missing: photos preview as their originals, videos have no cover",
+                    metadata: [
+                        "missing": .string(tools.missing.joined(separator: ",")),
+                        "install": "apt-get install libvips-tools ffmpeg",
+                    ])
+            }
             deps.pendingUploadLifetimeSeconds = uploadExpiryHours * 3600
             let sweeper = Sweeper(
                 deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import SMHBlobLocal
 import SMHCore
 import SMHHTTP
+import SMHMedia
 import SMHStoreSQL
 import SMHTestSupport
 import SQLKit
@@ -33,11 +34,21 @@ struct TestApp {
     let dataDirectory: String
     let deps: AppDependencies
 
+    /// Previews as `smh serve` makes them, minus the thumbnails made ahead of time after each upload: background work
+    /// the tests would race with. The preview tests that want it turn it on.
+    static var media: MediaSettings {
+        var settings = MediaSettings()
+        settings.pregenerateSizes = []
+        return settings
+    }
+
     static func with<T: Sendable>(
+        media: MediaSettings = TestApp.media,
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
-            var deps = try await AppDependencies.load(store: store, blobs: try LocalBlobStore(root: directory))
+            var deps = try await AppDependencies.load(
+                store: store, blobs: try LocalBlobStore(root: directory), media: media)
             configure(&deps)
             let configured = deps
             let router = buildRouter(

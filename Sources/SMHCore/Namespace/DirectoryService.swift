@@ -164,6 +164,41 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
             subDirectoryCount: counts.directories, nextMarker: next)
     }
 
+    /// D-12: the file whose picture stands for an album (album mode) or the whole space (no-album mode): the first
+    /// photo or video in the media listing order, newest upload first.
+    public func cover(_ caller: Caller, space spaceId: String, rawAlbum: Substring?) async throws -> Node {
+        let space = try await access.space(spaceId, for: caller, operation: .readContent)
+        guard caller.library.settings.libraryType == .media else {
+            throw SMHError(.paramInvalid, "Covers exist in media libraries only.")
+        }
+        var path = ItemPath.root
+        if space.settings.isMultiAlbum {
+            guard let rawAlbum else { throw SMHError(.paramInvalid, "Name the album whose cover you want.") }
+            path = try ItemPath.decode(rawTail: rawAlbum)
+            guard path.components.count == 1 else { throw SMHError(.paramInvalid, "An album name is one segment.") }
+        } else if rawAlbum != nil {
+            throw SMHError(.paramInvalid, "This space has no albums: ask for its cover without a name.")
+        }
+        guard let directory = try await store.node(in: space, at: path), directory.kind == .directory else {
+            throw SMHError(.directoryNotFound, "Album /\(path) does not exist.")
+        }
+        let pageSize = 100
+        var query = ListingQuery(filter: .onlyFile, paging: .marker(after: nil, limit: pageSize))
+        // Media folders hold only photos and videos, so the first page almost always answers; links are skipped.
+        for _ in 0..<50 {
+            let page = try await store.children(of: directory.inode, query: query, mediaOrder: true)
+            if let first = page.prefix(pageSize).first(where: {
+                $0.kind == .file && ["image", "video"].contains(FileKinds.fileType(of: $0.name))
+            }) {
+                return first
+            }
+            guard page.count > pageSize else { break }
+            query.paging = .marker(
+                after: ListingOrder.cursor(for: page[pageSize - 1], query: query, mediaOrder: true), limit: pageSize)
+        }
+        throw SMHError(.fileNotFound, "There is no photo or video here.")
+    }
+
     /// D-03 / D-04: the node at a path (any kind), or `404 PathNotFound`.
     public func info(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
         path: [String], node: Node

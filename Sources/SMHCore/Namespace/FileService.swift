@@ -191,6 +191,34 @@ public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & To
         return "/_opensmh/dl/\(sha).\(disposition).\(signature)/\(name)"
     }
 
+    /// `/_opensmh/th/{sha}.{key}.{signature}/{name}`: a rendition (spec 20 F-12) of a content, expiring like a
+    /// download link. The name is only for the browser (its extension is the rendition's format).
+    public func thumbnailPath(sha256: String, key: String, name: String, period: Int64 = defaultPeriod) -> String {
+        let encoded = DownloadCapability.encodeName(name)
+        let signature = signer.sign(
+            purpose: Self.thumbnailPurpose, subject: "\(sha256)|\(key)|\(encoded)",
+            expires: clock.now().adding(seconds: period))
+        return "/_opensmh/th/\(sha256).\(key).\(signature)/\(encoded)"
+    }
+
+    static var thumbnailPurpose: String { "thumbnail" }
+
+    /// Checks a thumbnail URL's capability: the content and rendition key it grants, and when it expires.
+    public func verify(thumbnail capability: String, rawName: String) -> (
+        sha256: String, key: String, expires: Int64
+    )? {
+        let parts = capability.split(separator: ".", maxSplits: 2)
+        guard parts.count == 3, parts[0].utf8.count == 64, !parts[1].isEmpty else { return nil }
+        let (sha, key) = (String(parts[0]), String(parts[1]))
+        guard
+            signer.verify(
+                String(parts[2]), purpose: Self.thumbnailPurpose, subject: "\(sha)|\(key)|\(rawName)",
+                now: clock.now()),
+            let seconds = parts[2].split(separator: ".").first.flatMap({ Int64($0) })
+        else { return nil }
+        return (sha, key, seconds)
+    }
+
     /// Checks a capability from a download URL; nil when it is forged, altered or expired.
     public func verify(capability: String, rawName: String) -> DownloadCapability? {
         let parts = capability.split(separator: ".", maxSplits: 2)

@@ -5,6 +5,7 @@ import NIOCore
 import NIOPosix
 import SMHBlobLocal
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 
 /// The data plane (spec 20 F-04): where clients send file bytes, authorised by the signed capability that begin
@@ -15,11 +16,14 @@ struct DataPlaneController {
     let store: SQLStore
     let blobs: LocalBlobStore
     let clock: any Clock
+    let previews: PreviewService
 
     func register(on router: Router<SMHRequestContext>) {
         router.put("/_opensmh/up/:confirmKey", use: putContent)
         router.get("/_opensmh/dl/:capability/:name", use: download)
         router.head("/_opensmh/dl/:capability/:name", use: download)
+        router.get("/_opensmh/th/:capability/:name", use: thumbnail)
+        router.head("/_opensmh/th/:capability/:name", use: thumbnail)
     }
 
     /// Chunk size of streamed downloads: large enough for disk and socket efficiency, small enough that many
@@ -69,8 +73,42 @@ struct DataPlaneController {
         let blobs = self.blobs
         let sha = capability.sha256
         let selected = range
-        let body = ResponseBody(contentLength: Int(length)) { writer in
-            let reader = try blobs.open(sha256: sha, range: selected)
+        let body = Self.stream(length: length) { try blobs.open(sha256: sha, range: selected) }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    /// A rendition behind a signed thumbnail URL (spec 20 F-04.6 `th`): immutable for its URL, so it may be cached
+    /// privately until the URL expires; `If-None-Match` answers `304`.
+    @Sendable func thumbnail(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let rawName = context.parameters.get("name") ?? ""
+        guard let grant = files.verify(thumbnail: context.parameters.get("capability") ?? "", rawName: rawName) else {
+            throw SMHError(.invalidAccessToken, "The thumbnail URL is invalid or has expired.")
+        }
+        guard let rendition = previews.stored(sha256: grant.sha256, key: grant.key),
+            let size = previews.renditionSize(rendition)
+        else {
+            throw SMHError(.fileNotFound, "This thumbnail no longer exists.")
+        }
+        let remaining = max(0, grant.expires - clock.now().milliseconds / 1000)
+        var headers: HTTPFields = [
+            .eTag: "\"\(grant.sha256.prefix(32))-\(grant.key)\"", .contentType: rendition.format.contentType,
+            .cacheControl: "private, max-age=\(remaining)", .contentLength: String(size),
+            .contentDisposition: "inline; filename*=UTF-8''\(rawName)",
+        ]
+        if let match = request.headers[.ifNoneMatch], match == headers[.eTag] || match == "*" {
+            headers[.contentLength] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        if request.method == .head { return Response(status: .ok, headers: headers) }
+        let previews = self.previews
+        let body = Self.stream(length: size) { try previews.open(rendition) }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+
+    /// A body read from disk in `chunkSize` pieces as the client takes them; the file is opened when sending starts.
+    static func stream(length: Int64, open: @escaping @Sendable () throws -> LocalBlobReader) -> ResponseBody {
+        ResponseBody(contentLength: Int(length)) { writer in
+            let reader = try open()
             defer { reader.close() }
             while true {
                 var buffer = ByteBuffer()
@@ -82,7 +120,6 @@ struct DataPlaneController {
             }
             try await writer.finish(nil)
         }
-        return Response(status: status, headers: headers, body: body)
     }
 
     /// Starts the fsync of received bytes on a thread of the I/O pool, without waiting: concurrent uploads' flushes

@@ -1,6 +1,7 @@
 import Hummingbird
 import SMHBlobLocal
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 
 /// Wire forms of the file group (spec 20 F-01, F-07, F-10, F-17).
@@ -228,7 +229,7 @@ extension FileController.FileInfoWire: JSONWritable {
     /// The members of `encode(to:)`, in byte order of their keys: `?info` is the most frequent call of a photo app.
     func writeJSON(to out: inout [UInt8]) {
         let fileType = FileKinds.fileType(of: node.name)
-        let media = fileType == "image" || fileType == "video"
+        let media = PreviewSupport.current.covers(fileType: fileType)
         var w = JSONObjectWriter()
         if !node.category.isEmpty { w.string("category", node.category, &out) }
         w.string("contentType", node.contentType, &out)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import SMHBlobLocal
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 
 /// The file group (spec 20 §2–4), so far: begin simple upload (F-01), confirm (F-07), download (F-09), info and
@@ -13,6 +14,7 @@ struct FileController {
     let files: FileService<SQLStore>
     let access: AccessService<SQLStore>
     let publicURL: String?
+    let previews: PreviewService
 
     func register(on router: Router<SMHRequestContext>) {
         for path in ["/api/v1/file/:libraryId/:spaceId", "/api/v1/file/:libraryId/:spaceId/**"] {
@@ -119,6 +121,7 @@ struct FileController {
             let (path, node, overwritten) = try await uploads.confirm(
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
                 crc64: body.crc64, description: description)
+            if let sha = node.blobSha256 { previews.pregenerate(sha256: sha, name: node.name) }
             return JSON.response(
                 ConfirmWire(
                     node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
@@ -154,8 +157,7 @@ struct FileController {
                 uploadPartInfo: partInfo))
     }
 
-    /// GET: `?info` (F-10), `?preview` (F-13 for documents; F-12 thumbnails are not built yet), else the download
-    /// redirect (F-09).
+    /// GET: `?info` (F-10), `?preview` (F-12 thumbnails and covers, F-13 documents), else the download redirect (F-09).
     @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
@@ -165,14 +167,8 @@ struct FileController {
                 historyId: input.query["history_id"])
             // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
             if input.query.flag("preview") && !input.query.flag("info") {
-                // F-13: a document (or any other non-media file) previews as its download link, until a renderer
-                // exists (spec 20 F-12, F-13); image and video thumbnails (F-12) are not built yet.
-                let kind = FileKinds.fileType(of: node.name)
-                if kind == "image" || kind == "video" { throw SMHError.notImplemented("Thumbnails") }
-                var response = Response(status: .found)
-                response.headers[.location] = try absolute(
-                    files.downloadPath(for: node, attachment: false), request)
-                return response
+                return try await PreviewResponder(previews: previews, files: files, publicURL: publicURL)
+                    .respond(to: node, query: input.query, request: request)
             }
             let attachment = try Self.attachment(input.query)
             let type = NodeWire(

@@ -1,5 +1,6 @@
 import Hummingbird
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 
 /// Historical versions (spec 30 §4): H1/H2 settings (with the `{SpaceId}` alias iOS sends), H4 list, H5 set latest,
@@ -170,7 +171,7 @@ struct HistoryController {
             let (path, file) = try await history.setLatest(
                 caller, space: input.parameter("spaceId"), id: input.parameter("historyId"))
             let fileType = FileKinds.fileType(of: file.name)
-            let media = fileType == "image" || fileType == "video"
+            let media = PreviewSupport.current.covers(fileType: fileType)
             return JSON.response(
                 LatestWire(
                     name: file.name,

@@ -1,4 +1,5 @@
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 
 /// The wire form of a node in listings and info answers (spec 20 D-02 items, D-03).
@@ -72,7 +73,7 @@ extension NodeWire: JSONWritable {
     func writeJSON(to out: inout [UInt8]) {
         let file = node.kind != .directory
         let fileType = file ? FileKinds.fileType(of: node.name) : ""
-        let media = fileType == "image" || fileType == "video"
+        let media = PreviewSupport.current.covers(fileType: fileType)
         var w = JSONObjectWriter()
         if file && !node.category.isEmpty { w.string("category", node.category, &out) }
         if file { w.string("contentType", node.contentType, &out) }
@@ -168,7 +169,7 @@ extension KeyedEncodingContainer where K: FileKindKeys {
     /// preview exists here.
     mutating func encodeFileKind(of name: String) throws {
         let fileType = FileKinds.fileType(of: name)
-        let media = fileType == "image" || fileType == "video"
+        let media = PreviewSupport.current.covers(fileType: fileType)
         try encode(fileType, forKey: .fileType)
         try encode(false, forKey: .previewByDoc)
         try encode(media, forKey: .previewByCI)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SMHCore
+import SMHMedia
 import SMHStoreSQL
 
 /// The recycle bin (spec 30 §1): R1 list, R2 info, R3 preview, R4/R5 restore, R6/R7 purge, R8 empty, R9 retention.
@@ -12,6 +13,7 @@ struct RecycleController {
     let jobs: SQLStore
     /// Restores of more items run as tasks (spec 30 R5, the rule of §5.0).
     let syncMaxItems: Int
+    let previews: PreviewService
 
     func register(on router: Router<SMHRequestContext>) {
         router.get("/api/v1/recycled/:libraryId/:spaceId", use: list)
@@ -46,7 +48,7 @@ struct RecycleController {
         }
     }
 
-    /// R2 (`?info`, the default) and R3 (`?preview`: a redirect to the content, no resizing yet).
+    /// R2 (`?info`, the default) and R3 (`?preview`: a thumbnail or cover as F-12 makes it, else the content).
     @Sendable func item(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
@@ -65,13 +67,12 @@ struct RecycleController {
             {
                 node = node.presenting(contentOf: file)
             }
+            if input.query.flag("preview") {
+                return try await PreviewResponder(previews: previews, files: files, publicURL: publicURL)
+                    .respond(to: node, query: input.query, request: request)
+            }
             let url = try DataPlaneURL.absolute(
                 files.downloadPath(for: node, attachment: false), publicURL: publicURL, request: request)
-            if input.query.flag("preview") {
-                var response = Response(status: .found)
-                response.headers[.location] = url
-                return response
-            }
             return JSON.response(
                 FileInfoWire(
                     node: node, type: type, cosUrl: url,

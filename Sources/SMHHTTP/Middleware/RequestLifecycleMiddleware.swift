@@ -2,11 +2,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SMHCore
+import SMHMedia
 
 /// The outer frame of every request: a request id, one structured access-log line with credentials redacted, and
 /// the catch-all that turns any thrown error into SMH's JSON error body (unexpected ones logged with their cause).
 struct RequestLifecycleMiddleware: RouterMiddleware {
     typealias Context = SMHRequestContext
+    /// What this server's listings say about thumbnails (`previewByCI`); set for the request only when it differs from
+    /// the default, so that a server with its engines pays nothing for it.
+    let previewSupport: PreviewSupport
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -18,7 +22,13 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
 
         var response: Response
         do {
-            response = try await next(request, context)
+            if previewSupport == PreviewSupport.current {
+                response = try await next(request, context)
+            } else {
+                response = try await PreviewSupport.$current.withValue(previewSupport) {
+                    try await next(request, context)
+                }
+            }
         } catch {
             let failure = SMHError.from(error)
             if failure.code == .internalServerError {

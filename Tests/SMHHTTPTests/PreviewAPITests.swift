@@ -1,0 +1,391 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SMHCore
+import SMHMedia
+import Testing
+
+/// Spec 20 F-12 (thumbnails, video covers), D-12 (album and space covers), spec 30 R3, through real libvips and
+/// FFmpeg on the fixture files `scripts/fixtures/make_media.sh` made.
+@Suite struct PreviewAPITests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func fixture(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: fixtures.appendingPathComponent(name)))
+    }
+
+    struct Media {
+        let app: TestApp
+        let library: (id: String, secret: String)
+        let token: String
+
+        func upload(_ path: String, _ fixture: String) async throws {
+            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let reply = try await f.upload(path, try PreviewAPITests.fixture(fixture))
+            guard reply.status == 200 else { throw TestFailure("upload \(path): \(reply.status) \(reply.text)") }
+        }
+
+        func preview(_ path: String, _ query: String = "", token: String? = nil) async throws -> Reply {
+            try await app.call(
+                .get, "/api/v1/file/\(library.id)/-/\(path)?preview\(query)&access_token=\(token ?? self.token)")
+        }
+
+        /// Follows a preview's `Location` on the data plane.
+        func fetch(_ location: String, headers: HTTPFields = [:]) async throws -> (
+            status: Int, headers: HTTPFields, body: [UInt8]
+        ) {
+            let path = location.replacingOccurrences(of: "http://files.test:8080", with: "")
+            let response = try await app.client.execute(uri: path, method: .get, headers: headers)
+            return (Int(response.status.code), response.headers, Array(buffer: response.body))
+        }
+
+        /// A preview that must be a rendition: its bytes, type and pixel size.
+        func thumbnail(_ path: String, _ query: String) async throws -> (
+            type: String?, width: Int, height: Int, bytes: [UInt8], location: String
+        ) {
+            let reply = try await preview(path, query)
+            guard reply.status == 302, let location = reply.header("Location"),
+                location.hasPrefix("http://files.test:8080/_opensmh/th/")
+            else {
+                throw TestFailure("\(path)?preview\(query): \(reply.status) \(reply.header("Location") ?? reply.text)")
+            }
+            let fetched = try await fetch(location)
+            guard fetched.status == 200, let size = ImageSize.of(fetched.body) else {
+                throw TestFailure("\(location): \(fetched.status), \(fetched.body.count) bytes")
+            }
+            return (fetched.headers[.contentType], size.width, size.height, fetched.body, location)
+        }
+    }
+
+    static func with(
+        _ libraryBody: String = #"{"name":"photos","libraryType":"media","isMultiAlbum":false}"#,
+        media: MediaSettings = TestApp.media, _ body: @Sendable (Media) async throws -> Void
+    ) async throws {
+        let tools = MediaTools.locate(in: nil)
+        try #require(
+            tools.videosAvailable,
+            "previews need libvips and FFmpeg: apt-get install libvips-tools ffmpeg (missing: \(tools.missing))")
+        try await TestApp.with(media: media) { app in
+            let library = try await app.createLibrary(libraryBody)
+            try await body(Media(app: app, library: library, token: try await app.token(library, "grant=admin")))
+        }
+    }
+
+    static func renditionFiles(_ app: TestApp) -> [String] {
+        let root = app.dataDirectory + "/renditions"
+        let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
+        return all.filter { !$0.hasPrefix("tmp") && ($0.hasSuffix(".jpg") || $0.hasSuffix(".png")) }.sorted()
+    }
+
+    @Test func exifOrientationAndEveryBox() async throws {
+        try await Self.with { m in
+            try await m.upload("portrait.jpg", "portrait-exif.jpg")
+            // Stored 400 × 200 with orientation 6: shown 200 × 400.
+            let width = try await m.thumbnail("portrait.jpg", "&width_size=100")
+            #expect(width.type == "image/jpeg")
+            #expect(width.width == 100 && width.height == 200, "EXIF rotation applied: the portrait stays portrait")
+            let height = try await m.thumbnail("portrait.jpg", "&height_size=100")
+            #expect(height.width == 50 && height.height == 100)
+            let square = try await m.thumbnail("portrait.jpg", "&size=64&mobile&purpose=list&frame_number=1")
+            #expect(square.width == 64 && square.height == 64)
+            let scaled = try await m.thumbnail("portrait.jpg", "&scale=50")
+            #expect(scaled.width == 100 && scaled.height == 200)
+            let box = try await m.thumbnail("portrait.jpg", "&width_size=100&height_size=100")
+            #expect(box.width == 50 && box.height == 100, "both sides: fits the box, aspect kept")
+            // size wins over scale, scale over width/height (spec order).
+            let precedence = try await m.thumbnail("portrait.jpg", "&size=32&scale=50&width_size=10")
+            #expect(precedence.width == 32 && precedence.height == 32)
+            let never = try await m.thumbnail("portrait.jpg", "&width_size=4000")
+            #expect(never.width == 200 && never.height == 400, "never enlarged")
+            let webp = try await m.preview("portrait.jpg", "&size=40&format=webp")
+            let fetchedWebp = try await m.fetch(try #require(webp.header("Location")))
+            #expect(fetchedWebp.headers[.contentType] == "image/webp")
+            #expect(Array(fetchedWebp.body.prefix(4)) == Array("RIFF".utf8))
+
+            // No size: a JPEG is its own preview, as a download link shown inline.
+            let original = try await m.preview("portrait.jpg")
+            #expect(original.status == 302)
+            #expect(original.header("Location")?.hasPrefix("http://files.test:8080/_opensmh/dl/") == true)
+            #expect(original.text.isEmpty)
+        }
+    }
+
+    @Test func renditionHeadersAndConditionalRequests() async throws {
+        try await Self.with { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            let reply = try await m.preview("p.jpg", "&size=48")
+            let location = try #require(reply.header("Location"))
+            let first = try await m.fetch(location)
+            #expect(first.status == 200)
+            #expect(first.headers[.contentLength] == String(first.body.count))
+            #expect(first.headers[.cacheControl]?.hasPrefix("private, max-age=") == true)
+            let etag = try #require(first.headers[.eTag])
+            #expect(etag.hasPrefix("\"") && etag.hasSuffix("\""))
+            let again = try await m.fetch(location, headers: [.ifNoneMatch: etag])
+            #expect(again.status == 304)
+            #expect(again.body.isEmpty)
+            // A forged or altered capability is refused like a download URL.
+            let forged = try await m.fetch(location.replacingOccurrences(of: "s48", with: "s49"))
+            #expect(forged.status == 401 || forged.status == 403)
+            #expect(
+                (try? JSONSerialization.jsonObject(with: Data(forged.body)) as? [String: Any])?["code"] as? String
+                    == "InvalidAccessToken")
+        }
+    }
+
+    @Test func renditionsAreMadeOncePerContent() async throws {
+        try await Self.with { m in
+            try await m.upload("a.jpg", "portrait-exif.jpg")
+            try await m.upload("copy of a.jpg", "portrait-exif.jpg")
+            let made = m.app.deps.previews.renditionsMade
+            // Eight concurrent requests for the same missing rendition make it once.
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { try await m.preview("a.jpg", "&size=72").status } }
+                for try await status in group { #expect(status == 302) }
+            }
+            #expect(m.app.deps.previews.renditionsMade == made + 1)
+            let files = Self.renditionFiles(m.app)
+            #expect(files.count == 1)
+            // The same content under another name, and the same file again: nothing new is made.
+            let other = try await m.thumbnail("copy%20of%20a.jpg", "&size=72")
+            #expect(other.width == 72)
+            _ = try await m.thumbnail("a.jpg", "&size=72")
+            #expect(m.app.deps.previews.renditionsMade == made + 1)
+            #expect(Self.renditionFiles(m.app) == files)
+        }
+    }
+
+    @Test func formatsPeopleUpload() async throws {
+        try await Self.with { m in
+            for name in ["alpha.png", "anim.gif", "photo.webp", "photo.heic", "photo.tiff", "photo.bmp"] {
+                try await m.upload(name, name)
+            }
+            let alpha = try await m.thumbnail("alpha.png", "&size=50")
+            #expect(alpha.type == "image/png", "transparency keeps a format that has it")
+            #expect(alpha.width == 50 && alpha.height == 50)
+            let gif = try await m.thumbnail("anim.gif", "&size=40")
+            #expect(gif.type == "image/jpeg" && gif.width == 40)
+            let webp = try await m.thumbnail("photo.webp", "&width_size=64")
+            #expect(webp.width == 64 && webp.height == 48)
+            let heic = try await m.thumbnail("photo.heic", "&size=32")
+            #expect(heic.type == "image/jpeg" && heic.width == 32 && heic.height == 32)
+            // Browsers cannot show HEIC or TIFF: with no size their preview is a full-size JPEG, not the original.
+            let heicFull = try await m.thumbnail("photo.heic", "")
+            #expect(heicFull.type == "image/jpeg" && heicFull.width == 512 && heicFull.height == 384)
+            let tiff = try await m.thumbnail("photo.tiff", "&scale=50")
+            #expect(tiff.width == 160 && tiff.height == 120)
+            let bmp = try await m.thumbnail("photo.bmp", "&width_size=32")
+            #expect(bmp.width == 32 && bmp.height == 24)
+        }
+    }
+
+    @Test func videoCovers() async throws {
+        try await Self.with { m in
+            try await m.upload("clip.mp4", "clip.mp4")
+            try await m.upload("clip.mkv", "clip.mkv")
+            let full = try await m.thumbnail("clip.mp4", "")
+            #expect(full.type == "image/jpeg" && full.width == 320 && full.height == 240)
+            // The clip opens on half a second of black; a black 320 × 240 JPEG is ~1 KB, the test pattern far more.
+            #expect(full.bytes.count > 4000, "the cover skips the black first frames")
+            let square = try await m.thumbnail("clip.mp4", "&size=64")
+            #expect(square.width == 64 && square.height == 64)
+            let mkv = try await m.thumbnail("clip.mkv", "&width_size=160")
+            #expect(mkv.width == 160 && mkv.height == 120)
+        }
+    }
+
+    @Test func badParametersAndMissingFiles() async throws {
+        try await Self.with { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            for query in [
+                "&size=abc", "&size=-1", "&size=0", "&size=100000", "&scale=0", "&scale=101", "&scale=x",
+                "&width_size=0", "&height_size=1.5", "&format=gif",
+            ] {
+                let reply = try await m.preview("p.jpg", query)
+                #expect(reply.status == 400, "\(query)")
+                #expect(reply.code == "ParamInvalid", "\(query)")
+            }
+            let missing = try await m.preview("nothing.jpg", "&size=64")
+            #expect(missing.status == 404)
+            #expect(missing.code == "FileNotFound")
+            let anonymous = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?preview&size=64")
+            let download = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg")
+            #expect(anonymous.status == download.status && anonymous.code == download.code)
+            #expect(anonymous.status >= 400 && anonymous.status < 500)
+        }
+    }
+
+    @Test func hostileInputFallsBackNeverFails() async throws {
+        try await Self.with { m in
+            for name in ["corrupt.jpg", "bomb.png", "not-a-photo.jpg", "truncated.mp4"] {
+                try await m.upload(name, name)
+            }
+            for name in ["corrupt.jpg", "bomb.png", "not-a-photo.jpg"] {
+                let reply = try await m.preview(name, "&size=64")
+                #expect(reply.status == 302, "\(name)")
+                #expect(
+                    reply.header("Location")?.hasPrefix("http://files.test:8080/_opensmh/dl/") == true,
+                    "\(name): a picture that cannot be decoded previews as its download link")
+                // Asked again: the failure is remembered, no tool runs on the same bytes.
+                let made = m.app.deps.previews.renditionsMade
+                #expect(try await m.preview(name, "&size=64").status == 302)
+                #expect(m.app.deps.previews.renditionsMade == made)
+            }
+            let video = try await m.preview("truncated.mp4", "&size=64")
+            #expect(video.status == 302 || (video.status == 404 && video.code == "FileNotFound"))
+            // Meanwhile previews keep working.
+            try await m.upload("fine.jpg", "portrait-exif.jpg")
+            #expect(try await m.thumbnail("fine.jpg", "&size=16").width == 16)
+        }
+    }
+
+    @Test func pixelLimitIsConfigurable() async throws {
+        var media = TestApp.media
+        media.maxImagePixels = 10_000
+        try await Self.with(media: media) { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")  // 80,000 pixels
+            let reply = try await m.preview("p.jpg", "&size=64")
+            #expect(reply.status == 302)
+            #expect(reply.header("Location")?.contains("/_opensmh/dl/") == true)
+        }
+    }
+
+    @Test func linksHistoryAndRecycleBin() async throws {
+        try await Self.with(#"{"name":"files","enableFileHistory":true}"#) { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            let link = try await m.app.call(
+                .put, "/api/v1/file/\(m.library.id)/-/link.jpg?access_token=\(m.token)", body: #"{"linkTo":"p.jpg"}"#)
+            #expect(link.status == 200)
+            let viaLink = try await m.thumbnail("link.jpg", "&size=30")
+            #expect(viaLink.width == 30)
+            // A document previews as its download link (F-13).
+            let f = UploadAPITests.Fixture(app: m.app, library: m.library, token: m.token)
+            _ = try await f.upload("notes.txt", Array("hello".utf8))
+            let doc = try await m.preview("notes.txt", "&size=64")
+            #expect(doc.status == 302 && doc.header("Location")?.contains("/_opensmh/dl/") == true)
+            // R3: a recycled photo previews as a thumbnail too.
+            let deleted = try await m.app.call(.delete, "/api/v1/file/\(m.library.id)/-/p.jpg?access_token=\(m.token)")
+            let item = try #require(deleted.json["recycledItemId"] as? Int)
+            let recycled = try await m.app.call(
+                .get, "/api/v1/recycled/\(m.library.id)/-/\(item)?preview&size=24&access_token=\(m.token)")
+            #expect(recycled.status == 302)
+            #expect(recycled.header("Location")?.contains("/_opensmh/th/") == true)
+        }
+    }
+
+    @Test func albumAndSpaceCovers() async throws {
+        try await Self.with(#"{"name":"albums","libraryType":"media"}"#) { m in
+            let base = "/api/v1/album/\(m.library.id)/-/cover"
+            #expect(
+                try await m.app.call(.put, "/api/v1/directory/\(m.library.id)/-/Trip?access_token=\(m.token)").status
+                    == 201)
+            #expect(
+                try await m.app.call(.put, "/api/v1/directory/\(m.library.id)/-/Empty?access_token=\(m.token)").status
+                    == 201)
+            try await m.upload("Trip/photo.jpg", "portrait-exif.jpg")
+            try await m.upload("Trip/clip.mp4", "clip.mp4")
+            // Newest upload first: the video, by its cover frame.
+            let cover = try await m.app.call(.get, "\(base)/Trip?size=48&access_token=\(m.token)")
+            #expect(cover.status == 302)
+            let location = try #require(cover.header("Location"))
+            let fetched = try await m.fetch(location)
+            #expect(fetched.status == 200 && ImageSize.of(fetched.body)?.width == 48)
+            let video = try await m.preview("Trip/clip.mp4", "&size=48")
+            #expect(
+                video.header("Location")?.split(separator: "/").dropLast().last
+                    == location.split(separator: "/").dropLast().last, "the cover is that video's own rendition")
+
+            let noAlbum = try await m.app.call(.get, "\(base)?size=48&access_token=\(m.token)")
+            #expect(noAlbum.status == 400 && noAlbum.code == "ParamInvalid")
+            let unknown = try await m.app.call(.get, "\(base)/Nowhere?size=48&access_token=\(m.token)")
+            #expect(unknown.status == 404 && unknown.code == "DirectoryNotFound")
+            let empty = try await m.app.call(.get, "\(base)/Empty?size=48&access_token=\(m.token)")
+            #expect(empty.status == 404 && empty.code == "FileNotFound")
+            let badSize = try await m.app.call(.get, "\(base)/Trip?size=0&access_token=\(m.token)")
+            #expect(badSize.status == 400 && badSize.code == "ParamInvalid")
+        }
+        try await Self.with { m in
+            let base = "/api/v1/album/\(m.library.id)/-/cover"
+            try await m.upload("photo.jpg", "portrait-exif.jpg")
+            let space = try await m.app.call(.get, "\(base)?size=20&access_token=\(m.token)")
+            #expect(space.status == 302 && space.header("Location")?.contains("/_opensmh/th/") == true)
+            let named = try await m.app.call(.get, "\(base)/photo.jpg?access_token=\(m.token)")
+            #expect(named.status == 400 && named.code == "ParamInvalid", "no albums here: no album name")
+        }
+        try await Self.with(#"{"name":"files"}"#) { m in
+            let reply = try await m.app.call(.get, "/api/v1/album/\(m.library.id)/-/cover?access_token=\(m.token)")
+            #expect(reply.status == 400 && reply.code == "ParamInvalid", "covers belong to media libraries")
+        }
+    }
+
+    @Test func withoutToolsPhotosPreviewAsOriginalsAndVideosHaveNone() async throws {
+        let empty = NSTemporaryDirectory() + "no-tools-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        var media = TestApp.media
+        media.toolDirectory = empty
+        try await Self.with(media: media) { m in
+            #expect(!m.app.deps.previews.tools.imagesAvailable)
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            try await m.upload("clip.mp4", "clip.mp4")
+            let photo = try await m.preview("p.jpg", "&size=64")
+            #expect(photo.status == 302 && photo.header("Location")?.contains("/_opensmh/dl/") == true)
+            let video = try await m.preview("clip.mp4", "&size=64")
+            #expect(video.status == 404 && video.code == "FileNotFound")
+            let listing = try await m.app.call(.get, "/api/v1/directory/\(m.library.id)/-?access_token=\(m.token)")
+            let contents = try #require(listing.json["contents"] as? [[String: Any]])
+            #expect(contents.count == 2)
+            #expect(
+                contents.allSatisfy { $0["previewByCI"] as? Bool == false && $0["previewAsIcon"] as? Bool == false })
+            let info = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?info&access_token=\(m.token)")
+            #expect(info.json["previewByCI"] as? Bool == false)
+        }
+        try await Self.with { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            let info = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?info&access_token=\(m.token)")
+            #expect(info.json["previewByCI"] as? Bool == true, "with the tools, photos preview")
+        }
+    }
+
+    @Test func thumbnailsAreMadeAheadAfterUpload() async throws {
+        var media = TestApp.media
+        media.pregenerateSizes = [40]
+        try await Self.with(media: media) { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            var ready = false
+            for _ in 0..<100 where !ready {
+                ready = Self.renditionFiles(m.app).contains { $0.hasSuffix("/s40.jpg") }
+                if !ready { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(ready, "the grid size is made after confirm, before anyone asks")
+            let made = m.app.deps.previews.renditionsMade
+            _ = try await m.thumbnail("p.jpg", "&size=40")
+            #expect(m.app.deps.previews.renditionsMade == made, "the first view finds it ready")
+        }
+    }
+}
+
+/// Pixel dimensions from a PNG's IHDR or a JPEG's SOF marker: enough to check what the engines produced.
+enum ImageSize {
+    static func of(_ bytes: [UInt8]) -> (width: Int, height: Int)? {
+        if bytes.count > 24, bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            return (be(bytes, 16, 4), be(bytes, 20, 4))
+        }
+        guard bytes.count > 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else { return nil }
+        var index = 2
+        while index + 9 < bytes.count {
+            guard bytes[index] == 0xFF else { return nil }
+            let marker = bytes[index + 1]
+            let length = be(bytes, index + 2, 2)
+            if (0xC0...0xCF).contains(marker) && ![0xC4, 0xC8, 0xCC].contains(marker) {
+                return (be(bytes, index + 7, 2), be(bytes, index + 5, 2))
+            }
+            index += 2 + length
+        }
+        return nil
+    }
+
+    static func be(_ bytes: [UInt8], _ at: Int, _ count: Int) -> Int {
+        bytes[at..<(at + count)].reduce(0) { $0 << 8 | Int($1) }
+    }
+}
