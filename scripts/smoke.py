@@ -151,6 +151,18 @@ def main():
         check(result.returncode == 0 and "deleted 1 orphaned blobs" in result.stdout
               and not os.path.exists(os.path.join(data_dir, "blobs", "ab", "00", orphan)),
               f"fsck --repair deletes them ({result.stdout.strip()[-200:]})")
+        # Renditions of a content that no longer exists (a crash between a blob's removal and theirs) are strays.
+        stray = "cd" + "0" * 62
+        stray_dir = os.path.join(data_dir, "renditions", "cd", "00", stray)
+        os.makedirs(stray_dir, exist_ok=True)
+        with open(os.path.join(stray_dir, "s256.jpg"), "wb") as handle:
+            handle.write(b"\xff\xd8 a thumbnail of nothing")
+        result = subprocess.run(fsck, capture_output=True, text=True)
+        check(result.returncode == 1 and f"renditions of {stray}: the content is gone" in result.stdout,
+              f"fsck reports stray renditions ({result.stdout.strip()[-200:]})")
+        result = subprocess.run(fsck + ["--repair"], capture_output=True, text=True)
+        check(result.returncode == 0 and "deleted the renditions of 1 contents" in result.stdout
+              and not os.path.exists(stray_dir), f"fsck --repair deletes them ({result.stdout.strip()[-200:]})")
         code, _, _ = cli(data_dir, "delete", library_id)
         check(code == 0, "delete an empty library")
         status, _ = request("GET", f"/admin/v1/libraries/{library_id}", key=key)

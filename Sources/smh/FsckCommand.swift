@@ -5,8 +5,8 @@ import SMHCore
 import SMHStoreSQL
 
 /// `smh fsck`: recounts space usage and blob references from the nodes and history versions, checks that every
-/// referenced blob has its bytes and that every stored blob has a record, and reports any drift; `--repair` sets the
-/// counters to the recount and deletes orphaned bytes.
+/// referenced blob has its bytes, that every stored blob has a record and every rendition a blob, and reports any drift;
+/// `--repair` sets the counters to the recount and deletes orphaned bytes and stray renditions.
 struct FsckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fsck", abstract: "Check (and with --repair fix) usage counters and blob references.")
@@ -57,18 +57,28 @@ struct FsckCommand: AsyncParsableCommand {
                 }
                 print("deleted \(removed) orphaned blobs")
             }
+            // Renditions (thumbnails, covers) whose content is gone: left when a crash came between a blob's removal
+            // and its renditions', or when a rendition was being made while its blob was removed.
+            let renditions = LocalRenditionStore(root: location.dataDirectory)
+            let strays = renditions.owners().filter { !blobs.contains(sha256: $0) }
+            for sha in strays { print("renditions of \(sha): the content is gone (stray)") }
+            if repair && !strays.isEmpty {
+                for sha in strays { renditions.removeAll(of: sha) }
+                print("deleted the renditions of \(strays.count) contents")
+            }
             if repair && !(report.spaces.isEmpty && report.blobs.isEmpty) {
                 try await store.repair(report, at: SystemClock().now())
                 print("repaired \(report.spaces.count) space counters and \(report.blobs.count) blob references")
                 return report.missingContent.isEmpty
             }
             // Repaired orphans are gone; unrepaired ones count against a clean result.
-            let clean = report.isClean && (orphans.isEmpty || repair)
+            let clean = report.isClean && ((orphans.isEmpty && strays.isEmpty) || repair)
             print(
                 clean
                     ? "fsck: clean (\(referenced.count) blobs referenced)"
                     : "fsck: \(report.spaces.count) space and \(report.blobs.count) blob counters drifted, "
-                        + "\(report.missingContent.count) blobs missing, \(orphans.count) orphaned blobs")
+                        + "\(report.missingContent.count) blobs missing, \(orphans.count) orphaned blobs, "
+                        + "\(strays.count) stray renditions")
             return clean
         }
         if !clean { throw ExitCode(1) }
