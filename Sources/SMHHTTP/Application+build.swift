@@ -112,7 +112,8 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     FileController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL,
-        previews: deps.previews
+        previews: deps.previews,
+        followUp: MediaFollowUp(previews: deps.previews, store: deps.store, logger: deps.previews.logger)
     ).register(on: router)
     DataPlaneController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),

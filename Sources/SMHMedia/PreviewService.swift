@@ -36,7 +36,7 @@ public final class PreviewService: Sendable {
     let blobs: LocalBlobStore
     let flights = FlightGroup<PreviewOutcome>()
     let failures = FailureMemory()
-    let logger: Logger
+    public let logger: Logger
     private let made = Atomic<Int>(0)
 
     /// Renditions made by this server since it started (each stored once; cache hits do not count).
@@ -247,9 +247,7 @@ public final class PreviewService: Sendable {
     /// A representative frame near the start of a video: FFmpeg seeks a little in (past fades from black) and picks
     /// the most typical of the next frames; a clip too short for that gives its first frame.
     func makeFrame(sha256: String) async -> PreviewOutcome? {
-        guard let ffmpeg = tools.ffmpeg, let files = try? blobs.files(of: sha256) else { return nil }
-        // FFmpeg's concat protocol reads the parts of a multipart upload as one seekable stream: no copy.
-        let input = files.count == 1 ? "file:" + files[0] : "concat:" + files.joined(separator: "|")
+        guard let ffmpeg = tools.ffmpeg, let input = try? videoInput(sha256: sha256) else { return nil }
         guard let info = await probeVideo(input) else {
             logger.notice("preview: not a video the engine reads", metadata: ["sha256": .string(sha256)])
             return nil
@@ -288,19 +286,44 @@ public final class PreviewService: Sendable {
         }
     }
 
-    /// Makes the configured grid sizes of a new upload ahead of its first view, in the background, without holding
-    /// up the caller; skipped when too much is already queued.
-    public func pregenerate(sha256: String, name: String) {
+    /// Makes the configured grid sizes of a new upload ahead of its first view.
+    public func pregenerate(sha256: String, name: String) async {
         let kind = FileKinds.fileType(of: name)
-        guard kind == "image" || kind == "video", !settings.pregenerateSizes.isEmpty else { return }
-        guard tools.imagesAvailable else { return }
-        let sizes = settings.pregenerateSizes
-        Task.detached(priority: .low) {
-            guard await self.runner.waiting < 64 else { return }
-            for size in sizes {
-                _ = await self.preview(sha256: sha256, name: name, spec: RenditionSpec(box: .square(size)))
-            }
+        guard kind == "image" || kind == "video", tools.imagesAvailable else { return }
+        for size in settings.pregenerateSizes {
+            _ = await preview(sha256: sha256, name: name, spec: RenditionSpec(box: .square(size)))
         }
+    }
+
+    /// Tools waiting for a slot: background work is skipped when the queue is long (it is done on demand instead).
+    public var backlog: Int { get async { await runner.waiting } }
+
+    /// Reads what a photo or video says about itself; nil when the engines cannot read it.
+    public func readInfo(sha256: String, name: String) async -> MediaInfo? {
+        switch FileKinds.fileType(of: name) {
+        case "image":
+            guard tools.imagesAvailable, let input = try? imageInput(sha256: sha256) else { return nil }
+            defer { if input.temporary { renditions.discard(input.path) } }
+            if let info = await probeImage(input.path) { return info }
+            return await probeVideo("file:" + input.path).map {
+                var info = $0
+                info.loader = "ffmpeg"
+                info.durationMilliseconds = nil
+                return info
+            }
+        case "video":
+            guard tools.videosAvailable, let input = try? videoInput(sha256: sha256) else { return nil }
+            return await probeVideo(input)
+        default:
+            return nil
+        }
+    }
+
+    /// FFmpeg's name for the content: its file, or through the concat protocol the parts of a multipart upload as
+    /// one seekable stream (no copy).
+    func videoInput(sha256: String) throws -> String {
+        let files = try blobs.files(of: sha256)
+        return files.count == 1 ? "file:" + files[0] : "concat:" + files.joined(separator: "|")
     }
 }
 

@@ -275,6 +275,13 @@ enum Migrations {
                 """,
             ] + Migrations.nameIndex(s)
         },
+        Migration(id: 4, name: "media information") { _ in
+            [
+                // What a photo or video says about itself (dimensions, capture time, camera, place, duration), read
+                // once per content after its first upload: JSON of `MediaInfo`; '' when it was read and is not media.
+                "ALTER TABLE blobs ADD COLUMN media_info TEXT"
+            ]
+        },
     ]
 
     /// Substring search on names without reading every row. SQLite: an FTS5 trigram index over `nodes.name`, kept

@@ -365,6 +365,54 @@ import Testing
     }
 }
 
+extension PreviewAPITests {
+    /// Issue 13 item 6: media information read once per content; the capture time is the default local time.
+    @Test func photoMetadataAndCaptureTime() async throws {
+        try await Self.with { m in
+            let info = { (name: String) in
+                try await m.app.call(
+                    .get, "/api/v1/file/\(m.library.id)/-/\(name)?info&with_media_info=1&access_token=\(m.token)")
+            }
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            var local: String?
+            for _ in 0..<100 where local == nil {
+                local = try await info("p.jpg").json["localCreationTime"] as? String
+                if local == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(local == "2023-07-14T09:30:05.000Z", "the EXIF capture time (no offset recorded: as UTC)")
+            let photo = try #require(try await info("p.jpg").json["mediaInfo"] as? [String: Any])
+            #expect(photo["width"] as? Int == 200 && photo["height"] as? Int == 400, "upright dimensions")
+            #expect(photo["make"] as? String == "Canon" && photo["model"] as? String == "EOS R5")
+            #expect(photo["takenAt"] as? String == "2023-07-14T09:30:05.000Z")
+            #expect(abs((photo["latitude"] as? Double ?? 0) - 52.52) < 0.001)
+            #expect(abs((photo["longitude"] as? Double ?? 0) - 13.4) < 0.001)
+            #expect(photo["durationMs"] == nil)
+            let plain = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?info&access_token=\(m.token)")
+            #expect(plain.json["mediaInfo"] == nil, "only when asked")
+
+            // A time the client sent is never replaced.
+            let f = UploadAPITests.Fixture(app: m.app, library: m.library, token: m.token)
+            let begun = try await m.app.call(
+                .put, "/api/v1/file/\(m.library.id)/-/mine.jpg?access_token=\(m.token)",
+                body: #"{"localCreationTime":"2020-01-01T00:00:00Z"}"#)
+            _ = try await f.send(begun, try Self.fixture("portrait-exif.jpg"))
+            #expect(try await f.confirm(begun).status == 200)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await info("mine.jpg").json["localCreationTime"] as? String == "2020-01-01T00:00:00.000Z")
+
+            // Videos: dimensions and duration, read on demand when no follow-up ran.
+            try await m.upload("clip.mp4", "clip.mp4")
+            let video = try #require(try await info("clip.mp4").json["mediaInfo"] as? [String: Any])
+            #expect(video["width"] as? Int == 320 && video["height"] as? Int == 240)
+            #expect((2400...2600).contains(video["durationMs"] as? Int ?? 0))
+            // Something the engines cannot read has none, and says so without failing.
+            try await m.upload("not-a-photo.jpg", "not-a-photo.jpg")
+            let unreadable = try await info("not-a-photo.jpg")
+            #expect(unreadable.status == 200 && unreadable.json["mediaInfo"] == nil)
+        }
+    }
+}
+
 /// Pixel dimensions from a PNG's IHDR or a JPEG's SOF marker: enough to check what the engines produced.
 enum ImageSize {
     static func of(_ bytes: [UInt8]) -> (width: Int, height: Int)? {

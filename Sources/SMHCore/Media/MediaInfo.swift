@@ -1,6 +1,6 @@
 /// What a photo or video says about itself, read once per content: dimensions as shown (EXIF orientation applied),
 /// transparency, capture time, camera, place, duration.
-public struct MediaInfo: Sendable, Hashable {
+public struct MediaInfo: Sendable, Hashable, Codable {
     /// Upright dimensions: a portrait phone photo stored landscape with orientation 6 is reported portrait.
     public var width: Int
     public var height: Int

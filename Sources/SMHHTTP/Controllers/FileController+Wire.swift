@@ -15,11 +15,13 @@ extension FileController {
         let linkTo: [String]?
         /// `with_favorite_status=1`: whether the caller has favorited it (spec 30 §6.0).
         var isFavorite: Bool? = nil
+        /// `with_media_info=1` (OpenSMH): what the photo or video says about itself.
+        var mediaInfo: MediaInfoWire? = nil
 
         enum Key: String, FileKindKeys {
             case cosUrl, type, creationTime, modificationTime, contentType, size, eTag, crc64, fileType
             case previewByDoc, previewByCI, previewAsIcon, metaData, labels, category, versionId, path, name, userId
-            case historySize, localCreationTime, localModificationTime, linkTo, isFavorite
+            case historySize, localCreationTime, localModificationTime, linkTo, isFavorite, mediaInfo
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -41,6 +43,7 @@ extension FileController {
             try c.encodeIfPresent(linkTo, forKey: .linkTo)
             try c.encode(node.version.number, forKey: .versionId)
             try c.encodeIfPresent(isFavorite, forKey: .isFavorite)
+            try c.encodeIfPresent(mediaInfo, forKey: .mediaInfo)
             try c.encode(path, forKey: .path)
             try c.encode(node.name, forKey: .name)
             try c.encode(node.creatorUserId, forKey: .userId)
@@ -244,6 +247,10 @@ extension FileController.FileInfoWire: JSONWritable {
         if let linkTo { w.strings("linkTo", linkTo, &out) }
         if let created = node.localTimes.created { w.string("localCreationTime", created.iso8601, &out) }
         if let modified = node.localTimes.modified { w.string("localModificationTime", modified.iso8601, &out) }
+        if let mediaInfo, let bytes = try? WireJSONEncoder().encode(mediaInfo) {
+            w.key("mediaInfo", &out)
+            out.append(contentsOf: bytes)
+        }
         if !node.metaData.isEmpty {
             w.key("metaData", &out)
             JSONText.writeStringMap(node.metaData, to: &out)
@@ -257,5 +264,29 @@ extension FileController.FileInfoWire: JSONWritable {
         w.string("userId", node.creatorUserId, &out)
         w.integer("versionId", node.version.number, &out)
         w.end(&out)
+    }
+}
+
+/// `mediaInfo` of F-10 with `with_media_info=1` (an OpenSMH addition; SMH has no such field): upright dimensions,
+/// capture time, camera, place and duration, each present only when the file records it.
+struct MediaInfoWire: Encodable {
+    let width: Int
+    let height: Int
+    let takenAt: String?
+    let make: String?
+    let model: String?
+    let latitude: Double?
+    let longitude: Double?
+    let durationMs: Int64?
+
+    init(_ info: MediaInfo) {
+        width = info.width
+        height = info.height
+        takenAt = info.takenAt?.iso8601
+        make = info.make
+        model = info.model
+        latitude = info.latitude
+        longitude = info.longitude
+        durationMs = info.durationMilliseconds
     }
 }

@@ -15,6 +15,7 @@ struct FileController {
     let access: AccessService<SQLStore>
     let publicURL: String?
     let previews: PreviewService
+    let followUp: MediaFollowUp
 
     func register(on router: Router<SMHRequestContext>) {
         for path in ["/api/v1/file/:libraryId/:spaceId", "/api/v1/file/:libraryId/:spaceId/**"] {
@@ -121,7 +122,7 @@ struct FileController {
             let (path, node, overwritten) = try await uploads.confirm(
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
                 crc64: body.crc64, description: description)
-            if let sha = node.blobSha256 { previews.pregenerate(sha256: sha, name: node.name) }
+            followUp.afterConfirm(node)
             return JSON.response(
                 ConfirmWire(
                     node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
@@ -186,6 +187,12 @@ struct FileController {
                     try input.query.bool("pre_check")
                     ? nil : try absolute(files.downloadPath(for: node, attachment: attachment, period: period), request)
                 var wire = FileInfoWire(node: node, path: path, type: type, cosUrl: url, linkTo: linkTo)
+                if try input.query.bool("with_media_info"), let sha = node.blobSha256,
+                    ["image", "video"].contains(FileKinds.fileType(of: node.name))
+                {
+                    wire.mediaInfo = try await followUp.information(sha256: sha, name: node.name).map(
+                        MediaInfoWire.init)
+                }
                 if try input.query.bool("with_favorite_status") {
                     let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
                     wire.isFavorite = try await files.store.favorited(
