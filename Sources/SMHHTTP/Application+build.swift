@@ -88,7 +88,7 @@ public struct AppDependencies: Sendable {
         let secret = try await store.sharedSetting("data_plane_key") { RandomToken.alphanumeric(count: 48) }
         return AppDependencies(
             store: store, blobs: blobs, signer: DataPlaneSigner(secret: secret), clock: clock,
-            previews: try PreviewService(blobs: blobs, settings: media, logger: logger))
+            previews: try PreviewService(blobs: blobs, settings: media, infoStore: store, logger: logger))
     }
 }
 

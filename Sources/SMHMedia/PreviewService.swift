@@ -46,8 +46,16 @@ public final class PreviewService: Sendable {
     /// original.
     static let displayable: Set<String> = ["jpg", "jpeg", "png", "gif", "webp"]
 
-    public init(blobs: LocalBlobStore, settings: MediaSettings, tools: MediaTools? = nil, logger: Logger) throws {
+    /// Media information already read, so that a preview does not probe the same bytes again.
+    let infoStore: (any MediaInfoStore)?
+
+    public init(
+        blobs: LocalBlobStore, settings: MediaSettings, tools: MediaTools? = nil,
+        infoStore: (any MediaInfoStore)? = nil,
+        logger: Logger
+    ) throws {
         self.settings = settings
+        self.infoStore = infoStore
         self.tools = settings.enabled ? (tools ?? MediaTools.locate(in: settings.toolDirectory)) : MediaTools()
         self.blobs = blobs
         self.renditions = LocalRenditionStore(root: blobs.root)
@@ -72,17 +80,21 @@ public final class PreviewService: Sendable {
             guard tools.imagesAvailable else { return .original }
             if spec.box == .original && spec.format == nil && Self.displayable.contains(ext) { return .original }
             return await cached(sha256: sha256, key: spec.key, fallback: .original) {
-                await self.makeImage(sha256: sha256, spec: spec)
+                await self.makeImage(sha256: sha256, name: name, spec: spec)
             }
         case "video":
             guard tools.videosAvailable else { return .unavailable }
             let frame = await cached(sha256: sha256, key: Self.frameKey, fallback: .unavailable) {
-                await self.makeFrame(sha256: sha256)
+                await self.makeFrame(sha256: sha256, name: name)
             }
             guard case .rendition(let cover) = frame else { return .unavailable }
             if spec.box == .original && (spec.format == nil || spec.format == .jpeg) { return frame }
             return await cached(sha256: sha256, key: spec.key, fallback: .unavailable) {
-                await self.render(source: cover.path, sha256: sha256, spec: spec, info: nil)
+                // The frame is upright (FFmpeg applies the rotation) and opaque: the video's own dimensions describe it.
+                let frame = await self.information(sha256: sha256, name: name).map {
+                    MediaInfo(width: $0.width, height: $0.height)
+                }
+                return await self.render(source: cover.path, sha256: sha256, spec: spec, info: frame)
             }
         default:
             return .original
@@ -163,7 +175,17 @@ public final class PreviewService: Sendable {
         return (joined, true)
     }
 
-    func makeImage(sha256: String, spec: RenditionSpec) async -> PreviewOutcome? {
+    func makeImage(sha256: String, name: String, spec: RenditionSpec) async -> PreviewOutcome? {
+        guard let info = await information(sha256: sha256, name: name) else {
+            logger.notice("preview: not a picture the engines read", metadata: ["sha256": .string(sha256)])
+            return nil
+        }
+        guard info.pixels <= settings.maxImagePixels else {
+            logger.notice(
+                "preview: picture over the pixel limit",
+                metadata: ["sha256": .string(sha256), "pixels": .stringConvertible(info.pixels)])
+            return nil
+        }
         let input: (path: String, temporary: Bool)
         do {
             input = try imageInput(sha256: sha256)
@@ -172,27 +194,19 @@ public final class PreviewService: Sendable {
             return nil
         }
         defer { if input.temporary { renditions.discard(input.path) } }
-        guard let info = await probeImage(input.path) else {
+        if info.loader == Self.ffmpegLoader {
             return await makeImageThroughFFmpeg(input.path, sha256: sha256, spec: spec)
-        }
-        guard info.pixels <= settings.maxImagePixels else {
-            logger.notice(
-                "preview: picture over the pixel limit",
-                metadata: ["sha256": .string(sha256), "pixels": .stringConvertible(info.pixels)])
-            return nil
         }
         return await render(source: input.path, sha256: sha256, spec: spec, info: info)
     }
 
+    /// The `loader` of pictures only FFmpeg reads.
+    static let ffmpegLoader = "ffmpeg"
+
     /// Formats libvips reads only through its untrusted ImageMagick loader (which stays blocked), BMP first among
     /// them: FFmpeg decodes the first frame to a PNG, which then takes the usual path.
     func makeImageThroughFFmpeg(_ path: String, sha256: String, spec: RenditionSpec) async -> PreviewOutcome? {
-        guard let ffmpeg = tools.ffmpeg, let info = await probeVideo("file:" + path),
-            info.pixels <= settings.maxImagePixels
-        else {
-            logger.notice("preview: not a picture the engines read", metadata: ["sha256": .string(sha256)])
-            return nil
-        }
+        guard let ffmpeg = tools.ffmpeg else { return nil }
         let decoded = renditions.temporaryPath(extension: "png")
         defer { renditions.discard(decoded) }
         guard
@@ -246,9 +260,9 @@ public final class PreviewService: Sendable {
 
     /// A representative frame near the start of a video: FFmpeg seeks a little in (past fades from black) and picks
     /// the most typical of the next frames; a clip too short for that gives its first frame.
-    func makeFrame(sha256: String) async -> PreviewOutcome? {
+    func makeFrame(sha256: String, name: String) async -> PreviewOutcome? {
         guard let ffmpeg = tools.ffmpeg, let input = try? videoInput(sha256: sha256) else { return nil }
-        guard let info = await probeVideo(input) else {
+        guard let info = await information(sha256: sha256, name: name) else {
             logger.notice("preview: not a video the engine reads", metadata: ["sha256": .string(sha256)])
             return nil
         }
@@ -307,7 +321,7 @@ public final class PreviewService: Sendable {
             if let info = await probeImage(input.path) { return info }
             return await probeVideo("file:" + input.path).map {
                 var info = $0
-                info.loader = "ffmpeg"
+                info.loader = Self.ffmpegLoader
                 info.durationMilliseconds = nil
                 return info
             }
@@ -317,6 +331,21 @@ public final class PreviewService: Sendable {
         default:
             return nil
         }
+    }
+
+    /// The media information of a content: as stored when it was read before, else read now (and stored).
+    public func information(sha256: String, name: String) async -> MediaInfo? {
+        if let infoStore, let known = try? await infoStore.mediaInfo(sha256: sha256) { return known }
+        let read = await readInfo(sha256: sha256, name: name)
+        if let infoStore {
+            do {
+                try await infoStore.saveMediaInfo(sha256: sha256, read)
+            } catch {
+                logger.warning(
+                    "media information not saved", metadata: ["sha256": .string(sha256), "error": "\(error)"])
+            }
+        }
+        return read
     }
 
     /// FFmpeg's name for the content: its file, or through the concat protocol the parts of a multipart upload as

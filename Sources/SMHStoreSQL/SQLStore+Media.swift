@@ -37,3 +37,4 @@ extension SQLStore {
         }
     }
 }
+extension SQLStore: MediaInfoStore {}

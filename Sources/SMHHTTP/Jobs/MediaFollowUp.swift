@@ -38,9 +38,6 @@ struct MediaFollowUp: Sendable {
 
     /// The stored information of a content, read (and stored) now if it never was.
     func information(sha256: String, name: String) async throws -> MediaInfo? {
-        if let known = try await store.mediaInfo(sha256: sha256) { return known }
-        let read = await previews.readInfo(sha256: sha256, name: name)
-        try await store.saveMediaInfo(sha256: sha256, read)
-        return read
+        await previews.information(sha256: sha256, name: name)
     }
 }
