@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -182,15 +183,17 @@ import Testing
     @Test func videoCovers() async throws {
         try await Self.with { m in
             try await m.upload("clip.mp4", "clip.mp4")
-            try await m.upload("clip.mkv", "clip.mkv")
             let full = try await m.thumbnail("clip.mp4", "")
             #expect(full.type == "image/jpeg" && full.width == 320 && full.height == 240)
             // The clip opens on half a second of black; a black 320 × 240 JPEG is ~1 KB, the test pattern far more.
             #expect(full.bytes.count > 4000, "the cover skips the black first frames")
             let square = try await m.thumbnail("clip.mp4", "&size=64")
             #expect(square.width == 64 && square.height == 64)
-            let mkv = try await m.thumbnail("clip.mkv", "&width_size=160")
-            #expect(mkv.width == 160 && mkv.height == 120)
+            for container in ["mkv", "mov", "webm", "avi"] {
+                try await m.upload("clip.\(container)", "clip.\(container)")
+                let cover = try await m.thumbnail("clip.\(container)", "&width_size=160")
+                #expect(cover.width == 160 && cover.height == 120, "\(container)")
+            }
         }
     }
 
@@ -366,6 +369,47 @@ import Testing
 }
 
 extension PreviewAPITests {
+    /// `history_id` previews that version's content.
+    @Test func historyVersions() async throws {
+        try await Self.with(#"{"name":"files","enableFileHistory":true}"#) { m in
+            try await m.upload("pic.jpg", "portrait-exif.jpg")
+            let f = UploadAPITests.Fixture(app: m.app, library: m.library, token: m.token)
+            // The same name now holds a transparent PNG.
+            let replaced = try await f.upload(
+                "pic.jpg", try Self.fixture("alpha.png"), "&conflict_resolution_strategy=overwrite")
+            #expect(replaced.status == 200)
+            let listed = try await m.app.call(
+                .get, "/api/v1/directory-history/\(m.library.id)/-/history-list/pic.jpg?access_token=\(m.token)")
+            let contents = try #require(listed.json["contents"] as? [[String: Any]])
+            let older = try #require(contents.compactMap { $0["id"] as? Int }.first)
+            let latest = try await m.thumbnail("pic.jpg", "&width_size=100")
+            #expect(latest.type == "image/png" && latest.width == 100 && latest.height == 100)
+            let version = try await m.thumbnail("pic.jpg", "&width_size=100&history_id=\(older)")
+            #expect(version.type == "image/jpeg" && version.width == 100 && version.height == 200)
+            let unknown = try await m.preview("pic.jpg", "&size=10&history_id=999999")
+            #expect(unknown.status == 404)
+        }
+    }
+
+    /// A tool that overruns `--media-timeout` is killed and the preview falls back; nothing is cached for it.
+    @Test func toolsPastTheirTimeFallBack() async throws {
+        var media = TestApp.media
+        media.timeoutSeconds = 0.001
+        try await Self.with(media: media) { m in
+            try await m.upload("p.jpg", "portrait-exif.jpg")
+            try await m.upload("clip.mp4", "clip.mp4")
+            let photo = try await m.preview("p.jpg", "&size=64")
+            #expect(photo.status == 302 && photo.header("Location")?.contains("/_opensmh/dl/") == true)
+            let video = try await m.preview("clip.mp4", "&size=64")
+            #expect(video.status == 404 && video.code == "FileNotFound")
+            #expect(Self.renditionFiles(m.app).isEmpty)
+            // A timeout says nothing about the bytes: they are not marked unreadable, a later try reads them.
+            let sha = SHA256.hash(data: try Self.fixture("portrait-exif.jpg")).hexString
+            let stored = try await m.app.store.mediaInfo(sha256: sha)
+            #expect(stored == nil)
+        }
+    }
+
     /// Issue 13 item 6: media information read once per content; the capture time is the default local time.
     @Test func photoMetadataAndCaptureTime() async throws {
         try await Self.with { m in
