@@ -59,16 +59,24 @@ public struct AppDependencies: Sendable {
             jobs: store, copyTaskAbove: copyTaskAboveEntries)
     }
 
+    var historyController: HistoryController {
+        HistoryController(
+            history: HistoryService(store: store, clock: clock), access: AccessService(store: store, clock: clock),
+            jobs: store, clock: clock)
+    }
+
     /// The runner of queued tasks, with a handler for every kind of task this server creates.
     public func jobRunner(logger: Logger) -> JobRunner {
         let (batch, directories) = (batchController, directoryController)
         let recycle = recycleController(publicURL: nil)
+        let history = historyController
         return JobRunner(
             store: store,
             handlers: [
                 BatchController.jobKind: { try await batch.runJob($0) },
                 DirectoryController.copyJobKind: { try await directories.runCopyJob($0) },
                 RecycleController.restoreJobKind: { try await recycle.runRestoreJob($0) },
+                HistoryController.emptyJobKind: { try await history.runEmptyJob($0) },
             ], logger: logger)
     }
 
@@ -136,10 +144,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         favorites: FavoriteService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
     ).register(on: router)
-    HistoryController(
-        history: HistoryService(store: deps.store, clock: deps.clock),
-        access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
+    deps.historyController.register(on: router)
     QuotaController(
         quotas: QuotaService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)

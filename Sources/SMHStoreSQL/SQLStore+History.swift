@@ -60,8 +60,9 @@ extension SQLStore: HistoryStore {
         }
     }
 
-    public func clearHistory(library: LibraryID, at time: Timestamp) async throws {
-        _ = try await pruneVersions(library: library, olderThan: nil, at: time)
+    @discardableResult
+    public func clearHistory(library: LibraryID, at time: Timestamp) async throws -> Int {
+        try await pruneVersions(library: library, olderThan: nil, at: time)
     }
 
     public func pruneExpiredVersions(library: LibraryID, days: Int, now: Timestamp) async throws -> Int {

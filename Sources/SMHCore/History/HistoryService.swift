@@ -62,6 +62,19 @@ public struct HistoryService<Store: HistoryStore & NamespaceStore & TokenStore &
         }
     }
 
+    /// H3, checked before its task is queued: admins only, and history must be off first (spec 30 H3).
+    public func checkEmpty(_ caller: Caller) throws(SMHError) {
+        try caller.require(.libraryAdministration)
+        guard !caller.library.settings.enableFileHistory else {
+            throw SMHError(.paramInvalid, "Turn file history off (enableFileHistory false) before emptying it.")
+        }
+    }
+
+    /// H3, as its task runs: every historical version of the library goes, current contents stay; returns the count.
+    public func empty(library: LibraryID) async throws -> Int {
+        try await store.clearHistory(library: library, at: clock.now())
+    }
+
     /// H4: the latest version first, then the historical ones in the asked order.
     public func versions(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
         file: Node, versions: [FileVersion]

@@ -10,7 +10,9 @@ public protocol HistoryStore: Sendable {
     /// H6: unknown ids and ids of other spaces are ignored.
     func deleteVersions(_ ids: [Int64], in space: Space, at time: Timestamp) async throws
     /// Every historical version of the library (H2 `isClearFileHistory`).
-    func clearHistory(library: LibraryID, at time: Timestamp) async throws
+    /// Removes every historical version of the library; returns how many.
+    @discardableResult
+    func clearHistory(library: LibraryID, at time: Timestamp) async throws -> Int
     /// Versions older than `days` in a library (the expiry of `fileHistoryExpireDay`).
     func pruneExpiredVersions(library: LibraryID, days: Int, now: Timestamp) async throws -> Int
 }

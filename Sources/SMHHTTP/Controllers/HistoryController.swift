@@ -1,13 +1,16 @@
+import Foundation
 import Hummingbird
 import SMHCore
 import SMHMedia
 import SMHStoreSQL
 
-/// Historical versions (spec 30 §4): H1/H2 settings (with the `{SpaceId}` alias iOS sends), H4 list, H5 set latest,
-/// H6 delete. H3 (empty the library's history as a task) is P2.
+/// Historical versions (spec 30 §4): H1/H2 settings (with the `{SpaceId}` alias iOS sends), H3 empty the library's
+/// history (a task), H4 list, H5 set latest, H6 delete.
 struct HistoryController {
     let history: HistoryService<SQLStore>
     let access: AccessService<SQLStore>
+    let jobs: SQLStore
+    let clock: any Clock
 
     func register(on router: Router<SMHRequestContext>) {
         for path in [
@@ -70,9 +73,30 @@ struct HistoryController {
     @Sendable func emptyHistory(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            try caller.require(.libraryAdministration)
-            throw SMHError.notImplemented("Emptying the library's history as a task")
+            try history.checkEmpty(caller)
+            let payload = try JobPayload(operation: "emptyHistory", body: "{}", caller: caller)
+            let id = try await jobs.enqueueJob(
+                kind: Self.emptyJobKind, library: caller.library.id, space: nil, payload: try payload.encoded(),
+                at: clock.now())
+            return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
         }
+    }
+
+    static let emptyJobKind = "emptyHistory"
+
+    struct EmptyResultWire: Encodable {
+        let err: String
+        let status: Int
+        let deleteCount: Int
+    }
+
+    /// H3's task: its result is `[{"err":"","status":0,"deleteCount":N}]` (spec 30 H3).
+    func runEmptyJob(_ job: Job) async throws -> (status: Int, result: String?) {
+        let count = try await history.empty(library: job.libraryId)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let result = [EmptyResultWire(err: "", status: 0, deleteCount: count)]
+        return (200, String(decoding: try encoder.encode(result), as: UTF8.self))
     }
 
     struct VersionWire: Encodable {
