@@ -77,6 +77,7 @@ public struct AppDependencies: Sendable {
                 DirectoryController.copyJobKind: { try await directories.runCopyJob($0) },
                 RecycleController.restoreJobKind: { try await recycle.runRestoreJob($0) },
                 HistoryController.emptyJobKind: { try await history.runEmptyJob($0) },
+                DirectoryController.calibrateJobKind: { _ in (200, nil) },
             ], logger: logger)
     }
 

@@ -41,4 +41,111 @@ import Testing
             #expect((listed.json["contents"] as? [[String: Any]])?.count == 1, "only the latest is left")
         }
     }
+
+    /// D-10 (JS `directory.getDirectoryStats`) and §3.10 (JS `space.getFileCountInSpace`), kept right by moves,
+    /// recycling, restores and history.
+    @Test func directoryStatisticsAndSpaceFileCount() async throws {
+        try await UploadAPITests.with { f in
+            try await HistoryAPITests.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":5}"#)
+            let dir = "/api/v1/directory/\(f.library.id)/-"
+            for path in ["a", "a/b", "a/b/c", "x"] {
+                #expect(try await f.app.call(.put, "\(dir)/\(path)?access_token=\(f.token)").status == 201)
+            }
+            _ = try await f.upload("a/one.txt", Array("12345".utf8))
+            _ = try await f.upload("a/b/two.txt", Array("123".utf8))
+            _ = try await f.upload("a/b/c/three.txt", Array("1".utf8))
+            _ = try await f.upload("top.txt", Array("1234567890".utf8))
+            _ = try await HistoryAPITests.overwrite(f, "a/b/two.txt", "12")
+            let stats = { (path: String, query: String) in
+                try await f.app.call(.get, "\(dir)/\(path)?stats=1&\(query)&access_token=\(f.token)")
+            }
+            let a = try await stats("a", "stats_type=normal")
+            #expect(a.status == 200)
+            #expect(a.json["statsType"] as? String == "normal")
+            #expect(a.json["fileCount"] as? Int == 3 && a.json["dirCount"] as? Int == 2)
+            #expect(a.json["storage"] as? Int == 5 + 2 + 1, "numbers, recursive, current contents")
+            #expect(a.json["userId"] != nil)
+            let root = try await stats("", "stats_type=normal")
+            #expect(root.json["fileCount"] as? Int == 4 && root.json["dirCount"] as? Int == 4)
+            #expect(root.json["storage"] as? Int == 18)
+            let history = try await stats("a", "stats_type=history")
+            #expect(history.json["fileCount"] as? Int == 1 && history.json["storage"] as? Int == 3)
+            #expect(history.json["dirCount"] as? Int == 0)
+            let bad = try await stats("a", "stats_type=weird")
+            #expect(bad.status == 400 && bad.code == "InvalidDirectoryStatsType")
+            #expect(try await stats("a", "").code == "InvalidDirectoryStatsType")
+            let missing = try await stats("nowhere", "stats_type=normal")
+            #expect(missing.status == 404 && missing.code == "DirectoryNotFound")
+
+            // A move changes both sides; recycling takes a subtree into the bin's figures.
+            let moved = try await f.app.call(
+                .put, "\(dir)/x/b?access_token=\(f.token)", body: #"{"from":"a/b"}"#)
+            #expect(moved.status == 200 || moved.status == 204)
+            #expect(try await stats("a", "stats_type=normal").json["fileCount"] as? Int == 1)
+            #expect(try await stats("x", "stats_type=normal").json["fileCount"] as? Int == 2)
+            let recycled = try await f.app.call(.delete, "\(dir)/x/b?access_token=\(f.token)")
+            let item = try #require(recycled.json["recycledItemId"] as? Int)
+            #expect(try await stats("x", "stats_type=normal").json["fileCount"] as? Int == 0)
+            let bin = try await stats("", "stats_type=recycle")
+            #expect(bin.json["fileCount"] as? Int == 2 && bin.json["dirCount"] as? Int == 2)
+            #expect(bin.json["storage"] as? Int == 3)
+            let one = try await stats("", "stats_type=recycle&recycled_id=\(item)")
+            #expect(one.json["fileCount"] as? Int == 2)
+            #expect(try await stats("", "stats_type=recycle&recycled_id=999999").code == "RecycledItemNotFound")
+            #expect(try await stats("a", "stats_type=recycle").code == "ParamInvalid")
+
+            let count = try await f.app.call(
+                .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(f.token)")
+            #expect(count.status == 200)
+            // Files: one.txt, top.txt, two.txt and three.txt (in the bin) + one history version; directories: a, x
+            // and the recycled b, c.
+            #expect(count.json["fileNum"] as? String == "5")
+            #expect(count.json["dirNum"] as? String == "4")
+            #expect(count.json["recycledFileNum"] as? String == "2")
+            #expect(count.json["recycledDirNum"] as? String == "2")
+            #expect(count.json["historyFileNum"] as? String == "1")
+            let reader = try await f.app.token(f.library)
+            let refused = try await f.app.call(
+                .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(reader)")
+            #expect(refused.status == 403)
+
+            // D-11: an already exact recalculation, as a task.
+            let calibrate = try await f.app.call(
+                .put, "\(dir)/a?calibrate&stats_type=normal&access_token=\(f.token)")
+            #expect(calibrate.status == 200 && calibrate.json["taskId"] is Int)
+        }
+    }
+
+    /// §3.15 (Java `getStats`): `GET /api/v1/stats/{LibraryId}/space-size[?space_tag=]` → `[{spaceTag, size}]`.
+    @Test func spaceSizeByTag() async throws {
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let team1 = try await app.createSpace(library.id, token: library.admin, body: #"{"spaceTag":"team"}"#)
+            _ = try await app.createSpace(library.id, token: library.admin, body: #"{"spaceTag":"team"}"#)
+            _ = try await app.createSpace(library.id, token: library.admin, body: #"{"spaceTag":"personal"}"#)
+            _ = try await app.createSpace(library.id, token: library.admin)
+            let f = UploadAPITests.Fixture(app: app, library: (library.id, library.secret), token: library.admin)
+            let begun = try await app.call(
+                .put, "/api/v1/file/\(library.id)/\(team1)/a.bin?access_token=\(library.admin)")
+            _ = try await f.send(begun, Array(repeating: 7, count: 1234))
+            let key = try #require(begun.json["confirmKey"] as? String)
+            #expect(
+                try await app.call(
+                    .post, "/api/v1/file/\(library.id)/\(team1)/\(key)?confirm&access_token=\(library.admin)"
+                ).status == 200)
+            let url = "/api/v1/stats/\(library.id)/space-size?access_token=\(library.admin)"
+            let all = try await app.call(.get, url)
+            #expect(all.status == 200)
+            let list = try #require(try JSONSerialization.jsonObject(with: Data(all.text.utf8)) as? [[String: String]])
+            #expect(list == [["spaceTag": "personal", "size": "0"], ["spaceTag": "team", "size": "1234"]])
+            let one = try await app.call(.get, url + "&space_tag=team")
+            #expect(one.text == #"[{"size":"1234","spaceTag":"team"}]"#)
+            let none = try await app.call(.get, url + "&space_tag=nobody")
+            #expect(none.text == #"[{"size":"0","spaceTag":"nobody"}]"#)
+            let reader = try await app.token((library.id, library.secret))
+            #expect(
+                try await app.call(.get, "/api/v1/stats/\(library.id)/space-size?access_token=\(reader)").status
+                    == 403)
+        }
+    }
 }

@@ -199,6 +199,45 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
         throw SMHError(.fileNotFound, "There is no photo or video here.")
     }
 
+    /// D-10: recursive counts under a directory (`normal`), of its files' history versions (`history`), or of the
+    /// recycle bin (`recycle`: the whole bin at the root, else the recycled item `recycled_id`).
+    public func stats(
+        _ caller: Caller, space spaceId: String, rawPath: Substring, type: String?, recycledId: String?
+    ) async throws -> DirectoryStats {
+        let space = try await access.space(spaceId, for: caller, operation: .readContent)
+        guard let type, ["normal", "recycle", "history"].contains(type) else {
+            throw SMHError(.invalidDirectoryStatsType, "stats_type must be normal, recycle or history.")
+        }
+        let path = try ItemPath.decode(rawTail: rawPath)
+        if type == "recycle" {
+            let anchor: StatsAnchor
+            if let recycledId, !recycledId.isEmpty {
+                guard let id = Int64(recycledId), id > 0 else {
+                    throw SMHError(.paramInvalid, "recycled_id must be a recycle-bin item id.")
+                }
+                anchor = .recycledItem(id, caller.library.id, space.id)
+            } else {
+                guard path.isRoot else {
+                    throw SMHError(.paramInvalid, "recycled_id is required below the root.")
+                }
+                anchor = .recycleBin(caller.library.id, space.id)
+            }
+            let stats = try await store.subtreeStats(anchor)
+            guard stats.found else { throw SMHError(.recycledItemNotFound, "No such recycle-bin item.") }
+            return DirectoryStats(
+                statsType: type, storage: stats.bytes, fileCount: stats.files, dirCount: stats.directories)
+        }
+        guard let directory = try await store.node(in: space, at: path), directory.kind == .directory else {
+            throw SMHError(.directoryNotFound, "Directory /\(path) does not exist.")
+        }
+        let stats = try await store.subtreeStats(.directory(directory.inode))
+        if type == "history" {
+            return DirectoryStats(statsType: type, storage: stats.versionBytes, fileCount: stats.versions, dirCount: 0)
+        }
+        return DirectoryStats(
+            statsType: type, storage: stats.bytes, fileCount: stats.files, dirCount: max(0, stats.directories - 1))
+    }
+
     /// D-03 / D-04: the node at a path (any kind), or `404 PathNotFound`.
     public func info(_ caller: Caller, space spaceId: String, rawPath: Substring) async throws -> (
         path: [String], node: Node

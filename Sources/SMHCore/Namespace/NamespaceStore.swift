@@ -1,6 +1,8 @@
 /// Persistence of the tree of a space. Every mutating method is one transaction; name conflicts are decided inside
 /// it, against the unique index on live names, so concurrent requests cannot both win a name.
 public protocol NamespaceStore: Sendable {
+    /// Entries, bytes and history under an anchor; cost proportional to the entries walked (one recursive query).
+    func subtreeStats(_ anchor: StatsAnchor) async throws -> SubtreeStats
     /// The live node at `path` (the root node for the empty path), or nil.
     func node(in space: Space, at path: ItemPath) async throws -> Node?
 

@@ -131,6 +131,34 @@ public struct SpaceService<Store: QuotaStore & TokenStore & LibraryStore & Space
         return try await store.usedBytes(library: caller.library.id, spaces: [space.id])
     }
 
+    /// Spec 10 §3.15 (Java `getStats`): bytes used per space tag, summed over the spaces carrying it; one tag when
+    /// asked (0 when no space carries it). Untagged spaces are not listed. Pages through the spaces.
+    public func sizeByTag(_ caller: Caller, tag: String?) async throws -> [(tag: String, size: Int64)] {
+        try caller.require(.libraryAdministration)
+        var sums: [String: Int64] = [:]
+        if let tag { sums[tag] = 0 }
+        var after: SpaceID?
+        let pageSize = 500
+        while true {
+            let page = try await store.spaces(
+                library: caller.library.id, owner: nil, after: after, prefix: nil, limit: pageSize)
+            for space in page {
+                guard let spaceTag = space.settings.spaceTag, tag == nil || spaceTag == tag else { continue }
+                sums[spaceTag, default: 0] += space.usedBytes
+            }
+            guard page.count == pageSize, let last = page.last else { break }
+            after = last.id
+        }
+        return sums.sorted { $0.key < $1.key }.map { (tag: $0.key, size: $0.value) }
+    }
+
+    /// Spec 10 §3.10: entries of a space — `files` counts recycled files and history versions too, `directories`
+    /// recycled ones (the root is not an entry). Admins and space admins.
+    public func fileCounts(_ caller: Caller, spaceId: String) async throws -> SpaceFileCounts {
+        let space = try await access.space(spaceId, for: caller, operation: .spaceAdministration)
+        return try await store.fileCounts(library: caller.library.id, space: space.id)
+    }
+
     public struct LibraryUsage: Sendable {
         public let totalFileSize: Int64
         public let capacity: Int64?
@@ -192,5 +220,25 @@ enum SpaceMarker {
         guard marker.first == "s", marker.utf8.count <= 201 else { return nil }
         guard marker.utf8.count > 1, let bytes = Hex.decode(marker.dropFirst()) else { return nil }
         return String(validating: bytes, as: UTF8.self).map { SpaceID($0) }
+    }
+}
+
+/// Spec 10 §3.10: how many entries a space holds, the recycle bin and history included.
+public struct SpaceFileCounts: Sendable, Equatable {
+    public var files: Int64
+    public var directories: Int64
+    public var recycledFiles: Int64
+    public var recycledDirectories: Int64
+    public var historyVersions: Int64
+
+    public init(
+        files: Int64, directories: Int64, recycledFiles: Int64, recycledDirectories: Int64,
+        historyVersions: Int64
+    ) {
+        self.files = files
+        self.directories = directories
+        self.recycledFiles = recycledFiles
+        self.recycledDirectories = recycledDirectories
+        self.historyVersions = historyVersions
     }
 }

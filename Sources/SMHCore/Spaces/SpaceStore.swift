@@ -13,6 +13,8 @@ public protocol SpaceStore: Sendable {
     func countSpaces(library: LibraryID) async throws -> Int
     func updateSpaceExtension(library: LibraryID, id: SpaceID, settings: SpaceExtension) async throws -> Bool
     func deleteSpace(library: LibraryID, id: SpaceID, force: Bool) async throws -> SpaceDeletion
+    /// Spec 10 §3.10's counts (see `SpaceService.fileCounts`).
+    func fileCounts(library: LibraryID, space: SpaceID) async throws -> SpaceFileCounts
     /// Sum of the bytes used by every space of the library.
     func libraryUsedBytes(library: LibraryID) async throws -> Int64
 }

@@ -29,7 +29,21 @@ struct DirectoryController {
         var request = request
         return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
             let spaceId = input.parameter("spaceId")
-            if input.query.flag("calibrate") { throw SMHError.notImplemented("Directory statistics") }
+            if input.query.flag("calibrate") {
+                // D-11: statistics are computed exactly on every D-10, so the recalculation task has nothing to do;
+                // it is created (and polled) like any task so that clients following the documented flow work.
+                try caller.require(.spaceAdministration)
+                let stats = try await directories.stats(
+                    caller, space: spaceId, rawPath: try request.itemTail(), type: input.query["stats_type"],
+                    recycledId: input.query["recycled_id"])
+                let space = try await access.space(spaceId, for: caller, operation: .spaceAdministration)
+                let payload = try JobPayload(operation: "calibrate", body: "{}", caller: caller)
+                let id = try await jobs.enqueueJob(
+                    kind: Self.calibrateJobKind, library: caller.library.id, space: space.id,
+                    payload: try payload.encoded(), at: SystemClock().now())
+                context.logger.debug("statistics calibrated", metadata: ["files": "\(stats.fileCount)"])
+                return JSON.response(BatchController.TaskCreatedWire(taskId: id))
+            }
             let body = try await JSON.decode(DirectoryBody.self, from: &request)
             let strategy = try ConflictStrategy.parse(input.query, for: .directory)
             if let copyFrom = body.copyFrom {
@@ -102,6 +116,17 @@ struct DirectoryController {
         }
     }
 
+    static let calibrateJobKind = "calibrateStats"
+
+    /// D-10's answer: `storage`, `fileCount` and `dirCount` are JSON numbers.
+    struct StatsWire: Encodable {
+        let userId: String
+        let statsType: String
+        let storage: Int64
+        let fileCount: Int64
+        let dirCount: Int64
+    }
+
     /// GET: info (D-03) with `?info`, else a listing (D-02). Both answer `304` to a matching `If-None-Match`.
     @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
@@ -109,7 +134,15 @@ struct DirectoryController {
             let spaceId = input.parameter("spaceId")
             let withInode = try input.query.bool("with_inode")
             let tail = try request.itemTail()
-            if input.query.flag("stats") { throw SMHError.notImplemented("Directory statistics") }
+            if input.query.flag("stats") {
+                let stats = try await directories.stats(
+                    caller, space: spaceId, rawPath: tail, type: input.query["stats_type"],
+                    recycledId: input.query["recycled_id"])
+                return JSON.response(
+                    StatsWire(
+                        userId: caller.userId, statsType: stats.statsType, storage: stats.storage,
+                        fileCount: stats.fileCount, dirCount: stats.dirCount))
+            }
             if input.query.flag("info") {
                 let (path, node) = try await directories.info(caller, space: spaceId, rawPath: tail)
                 var wire = NodeWire(

@@ -17,10 +17,10 @@ struct SpaceController {
         router.post("/api/v1/space/:libraryId/:spaceId/extension", use: updateSettings)
         router.get("/api/v1/space/:libraryId/:spaceId/size", use: size)
         // P2 endpoints not built yet: authenticated, then 501 FunctionNotEnabled (spec 20 §1.9).
-        router.get("/api/v1/space/:libraryId/:spaceId/file-count", use: notImplemented("Space file count"))
+        router.get("/api/v1/space/:libraryId/:spaceId/file-count", use: fileCount)
         router.post("/api/v1/space/:libraryId/:spaceId/traffic-limit", use: notImplemented("Download traffic limits"))
         router.get("/api/v1/space/:libraryId/:spaceId/contents-view", use: notImplemented("The space contents view"))
-        router.get("/api/v1/stats/:libraryId/space-size", use: notImplemented("Space size by tag"))
+        router.get("/api/v1/stats/:libraryId/space-size", use: sizeByTag)
         router.get("/api/v1/usage/:libraryId", use: libraryUsage)
         router.get("/api/v1/usage/:libraryId/:spaceIds", use: spaceUsage)
     }
@@ -34,6 +34,42 @@ struct SpaceController {
             try caller.requireCredentials()
             if !spaceId.isEmpty { _ = try await access.space(spaceId, for: caller, operation: .read) }
             throw SMHError.notImplemented(feature)
+        }
+    }
+
+    struct FileCountWire: Encodable {
+        let fileNum: String
+        let dirNum: String
+        let recycledFileNum: String
+        let recycledDirNum: String
+        let historyFileNum: String
+    }
+
+    /// Spec 10 §3.10 (JS `space.getFileCountInSpace`): decimal strings.
+    @Sendable func fileCount(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let counts = try await spaces.fileCounts(caller, spaceId: input.parameter("spaceId"))
+            return JSON.response(
+                FileCountWire(
+                    fileNum: String(counts.files), dirNum: String(counts.directories),
+                    recycledFileNum: String(counts.recycledFiles), recycledDirNum: String(counts.recycledDirectories),
+                    historyFileNum: String(counts.historyVersions)))
+        }
+    }
+
+    struct TagSizeWire: Encodable {
+        let spaceTag: String
+        let size: String
+    }
+
+    /// Spec 10 §3.15 (Java `getStats`): `[{spaceTag, size}]`.
+    @Sendable func sizeByTag(_ request: Request, context: SMHRequestContext) async throws -> Response {
+        let input = BusinessRequest(request, context: context)
+        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
+            let tag = input.query["space_tag"].flatMap { $0.isEmpty ? nil : $0 }
+            let sums = try await spaces.sizeByTag(caller, tag: tag)
+            return JSON.response(sums.map { TagSizeWire(spaceTag: $0.tag, size: String($0.size)) })
         }
     }
 

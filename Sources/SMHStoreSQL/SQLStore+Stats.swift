@@ -1,0 +1,91 @@
+import SMHCore
+import SQLKit
+
+/// Statistics walks (spec 20 D-10, spec 10 §3.10): recursive queries over the nodes, no counters to keep in step.
+/// Their cost grows with the entries walked (about a millisecond per thousand on SQLite); documented in README.
+extension SQLStore {
+    public func subtreeStats(_ anchor: StatsAnchor) async throws -> SubtreeStats {
+        let start: SQLQueryString
+        switch anchor {
+        case .directory(let inode):
+            start = "SELECT CAST(\(bind: inode.rawValue) AS BIGINT) AS id"
+        case .recycleBin(let library, let space):
+            start =
+                "SELECT node_id AS id FROM recycle_items WHERE library_id = \(bind: library.rawValue) AND space_id = \(bind: space.rawValue)"
+        case .recycledItem(let item, let library, let space):
+            start = """
+                SELECT node_id AS id FROM recycle_items WHERE id = \(bind: item)
+                AND library_id = \(bind: library.rawValue) AND space_id = \(bind: space.rawValue)
+                """
+        }
+        let walk: SQLQueryString = """
+            WITH RECURSIVE subtree(id) AS (
+                \(start)
+                UNION ALL
+                SELECT n.id FROM nodes n JOIN subtree s ON n.parent_id = s.id WHERE n.state = 'live'
+            )
+            """
+        let anchored = anchor
+        return try await read { db in
+            let counts = try await db.raw(
+                walk
+                    + """
+                    SELECT CAST(COUNT(*) AS BIGINT) AS entries,
+                           CAST(COALESCE(SUM(CASE WHEN n.kind <> 'dir' THEN 1 ELSE 0 END), 0) AS BIGINT) AS files,
+                           CAST(COALESCE(SUM(CASE WHEN n.kind = 'dir' THEN 1 ELSE 0 END), 0) AS BIGINT) AS dirs,
+                           CAST(COALESCE(SUM(CASE WHEN n.kind = 'file' THEN n.size ELSE 0 END), 0) AS BIGINT) AS bytes
+                    FROM nodes n JOIN subtree s ON n.id = s.id
+                    """
+            ).first()
+            let versions = try await db.raw(
+                walk
+                    + """
+                    SELECT CAST(COUNT(*) AS BIGINT) AS versions, CAST(COALESCE(SUM(v.size), 0) AS BIGINT) AS bytes
+                    FROM versions v JOIN subtree s ON v.node_id = s.id
+                    """
+            ).first()
+            let entries = try counts?.decode(column: "entries", as: Int64.self) ?? 0
+            let found: Bool
+            if case .recycledItem = anchored { found = entries > 0 } else { found = true }
+            return SubtreeStats(
+                files: try counts?.decode(column: "files", as: Int64.self) ?? 0,
+                directories: try counts?.decode(column: "dirs", as: Int64.self) ?? 0,
+                bytes: try counts?.decode(column: "bytes", as: Int64.self) ?? 0,
+                versions: try versions?.decode(column: "versions", as: Int64.self) ?? 0,
+                versionBytes: try versions?.decode(column: "bytes", as: Int64.self) ?? 0, found: found)
+        }
+    }
+
+    public func fileCounts(library: LibraryID, space: SpaceID) async throws -> SpaceFileCounts {
+        let bin = try await subtreeStats(.recycleBin(library, space))
+        return try await read { db in
+            let kinds = try await db.raw(
+                """
+                SELECT kind, CAST(COUNT(*) AS BIGINT) AS entries FROM nodes
+                WHERE library_id = \(bind: library.rawValue) AND space_id = \(bind: space.rawValue) GROUP BY kind
+                """
+            ).all()
+            var files: Int64 = 0
+            var directories: Int64 = 0
+            for row in kinds {
+                let count = try row.decode(column: "entries", as: Int64.self)
+                if try row.decode(column: "kind", as: String.self) == "dir" {
+                    directories += count
+                } else {
+                    files += count
+                }
+            }
+            let history =
+                try await db.raw(
+                    """
+                    SELECT CAST(COUNT(*) AS BIGINT) AS versions FROM versions v JOIN nodes n ON n.id = v.node_id
+                    WHERE n.library_id = \(bind: library.rawValue) AND n.space_id = \(bind: space.rawValue)
+                    """
+                ).first()?.decode(column: "versions", as: Int64.self) ?? 0
+            // The root directory is the space itself, not an entry of it.
+            return SpaceFileCounts(
+                files: files + history, directories: max(0, directories - 1), recycledFiles: bin.files,
+                recycledDirectories: bin.directories, historyVersions: history)
+        }
+    }
+}
