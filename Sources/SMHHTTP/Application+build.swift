@@ -28,7 +28,11 @@ public struct AppDependencies: Sendable {
         self.signer = signer
         self.clock = clock
         self.previews = previews
+        self.recentUses = RecentUseRecorder(store: store, logger: Logger(label: "smh.recent"))
     }
+
+    /// Recent uses (spec 30 §7.1), collected and written in batches.
+    let recentUses: RecentUseRecorder
 
     /// Batches with more items than this run as tasks (spec 30 §5.0 `batchSyncMaxItems`).
     public var batchSyncMaxItems = 100
@@ -122,7 +126,12 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL,
         previews: deps.previews,
-        followUp: MediaFollowUp(previews: deps.previews, store: deps.store, logger: deps.previews.logger)
+        followUp: MediaFollowUp(previews: deps.previews, store: deps.store, logger: deps.previews.logger),
+        recentUses: deps.recentUses
+    ).register(on: router)
+    RecentController(
+        recent: RecentService(store: deps.store, clock: deps.clock),
+        access: AccessService(store: deps.store, clock: deps.clock), recorder: deps.recentUses
     ).register(on: router)
     DataPlaneController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),

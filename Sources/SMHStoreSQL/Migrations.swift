@@ -282,6 +282,23 @@ enum Migrations {
                 "ALTER TABLE blobs ADD COLUMN media_info TEXT"
             ]
         },
+        Migration(id: 5, name: "recent uses") { _ in
+            [
+                // Spec 30 §7.1: the latest preview or modification of a file per user; gone with the file.
+                """
+                CREATE TABLE recent_uses (
+                    library_id TEXT NOT NULL,
+                    space_id TEXT NOT NULL,
+                    user_id TEXT NOT NULL,
+                    node_id BIGINT NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+                    action TEXT NOT NULL,
+                    used_at BIGINT NOT NULL,
+                    PRIMARY KEY (library_id, space_id, user_id, node_id)
+                )
+                """,
+                "CREATE INDEX recent_uses_by_time ON recent_uses (library_id, space_id, user_id, used_at, node_id)",
+            ]
+        },
     ]
 
     /// Substring search on names without reading every row. SQLite: an FTS5 trigram index over `nodes.name`, kept

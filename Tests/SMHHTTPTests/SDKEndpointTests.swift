@@ -148,4 +148,63 @@ import Testing
                     == 403)
         }
     }
+
+    /// §7.1 (JS `recent.listRecentlyUsedFile`): previews with `purpose=preview` and uploads, per user, newest first.
+    @Test func recentlyUsedFiles() async throws {
+        try await UploadAPITests.with { f in
+            let pause = { try await Task.sleep(for: .milliseconds(5)) }
+            _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/docs?access_token=\(f.token)")
+            #expect(try await f.upload("docs/a.txt", Array("alpha".utf8)).status == 200)
+            try await pause()
+            _ = try await f.upload("b.jpg", [0xFF, 0xD8, 0xFF])
+            try await pause()
+            let file = "/api/v1/file/\(f.library.id)/-"
+            #expect(
+                try await f.app.call(.get, "\(file)/docs/a.txt?purpose=preview&access_token=\(f.token)").status == 302)
+            try await pause()
+            #expect(
+                try await f.app.call(.get, "\(file)/b.jpg?preview&purpose=preview&access_token=\(f.token)").status
+                    == 302)
+            try await pause()
+            _ = try await f.app.call(.get, "\(file)/docs/a.txt?purpose=list&access_token=\(f.token)")  // not a use
+            _ = try await f.upload("c.txt", Array("c".utf8))
+            let url = "/api/v1/recent/\(f.library.id)/-/recently-used-file?access_token=\(f.token)"
+            let all = try await f.app.call(.post, url, body: #"{"withPath":true}"#)
+            #expect(all.status == 200)
+            let items = try #require(all.json["contents"] as? [[String: Any]])
+            #expect(items.map { $0["name"] as? String } == ["c.txt", "b.jpg", "a.txt"])
+            #expect(items.map { $0["actionType"] as? String } == ["modify", "preview", "preview"])
+            #expect(items[2]["path"] as? [String] == ["docs", "a.txt"])
+            #expect(items[2]["size"] as? String == "5" && (items[2]["inode"] as? String)?.count == 32)
+            #expect((items[0]["operationTime"] as? String)?.hasSuffix("Z") == true && items[0]["crc64"] != nil)
+            #expect(items[0]["spaceId"] as? String == "-")
+            let bare = try await f.app.call(.post, url, body: "{}")
+            #expect((bare.json["contents"] as? [[String: Any]])?.first?["path"] == nil, "path only with withPath")
+
+            let modified = try await f.app.call(.post, url, body: #"{"filterActionBy":"modify"}"#)
+            #expect((modified.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["c.txt"])
+            let images = try await f.app.call(.post, url, body: #"{"type":["image"]}"#)
+            #expect((images.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["b.jpg"])
+            let first = try await f.app.call(.post, url, body: #"{"limit":2}"#)
+            let marker = try #require(first.json["nextMarker"] as? String)
+            let second = try await f.app.call(.post, url, body: #"{"limit":"2","marker":"\#(marker)"}"#)
+            #expect((second.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["a.txt"])
+            #expect(second.json["nextMarker"] == nil)
+
+            // Deleted files leave the list; another user has a list of their own.
+            #expect(try await f.app.call(.delete, "\(file)/c.txt?access_token=\(f.token)").status == 200)
+            let after = try await f.app.call(.post, url, body: "{}")
+            #expect((after.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["b.jpg", "a.txt"])
+            let other = try await f.app.token(f.library, "user_id=someone-else")
+            let theirs = try await f.app.call(
+                .post, "/api/v1/recent/\(f.library.id)/-/recently-used-file?access_token=\(other)", body: "{}")
+            #expect(theirs.status == 200 && (theirs.json["contents"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await f.app.call(.post, url, body: #"{"filterActionBy":"edit"}"#).code == "ParamInvalid")
+            #expect(try await f.app.call(.post, url, body: #"{"limit":0}"#).code == "ParamInvalid")
+            #expect(try await f.app.call(.post, url, body: #"{"marker":"x"}"#).code == "ParamInvalid")
+            let anonymous = try await f.app.call(
+                .post, "/api/v1/recent/\(f.library.id)/-/recently-used-file", body: "{}")
+            #expect(anonymous.code == "EmptyAccessToken")
+        }
+    }
 }

@@ -311,10 +311,8 @@ import Testing
             let library = try await app.multiTenantLibrary()
             let space = try await app.createSpace(library.id, token: library.admin)
             for (method, path) in [
-                (HTTPRequest.Method.get, "/api/v1/space/\(library.id)/\(space)/file-count"),
-                (.post, "/api/v1/space/\(library.id)/\(space)/traffic-limit"),
+                (HTTPRequest.Method.post, "/api/v1/space/\(library.id)/\(space)/traffic-limit"),
                 (.get, "/api/v1/space/\(library.id)/\(space)/contents-view"),
-                (.get, "/api/v1/stats/\(library.id)/space-size"),
             ] {
                 let reply = try await app.call(method, path + "?access_token=\(library.admin)")
                 #expect(reply.status == 501, "\(path)")

@@ -16,6 +16,15 @@ struct FileController {
     let publicURL: String?
     let previews: PreviewService
     let followUp: MediaFollowUp
+    let recentUses: RecentUseRecorder
+
+    /// Spec 20 F-09/F-12 `purpose=preview` and every confirmed upload enter the caller's recent uses (spec 30 §7.1).
+    func recordUse(_ caller: Caller, _ input: BusinessRequest, _ node: Node, _ action: RecentUse.Action) {
+        recentUses.record(
+            RecentUse(
+                libraryId: caller.library.id, spaceId: SpaceID(input.parameter("spaceId")), userId: caller.userId,
+                inode: node.inode, action: action, at: SystemClock().now()))
+    }
 
     func register(on router: Router<SMHRequestContext>) {
         for path in ["/api/v1/file/:libraryId/:spaceId", "/api/v1/file/:libraryId/:spaceId/**"] {
@@ -123,6 +132,7 @@ struct FileController {
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
                 crc64: body.crc64, description: description)
             followUp.afterConfirm(node)
+            recordUse(caller, input, node, .modify)
             return JSON.response(
                 ConfirmWire(
                     node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
@@ -167,6 +177,9 @@ struct FileController {
                 caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
                 historyId: input.query["history_id"])
             // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
+            if input.query["purpose"] == "preview" && !input.query.flag("info") {
+                recordUse(caller, input, node, .preview)
+            }
             if input.query.flag("preview") && !input.query.flag("info") {
                 return try await PreviewResponder(previews: previews, files: files, publicURL: publicURL)
                     .respond(to: node, query: input.query, request: request)
