@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import Logging
 import SMHCore
 import Testing
@@ -205,6 +207,69 @@ import Testing
             let anonymous = try await f.app.call(
                 .post, "/api/v1/recent/\(f.library.id)/-/recently-used-file", body: "{}")
             #expect(anonymous.code == "EmptyAccessToken")
+        }
+    }
+
+    /// F-03 + F-04.4 (JS `file.formUploadFile`): begin answers `201` with `domain`, `path: "/"` and the `form`
+    /// fields; the form (fields first, then `file`) is posted to the data plane (`204`); confirm makes the file.
+    @Test func formUpload() async throws {
+        try await UploadAPITests.with { f in
+            let content = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            let begun = try await f.app.call(
+                .post, "/api/v1/file/\(f.library.id)/-/form.bin?filesize=200000&access_token=\(f.token)",
+                body: #"{"labels":["web"]}"#)
+            #expect(begun.status == 201)
+            #expect(begun.json["domain"] as? String == "files.test:8080")
+            #expect(begun.json["path"] as? String == "/")
+            let form = try #require(begun.json["form"] as? [String: String])
+            let key = try #require(begun.json["confirmKey"] as? String)
+            #expect(form["key"] == key && form["policy"] != nil && form["Content-Type"] == "application/octet-stream")
+
+            let boundary = "----smhFormBoundary7MA4YWxk"
+            func post(_ fields: [String: String], _ bytes: [UInt8], cutAt: Int? = nil) async throws -> (Int, String?) {
+                var body: [UInt8] = []
+                for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+                    body += Array(
+                        "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+                }
+                body += Array(
+                    "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"form.bin\"\r\n\r\n".utf8
+                )
+                body += bytes + Array("\r\n--\(boundary)--\r\n".utf8)
+                if let cutAt { body = Array(body.prefix(cutAt)) }
+                let response = try await f.app.client.execute(
+                    uri: "/", method: .post,
+                    headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
+                    body: ByteBuffer(bytes: body))
+                let text = String(buffer: response.body)
+                let code = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["code"]
+                return (Int(response.status.code), code as? String)
+            }
+            // A forged policy, a missing key and a truncated body are refused, and nothing is attached.
+            var forged = form
+            forged["policy"] = "OpenSMH-UP 99999999999.abc"
+            #expect(try await post(forged, content).1 == "InvalidAccessToken")
+            var keyless = form
+            keyless["key"] = nil
+            #expect(try await post(keyless, content).0 == 404)
+            #expect(try await post(form, content, cutAt: 1000).1 == "IncompleteBody")
+            let plain = try await f.app.client.execute(
+                uri: "/", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: "{}"))
+            #expect(plain.status.code == 400)
+
+            let sent = try await post(form, content)
+            #expect(sent.0 == 204)
+            let confirmed = try await f.confirm(begun)
+            #expect(confirmed.status == 200)
+            #expect(confirmed.json["size"] as? String == "200000")
+            let info = try await f.app.call(
+                .get, "/api/v1/file/\(f.library.id)/-/form.bin?info&access_token=\(f.token)")
+            #expect(info.json["labels"] as? [String] == ["web"], "the begin body's description is kept")
+            let redirect = try await f.app.call(.get, "/api/v1/file/\(f.library.id)/-/form.bin?access_token=\(f.token)")
+            let location = try #require(redirect.header("Location"))
+            let fetched = try await f.app.client.execute(
+                uri: location.replacingOccurrences(of: "http://files.test:8080", with: ""), method: .get)
+            #expect(Array(buffer: fetched.body) == content)
         }
     }
 }

@@ -95,6 +95,26 @@ extension FileController {
         }
     }
 
+    /// F-03's answer: the form goes to `{domain}/` with these fields before the file (`key` names the task, `policy`
+    /// is its signed credential).
+    struct FormBeginWire: Encodable {
+        let domain: String
+        let path: String
+        let form: [String: String]
+        let confirmKey: String
+        let expiration: String
+        let availableDomainNum: Int
+
+        init(_ ticket: UploadService<SQLStore, LocalBlobStore>.Ticket, request: Request, publicURL: String?) throws {
+            domain = try DataPlaneURL.domain(publicURL: publicURL, request: request)
+            path = "/"
+            form = ["key": ticket.confirmKey, "policy": ticket.authorization, "Content-Type": ticket.contentType]
+            confirmKey = ticket.confirmKey
+            expiration = ticket.expiration.iso8601
+            availableDomainNum = 1
+        }
+    }
+
     /// The hash fields of a begin body (spec 20 §2.2); `size` may be a number or a decimal string.
     struct InstantBody: Decodable {
         let size: FlexibleInt64?

@@ -79,7 +79,8 @@ struct FileController {
 
     /// F-01 (PUT) and F-02 (POST `?multipart`): 201 with the data-plane target, or 202/200 for instant upload.
     func begin(
-        _ request: Request, _ input: BusinessRequest, _ caller: Caller, strategy: ConflictStrategy, multipart: Bool
+        _ request: Request, _ input: BusinessRequest, _ caller: Caller, strategy: ConflictStrategy, multipart: Bool,
+        form: Bool = false
     ) async throws -> Response {
         var request = request
         let instant = try await JSON.decode(InstantBody.self, from: &request)
@@ -97,6 +98,8 @@ struct FileController {
                 ConfirmWire(
                     node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
                     withInode: try input.query.bool("with_inode")))
+        case .task(let ticket) where form:
+            return JSON.response(status: .created, try FormBeginWire(ticket, request: request, publicURL: publicURL))
         case .task(let ticket):
             return JSON.response(status: .created, try BeginWire(ticket, request: request, publicURL: publicURL))
         }
@@ -107,7 +110,7 @@ struct FileController {
     }
 
     /// POST: `?multipart` begins a multipart upload (F-02), `?renew` renews one (F-05), `?confirm` completes any
-    /// (F-07). Form uploads (F-03) are P2.
+    /// (F-07), no flag begins a form upload (F-03).
     @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
@@ -122,7 +125,12 @@ struct FileController {
                 let ticket = try await uploads.renew(caller, space: input.parameter("spaceId"), confirmKey: key)
                 return JSON.response(try BeginWire(ticket, request: request, publicURL: publicURL))
             }
-            guard input.query.flag("confirm") else { throw SMHError.notImplemented("Form uploads") }
+            guard input.query.flag("confirm") else {
+                // F-03: no flag begins a form upload; the form is then posted to the data plane (F-04.4).
+                return try await begin(
+                    request, input, caller, strategy: try ConflictStrategy.parse(input.query, for: .file),
+                    multipart: false, form: true)
+            }
             let body = try await JSON.decode(ConfirmBody.self, from: &request)
             let description = try await JSON.decode(DescriptionPatch.self, from: &request)
             let strategyGiven =
