@@ -272,4 +272,34 @@ import Testing
             #expect(Array(buffer: fetched.body) == content)
         }
     }
+
+    /// Item 1 widened, item 3 decided: boolean-ish settings fields accept the SDKs' string forms; unknown fields are
+    /// ignored as spec 10 says ("Unknown JSON fields are ignored"), while the aliases the SDKs send are honoured.
+    @Test func stringFlagsAndUnknownFields() async throws {
+        try await UploadAPITests.with { f in
+            let url = "/api/v1/directory-history/\(f.library.id)/library-history?access_token=\(f.token)"
+            let set = try await f.app.call(
+                .post, url, body: #"{"enableFileHistory":"true","fileHistoryCount":"7","mergeInterval":"0"}"#)
+            #expect(set.status == 204)
+            let shown = try await f.app.call(.get, url)
+            #expect(shown.json["enableFileHistory"] as? Bool == true && shown.json["fileHistoryCount"] as? Int == 7)
+            let off = try await f.app.call(.post, url, body: #"{"enableFileHistory":"0","isClearFileHistory":"1"}"#)
+            #expect(off.status == 204)
+            #expect(try await f.app.call(.get, url).json["enableFileHistory"] as? Bool == false)
+            let bad = try await f.app.call(.post, url, body: #"{"enableFileHistory":"maybe"}"#)
+            #expect(bad.status == 400 && bad.code == "ParamInvalid" && bad.json["message"] as? String != nil)
+            #expect((bad.json["message"] as? String)?.contains("enableFileHistory") == true)
+        }
+        try await TestApp.with { app in
+            let library = try await app.multiTenantLibrary()
+            let reply = try await app.call(
+                .post, "/api/v1/space/\(library.id)?access_token=\(library.admin)",
+                body: #"{"bogusField":1,"publicRead":true}"#)
+            #expect(reply.status == 201, "unknown fields are ignored")
+            let id = try #require(reply.json["spaceId"] as? String)
+            let shown = try await app.call(
+                .get, "/api/v1/space/\(library.id)/\(id)/extension?access_token=\(library.admin)")
+            #expect(shown.json["isPublicRead"] as? Bool == true, "the Java SDK's alias does not fall through")
+        }
+    }
 }

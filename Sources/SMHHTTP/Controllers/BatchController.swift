@@ -17,24 +17,6 @@ struct BatchController {
     }
 
     /// `true`/`false`, `1`/`0` (the Android SDK sends integers) or those as strings (the Java SDK sends `"1"`).
-    struct FlexibleBool: Decodable {
-        let value: Bool
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let bool = try? container.decode(Bool.self) {
-                value = bool
-            } else if let number = try? container.decode(Int.self), number == 0 || number == 1 {
-                value = number == 1
-            } else if let text = try? container.decode(String.self), ["0", "1", "true", "false"].contains(text) {
-                value = text == "1" || text == "true"
-            } else {
-                let field = decoder.codingPath.last?.stringValue ?? "The flag"
-                throw SMHError(
-                    .paramInvalid, "\(field) is a boolean, 0/1, or one of \"0\", \"1\", \"true\", \"false\".")
-            }
-        }
-    }
-
     struct DeleteItem: Decodable {
         let path: String
         let permanent: FlexibleBool?

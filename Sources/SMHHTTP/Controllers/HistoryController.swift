@@ -34,11 +34,19 @@ struct HistoryController {
     }
 
     struct SettingsBody: Decodable {
-        let enableFileHistory: Bool?
-        let fileHistoryCount: Int?
-        let fileHistoryExpireDay: Int?
-        let mergeInterval: Int?
-        let isClearFileHistory: Bool?
+        let enableFileHistory: FlexibleBool?
+        let fileHistoryCount: FlexibleInt64?
+        let fileHistoryExpireDay: FlexibleInt64?
+        let mergeInterval: FlexibleInt64?
+        let isClearFileHistory: FlexibleBool?
+    }
+
+    /// A settings number within `Int` (the range checks are the service's).
+    static func small(_ value: Int64, _ field: String) throws -> Int {
+        guard let int = Int(exactly: value), abs(int) < 1_000_000 else {
+            throw SMHError(.paramInvalid, "\(field) is out of range.")
+        }
+        return int
     }
 
     @Sendable func getSettings(_ request: Request, context: SMHRequestContext) async throws -> Response {
@@ -63,9 +71,13 @@ struct HistoryController {
             try await history.update(
                 caller,
                 .init(
-                    enableFileHistory: body.enableFileHistory, fileHistoryCount: body.fileHistoryCount,
-                    fileHistoryExpireDay: body.fileHistoryExpireDay, mergeInterval: body.mergeInterval,
-                    isClearFileHistory: body.isClearFileHistory))
+                    enableFileHistory: body.enableFileHistory?.value,
+                    fileHistoryCount: try body.fileHistoryCount.map { try Self.small($0.value, "fileHistoryCount") },
+                    fileHistoryExpireDay: try body.fileHistoryExpireDay.map {
+                        try Self.small($0.value, "fileHistoryExpireDay")
+                    },
+                    mergeInterval: try body.mergeInterval.map { try Self.small($0.value, "mergeInterval") },
+                    isClearFileHistory: body.isClearFileHistory?.value))
             return Response(status: .noContent)
         }
     }

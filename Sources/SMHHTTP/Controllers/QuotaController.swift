@@ -17,14 +17,14 @@ struct QuotaController {
     struct Body: Decodable {
         let spaces: [String]?
         let capacity: Capacity?
-        let removeWhenExceed: Bool?
+        let removeWhenExceed: FlexibleBool?
         let removeAfterDays: Int64?
-        let removeNewest: Bool?
+        let removeNewest: FlexibleBool?
 
         var patch: QuotaPatch {
             QuotaPatch(
-                spaces: spaces, capacity: capacity?.value, removeWhenExceed: removeWhenExceed,
-                removeAfterDays: removeAfterDays, removeNewest: removeNewest)
+                spaces: spaces, capacity: capacity?.value, removeWhenExceed: removeWhenExceed?.value,
+                removeAfterDays: removeAfterDays, removeNewest: removeNewest?.value)
         }
     }
 
