@@ -15,6 +15,9 @@ final class RecentUseRecorder: Sendable {
         var pending: [String: RecentUse] = [:]
         var lastFlush = ContinuousClock.now
         var flushing = false
+        /// The last write started: flushes run one after another, so a flush returns only once everything recorded
+        /// before it is written (a list read right after a preview sees it).
+        var inflight: Task<Void, Never>?
     }
 
     init(store: SQLStore, logger: Logger) {
@@ -38,14 +41,25 @@ final class RecentUseRecorder: Sendable {
         }
     }
 
-    /// Writes what is pending now.
+    /// Writes what is pending now, after any write already under way.
     func flush() async {
-        let batch = state.withLock { state -> [RecentUse] in
-            let uses = Array(state.pending.values)
+        let task = state.withLock { state -> Task<Void, Never> in
+            let batch = Array(state.pending.values)
             state.pending.removeAll(keepingCapacity: true)
             state.lastFlush = .now
-            return uses
+            let previous = state.inflight
+            let task = Task {
+                await previous?.value
+                await self.write(batch)
+            }
+            state.inflight = task
+            return task
         }
+        await task.value
+    }
+
+    func write(_ batch: [RecentUse]) async {
+        guard !batch.isEmpty else { return }
         do {
             try await store.recordUses(batch.sorted { $0.at < $1.at })
         } catch {
