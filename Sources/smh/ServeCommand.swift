@@ -102,6 +102,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...500).contains(databasePoolSize) else {
             throw ValidationError("--database-pool-size must be 1 to 500.")
         }
+        // Every option is checked before anything is opened or migrated.
+        guard uploadExpiryHours >= 1, sweepInterval >= 1, blobGraceMinutes >= 0 else {
+            throw ValidationError("--upload-expiry-hours and --sweep-interval must be positive.")
+        }
+        let media = try mediaSettings()
         var location = storeOptions.location
         location.databasePoolSize = databasePoolSize
         let (hash, announcement) = try AdminKey.resolveHash(
@@ -124,11 +129,8 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: [
                     "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
                 ])
-            guard uploadExpiryHours >= 1, sweepInterval >= 1, blobGraceMinutes >= 0 else {
-                throw ValidationError("--upload-expiry-hours and --sweep-interval must be positive.")
-            }
             var deps = try await AppDependencies.load(
-                store: store, blobs: blobs, media: try mediaSettings(), logger: logger)
+                store: store, blobs: blobs, media: media, logger: logger)
             let tools = deps.previews.tools
             if !noPreviews && !tools.missing.isEmpty {
                 logger.warning(

@@ -6,9 +6,10 @@ import SMHCore
 import SMHMedia
 import SMHStoreSQL
 
-/// The file group (spec 20 §2–4), so far: begin simple upload (F-01), confirm (F-07), download (F-09), info and
-/// download URL (F-10), HEAD (F-11). Dispatch follows spec 20
-/// §1.3; operations not built yet answer `501 FunctionNotEnabled`.
+/// The file group (spec 20 §2–4): begin uploads (F-01 simple, F-02 multipart, F-03 form), renew (F-05), state (F-06),
+/// abort (F-08), confirm (F-07), download (F-09), info and download URL (F-10), HEAD (F-11), previews (F-12, F-13),
+/// by inode (F-14), delete (F-16), move, copy and links (F-17 … F-19). Dispatch follows spec 20 §1.3; the operations
+/// it leaves unspecified (templates, virtual files, conversion) answer `501 FunctionNotEnabled`.
 struct FileController {
     let uploads: UploadService<SQLStore, LocalBlobStore>
     let files: FileService<SQLStore>

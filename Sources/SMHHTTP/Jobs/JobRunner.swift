@@ -31,7 +31,13 @@ public struct JobRunner: Service {
 
     public func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let ran = (try? await runNext()) ?? false
+            var ran = false
+            do {
+                ran = try await runNext()
+            } catch {
+                // A failure to claim or to record an outcome (the database away): logged, retried after a pause.
+                logger.error("job runner step failed", metadata: ["error": "\(error)"])
+            }
             if !ran {
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(idleSeconds)) }
             }

@@ -14,8 +14,9 @@ enum JSON {
                 status: status, headers: [.contentType: contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
-            // Encoding our own wire types cannot fail short of a programming error.
-            return Response(status: .internalServerError)
+            // Encoding our own wire types cannot fail short of a programming error (a non-finite number): still an
+            // SMH error body, with the cause in the log line of the request.
+            return SMHError.internalError(ErrorBox(error)).response(requestId: "", method: .get)
         }
     }
 
