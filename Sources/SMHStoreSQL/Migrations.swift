@@ -299,7 +299,89 @@ enum Migrations {
                 "CREATE INDEX recent_uses_by_time ON recent_uses (library_id, space_id, user_id, used_at, node_id)",
             ]
         },
+        Migration(id: 6, name: "entry counters") { s in
+            [
+                "ALTER TABLE spaces ADD COLUMN history_versions BIGINT NOT NULL DEFAULT 0",
+                // The counters start from what exists (the root directory included; readers leave it out).
+                """
+                UPDATE spaces SET
+                    file_count = (SELECT COUNT(*) FROM nodes n
+                                  WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id AND n.kind <> 'dir'),
+                    dir_count = (SELECT COUNT(*) FROM nodes n
+                                 WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id AND n.kind = 'dir'),
+                    history_versions = (SELECT COUNT(*) FROM versions v JOIN nodes n ON n.id = v.node_id
+                                        WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id)
+                """,
+            ] + Migrations.entryCounters(s)
+        },
     ]
+
+    /// Spec 10 §3.10's counts kept by the database itself, so that every write path (inserts, cascades, subtree
+    /// moves across spaces, version pruning) is covered: `spaces.file_count`, `dir_count` and `history_versions`.
+    /// A node's deletion is counted BEFORE it happens, while its versions still exist; the cascaded deletion of those
+    /// versions then finds no node and changes nothing.
+    static func entryCounters(_ s: Schema) -> [String] {
+        let isFile = "CASE WHEN %.kind = 'dir' THEN 0 ELSE 1 END"
+        let isDir = "CASE WHEN %.kind = 'dir' THEN 1 ELSE 0 END"
+        func add(_ row: String, _ sign: String) -> String {
+            """
+            UPDATE spaces SET file_count = file_count \(sign) \(isFile.replacingOccurrences(of: "%", with: row)),
+                dir_count = dir_count \(sign) \(isDir.replacingOccurrences(of: "%", with: row)),
+                history_versions = history_versions \(sign) (SELECT COUNT(*) FROM versions WHERE node_id = \(row).id)
+            WHERE library_id = \(row).library_id AND id = \(row).space_id
+            """
+        }
+        func versions(_ row: String, _ sign: String) -> String {
+            """
+            UPDATE spaces SET history_versions = history_versions \(sign) 1
+            WHERE library_id = (SELECT library_id FROM nodes WHERE id = \(row).node_id)
+            AND id = (SELECT space_id FROM nodes WHERE id = \(row).node_id)
+            """
+        }
+        switch s.dialect {
+        case .sqlite:
+            return [
+                "CREATE TRIGGER nodes_count_insert AFTER INSERT ON nodes BEGIN \(add("new", "+")); END",
+                "CREATE TRIGGER nodes_count_delete BEFORE DELETE ON nodes BEGIN \(add("old", "-")); END",
+                """
+                CREATE TRIGGER nodes_count_move AFTER UPDATE OF space_id ON nodes WHEN old.space_id <> new.space_id
+                BEGIN \(add("old", "-")); \(add("new", "+")); END
+                """,
+                "CREATE TRIGGER versions_count_insert AFTER INSERT ON versions BEGIN \(versions("new", "+")); END",
+                "CREATE TRIGGER versions_count_delete AFTER DELETE ON versions BEGIN \(versions("old", "-")); END",
+            ]
+        case .postgres:
+            return [
+                """
+                CREATE FUNCTION smh_nodes_count() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN \(add("NEW", "+")); RETURN NEW;
+                    ELSIF TG_OP = 'DELETE' THEN \(add("OLD", "-")); RETURN OLD;
+                    ELSE \(add("OLD", "-")); \(add("NEW", "+")); RETURN NEW;
+                    END IF;
+                END $$
+                """,
+                """
+                CREATE FUNCTION smh_versions_count() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF TG_OP = 'INSERT' THEN \(versions("NEW", "+")); RETURN NEW;
+                    ELSE \(versions("OLD", "-")); RETURN OLD;
+                    END IF;
+                END $$
+                """,
+                "CREATE TRIGGER nodes_count_insert AFTER INSERT ON nodes FOR EACH ROW EXECUTE FUNCTION smh_nodes_count()",
+                "CREATE TRIGGER nodes_count_delete BEFORE DELETE ON nodes FOR EACH ROW EXECUTE FUNCTION smh_nodes_count()",
+                """
+                CREATE TRIGGER nodes_count_move AFTER UPDATE OF space_id ON nodes FOR EACH ROW
+                WHEN (OLD.space_id IS DISTINCT FROM NEW.space_id) EXECUTE FUNCTION smh_nodes_count()
+                """,
+                """
+                CREATE TRIGGER versions_count AFTER INSERT OR DELETE ON versions FOR EACH ROW
+                EXECUTE FUNCTION smh_versions_count()
+                """,
+            ]
+        }
+    }
 
     /// Substring search on names without reading every row. SQLite: an FTS5 trigram index over `nodes.name`, kept
     /// current by triggers, so every write path (insert, rename, cascade delete) is covered. PostgreSQL: a pg_trgm GIN

@@ -56,9 +56,31 @@ extension SQLStore {
         }
     }
 
+    /// Totals from the counters the database keeps (migration 6), the recycle bin by a walk of the bin alone.
     public func fileCounts(library: LibraryID, space: SpaceID) async throws -> SpaceFileCounts {
         let bin = try await subtreeStats(.recycleBin(library, space))
         return try await read { db in
+            let row = try await db.raw(
+                """
+                SELECT file_count, dir_count, history_versions FROM spaces
+                WHERE library_id = \(bind: library.rawValue) AND id = \(bind: space.rawValue)
+                """
+            ).first()
+            let files = try row?.decode(column: "file_count", as: Int64.self) ?? 0
+            let directories = try row?.decode(column: "dir_count", as: Int64.self) ?? 0
+            let history = try row?.decode(column: "history_versions", as: Int64.self) ?? 0
+            // The root directory is the space itself, not an entry of it.
+            return SpaceFileCounts(
+                files: files + history, directories: max(0, directories - 1), recycledFiles: bin.files,
+                recycledDirectories: bin.directories, historyVersions: history)
+        }
+    }
+
+    /// The same totals counted from the rows, for `smh fsck` and the tests to hold the counters to.
+    public func recountedEntries(library: LibraryID, space: SpaceID) async throws -> (
+        files: Int64, directories: Int64, history: Int64
+    ) {
+        try await read { db in
             let kinds = try await db.raw(
                 """
                 SELECT kind, CAST(COUNT(*) AS BIGINT) AS entries FROM nodes
@@ -82,10 +104,26 @@ extension SQLStore {
                     WHERE n.library_id = \(bind: library.rawValue) AND n.space_id = \(bind: space.rawValue)
                     """
                 ).first()?.decode(column: "versions", as: Int64.self) ?? 0
-            // The root directory is the space itself, not an entry of it.
-            return SpaceFileCounts(
-                files: files + history, directories: max(0, directories - 1), recycledFiles: bin.files,
-                recycledDirectories: bin.directories, historyVersions: history)
+            return (files, directories, history)
+        }
+    }
+
+    /// The counters as stored (root directory included), beside `recountedEntries`.
+    public func storedEntries(library: LibraryID, space: SpaceID) async throws -> (
+        files: Int64, directories: Int64, history: Int64
+    ) {
+        try await read { db in
+            let row = try await db.raw(
+                """
+                SELECT file_count, dir_count, history_versions FROM spaces
+                WHERE library_id = \(bind: library.rawValue) AND id = \(bind: space.rawValue)
+                """
+            ).first()
+            return (
+                try row?.decode(column: "file_count", as: Int64.self) ?? 0,
+                try row?.decode(column: "dir_count", as: Int64.self) ?? 0,
+                try row?.decode(column: "history_versions", as: Int64.self) ?? 0
+            )
         }
     }
 }

@@ -198,6 +198,11 @@ import Testing
             #expect(moved.json["size"] as? String == "3")
             #expect(try await used(a) == 0)
             #expect(try await used(b) == 31 + 12)
+            for space in [a, b] {
+                let stored = try await app.store.storedEntries(library: LibraryID(lib), space: SpaceID(space))
+                let recounted = try await app.store.recountedEntries(library: LibraryID(lib), space: SpaceID(space))
+                #expect(stored == recounted, "the entry counters follow a subtree across spaces")
+            }
             let binA = try await app.call(.get, "/api/v1/recycled/\(lib)/\(a)?access_token=\(library.admin)")
             #expect((binA.json["contents"] as? [Any])?.isEmpty == true)
             let restored = try await app.call(

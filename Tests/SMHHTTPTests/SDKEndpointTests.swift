@@ -41,6 +41,11 @@ import Testing
             let listed = try await f.app.call(
                 .get, "/api/v1/directory-history/\(f.library.id)/-/history-list/plan.txt?access_token=\(f.token)")
             #expect((listed.json["contents"] as? [[String: Any]])?.count == 1, "only the latest is left")
+            let stored = try await f.app.store.storedEntries(library: LibraryID(f.library.id), space: SpaceID("-"))
+            #expect(stored.history == 0)
+            #expect(
+                stored
+                    == (try await f.app.store.recountedEntries(library: LibraryID(f.library.id), space: SpaceID("-"))))
         }
     }
 
@@ -111,9 +116,34 @@ import Testing
                 .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(reader)")
             #expect(refused.status == 403)
 
+            // The counters behind file-count follow every write path: permanent deletes of files with versions and of
+            // subtrees, emptying the bin.
+            let counters = {
+                let stored = try await f.app.store.storedEntries(library: LibraryID(f.library.id), space: SpaceID("-"))
+                let recounted = try await f.app.store.recountedEntries(
+                    library: LibraryID(f.library.id), space: SpaceID("-"))
+                #expect(stored == recounted)
+                #expect(stored.files > 0 || stored.directories > 0)
+            }
+            try await counters()
+            #expect(
+                try await f.app.call(
+                    .delete, "/api/v1/file/\(f.library.id)/-/top.txt?permanent=1&access_token=\(f.token)"
+                )
+                .status == 204)
+            #expect(try await f.app.call(.delete, "\(dir)/a?permanent=1&access_token=\(f.token)").status == 204)
+            try await counters()
+            #expect(
+                try await f.app.call(.delete, "/api/v1/recycled/\(f.library.id)/-?access_token=\(f.token)").status < 300
+            )
+            try await counters()
+            let emptied = try await f.app.call(
+                .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(f.token)")
+            #expect(emptied.json["fileNum"] as? String == "0" && emptied.json["dirNum"] as? String == "1")
+
             // D-11: an already exact recalculation, as a task.
             let calibrate = try await f.app.call(
-                .put, "\(dir)/a?calibrate&stats_type=normal&access_token=\(f.token)")
+                .put, "\(dir)/x?calibrate&stats_type=normal&access_token=\(f.token)")
             #expect(calibrate.status == 200 && calibrate.json["taskId"] is Int)
         }
     }

@@ -21,7 +21,7 @@ import Testing
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let first = try await location.withStore(logger: logger) { store in try await store.appliedMigrations() }
-            #expect(first == [1, 2, 3, 4, 5])
+            #expect(first == [1, 2, 3, 4, 5, 6])
             // Second start on the same data: nothing new to apply, data intact.
             let library = makeLibrary("kept")
             try await location.withStore(logger: logger) { store in try await store.insertLibrary(library) }
@@ -30,7 +30,7 @@ import Testing
                 let applied = try await store.appliedMigrations()
                 let name = try await store.library(library.id)?.settings.name
                 #expect(newlyApplied == [])
-                #expect(applied == [1, 2, 3, 4, 5])
+                #expect(applied == [1, 2, 3, 4, 5, 6])
                 #expect(name == "kept")
             }
         }
