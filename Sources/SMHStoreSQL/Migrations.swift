@@ -302,19 +302,22 @@ enum Migrations {
         Migration(id: 6, name: "entry counters") { s in
             [
                 "ALTER TABLE spaces ADD COLUMN history_versions BIGINT NOT NULL DEFAULT 0",
-                // The counters start from what exists (the root directory included; readers leave it out).
-                """
-                UPDATE spaces SET
-                    file_count = (SELECT COUNT(*) FROM nodes n
-                                  WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id AND n.kind <> 'dir'),
-                    dir_count = (SELECT COUNT(*) FROM nodes n
-                                 WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id AND n.kind = 'dir'),
-                    history_versions = (SELECT COUNT(*) FROM versions v JOIN nodes n ON n.id = v.node_id
-                                        WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id)
-                """,
+                Migrations.recountEntries,
             ] + Migrations.entryCounters(s)
         },
     ]
+
+    /// Sets the entry counters to what the rows say (the root directory included; readers leave it out): the start
+    /// of migration 6, and `smh fsck --repair`.
+    static let recountEntries = """
+        UPDATE spaces SET
+            file_count = (SELECT COUNT(*) FROM nodes n
+                          WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id AND n.kind <> 'dir'),
+            dir_count = (SELECT COUNT(*) FROM nodes n
+                         WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id AND n.kind = 'dir'),
+            history_versions = (SELECT COUNT(*) FROM versions v JOIN nodes n ON n.id = v.node_id
+                                WHERE n.library_id = spaces.library_id AND n.space_id = spaces.id)
+        """
 
     /// Spec 10 §3.10's counts kept by the database itself, so that every write path (inserts, cascades, subtree
     /// moves across spaces, version pruning) is covered: `spaces.file_count`, `dir_count` and `history_versions`.

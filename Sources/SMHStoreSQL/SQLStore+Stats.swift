@@ -126,4 +126,28 @@ extension SQLStore {
             )
         }
     }
+
+    /// Spaces whose entry counters differ from their rows (`smh fsck`).
+    public func entryCounterDrift() async throws -> [(library: String, space: String)] {
+        try await read { db in
+            try await db.raw(
+                """
+                SELECT s.library_id, s.id FROM spaces s
+                WHERE s.file_count <> (SELECT COUNT(*) FROM nodes n
+                                       WHERE n.library_id = s.library_id AND n.space_id = s.id AND n.kind <> 'dir')
+                   OR s.dir_count <> (SELECT COUNT(*) FROM nodes n
+                                      WHERE n.library_id = s.library_id AND n.space_id = s.id AND n.kind = 'dir')
+                   OR s.history_versions <> (SELECT COUNT(*) FROM versions v JOIN nodes n ON n.id = v.node_id
+                                             WHERE n.library_id = s.library_id AND n.space_id = s.id)
+                """
+            ).all().map {
+                (try $0.decode(column: "library_id", as: String.self), try $0.decode(column: "id", as: String.self))
+            }
+        }
+    }
+
+    /// Sets every space's entry counters to the recount (`smh fsck --repair`).
+    public func repairEntryCounters() async throws {
+        try await transaction { db in try await db.raw(SQLQueryString(Migrations.recountEntries)).run() }
+    }
 }

@@ -66,13 +66,20 @@ struct FsckCommand: AsyncParsableCommand {
                 for sha in strays { renditions.removeAll(of: sha) }
                 print("deleted the renditions of \(strays.count) contents")
             }
+            // The entry counters of space file counts (kept by database triggers).
+            let counters = try await store.entryCounterDrift()
+            for drift in counters { print("space \(drift.library)/\(drift.space): entry counters drifted") }
+            if repair && !counters.isEmpty {
+                try await store.repairEntryCounters()
+                print("recounted the entries of \(counters.count) spaces")
+            }
             if repair && !(report.spaces.isEmpty && report.blobs.isEmpty) {
                 try await store.repair(report, at: SystemClock().now())
                 print("repaired \(report.spaces.count) space counters and \(report.blobs.count) blob references")
                 return report.missingContent.isEmpty
             }
             // Repaired orphans are gone; unrepaired ones count against a clean result.
-            let clean = report.isClean && ((orphans.isEmpty && strays.isEmpty) || repair)
+            let clean = report.isClean && ((orphans.isEmpty && strays.isEmpty && counters.isEmpty) || repair)
             print(
                 clean
                     ? "fsck: clean (\(referenced.count) blobs referenced)"
