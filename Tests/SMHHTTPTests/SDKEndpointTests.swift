@@ -100,6 +100,13 @@ import Testing
             #expect(one.json["fileCount"] as? Int == 2)
             #expect(try await stats("", "stats_type=recycle&recycled_id=999999").code == "RecycledItemNotFound")
             #expect(try await stats("a", "stats_type=recycle").code == "ParamInvalid")
+            // A restore brings the subtree's figures back; recycled again for what follows.
+            let restored = try await f.app.call(
+                .post, "/api/v1/recycled/\(f.library.id)/-/\(item)?restore&access_token=\(f.token)")
+            #expect(restored.status < 300)
+            #expect(try await stats("x", "stats_type=normal").json["fileCount"] as? Int == 2)
+            #expect(try await stats("", "stats_type=recycle").json["fileCount"] as? Int == 0)
+            #expect(try await f.app.call(.delete, "\(dir)/x/b?access_token=\(f.token)").status == 200)
 
             let count = try await f.app.call(
                 .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(f.token)")
