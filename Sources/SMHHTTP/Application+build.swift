@@ -82,7 +82,7 @@ public struct AppDependencies: Sendable {
                 RecycleController.restoreJobKind: { try await recycle.runRestoreJob($0) },
                 HistoryController.emptyJobKind: { try await history.runEmptyJob($0) },
                 DirectoryController.calibrateJobKind: { _ in (200, nil) },
-            ], logger: logger)
+            ], clock: clock, logger: logger)
     }
 
     public var uploads: UploadService<SQLStore, LocalBlobStore> {

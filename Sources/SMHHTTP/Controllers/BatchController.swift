@@ -56,7 +56,7 @@ struct BatchController {
                     operation: flags[0], body: String(decoding: body, as: UTF8.self), caller: caller)
                 let id = try await jobs.enqueueJob(
                     kind: Self.jobKind, library: caller.library.id, space: space.id, payload: try payload.encoded(),
-                    at: SystemClock().now())
+                    at: access.clock.now())
                 return JSON.response(status: .accepted, TaskCreatedWire(taskId: id))
             }
             let (status, wire) = try await run(caller, spaceId, items)
@@ -128,7 +128,7 @@ struct BatchController {
         guard let library = try await access.store.library(job.libraryId), let spaceId = job.spaceId else {
             return (500, nil)
         }
-        let caller = payload.caller(in: library)
+        let caller = payload.caller(in: library, now: access.clock.now())
         let decoded = try Self.decode(payload.operation, Array(payload.body.utf8), spaceId: spaceId.rawValue)
         let (status, wire) = try await run(caller, spaceId.rawValue, decoded)
         let encoder = JSONEncoder()

@@ -40,7 +40,7 @@ struct DirectoryController {
                 let payload = try JobPayload(operation: "calibrate", body: "{}", caller: caller)
                 let id = try await jobs.enqueueJob(
                     kind: Self.calibrateJobKind, library: caller.library.id, space: space.id,
-                    payload: try payload.encoded(), at: SystemClock().now())
+                    payload: try payload.encoded(), at: access.clock.now())
                 context.logger.debug("statistics calibrated", metadata: ["files": "\(stats.fileCount)"])
                 return JSON.response(BatchController.TaskCreatedWire(taskId: id))
             }
@@ -87,7 +87,7 @@ struct DirectoryController {
             let payload = CopyJob(source: source.rawValue, target: target.rawValue, path: path, userId: caller.userId)
             let id = try await jobs.enqueueJob(
                 kind: Self.copyJobKind, library: caller.library.id, space: space,
-                payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self), at: SystemClock().now())
+                payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self), at: access.clock.now())
             return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
         }
     }

@@ -24,7 +24,7 @@ struct FileController {
         recentUses.record(
             RecentUse(
                 libraryId: caller.library.id, spaceId: SpaceID(input.parameter("spaceId")), userId: caller.userId,
-                inode: node.inode, action: action, at: SystemClock().now()))
+                inode: node.inode, action: action, at: access.clock.now()))
     }
 
     func register(on router: Router<SMHRequestContext>) {

@@ -38,7 +38,7 @@ struct RecycleController {
             let (total, items) = try await recycle.list(
                 caller, space: input.parameter("spaceId"), order: order, offset: offset, limit: limit)
             let next = !pageStyle && offset + items.count < total ? offset + items.count : nil
-            let now = SystemClock().now()
+            let now = access.clock.now()
             return JSON.response(
                 ListWire(
                     totalNum: total, nextMarker: next,
@@ -76,7 +76,7 @@ struct RecycleController {
             return JSON.response(
                 FileInfoWire(
                     node: node, type: type, cosUrl: url,
-                    expiration: SystemClock().now().adding(seconds: FileService<SQLStore>.defaultPeriod).iso8601))
+                    expiration: access.clock.now().adding(seconds: FileService<SQLStore>.defaultPeriod).iso8601))
         }
     }
 
@@ -124,7 +124,7 @@ struct RecycleController {
                         caller: caller)
                     let id = try await jobs.enqueueJob(
                         kind: Self.restoreJobKind, library: caller.library.id, space: space.id,
-                        payload: try payload.encoded(), at: SystemClock().now())
+                        payload: try payload.encoded(), at: access.clock.now())
                     return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
                 }
                 let wire = try await restore(caller, spaceId, ids, fallback)
@@ -171,7 +171,8 @@ struct RecycleController {
             return (500, nil)
         }
         let body = try JSONDecoder().decode(RestoreJob.self, from: Data(payload.body.utf8))
-        let wire = try await restore(payload.caller(in: library), spaceId.rawValue, body.ids, body.fallbackToRoot)
+        let wire = try await restore(
+            payload.caller(in: library, now: access.clock.now()), spaceId.rawValue, body.ids, body.fallbackToRoot)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (wire.failed ? 207 : 200, String(decoding: try encoder.encode(wire.result), as: UTF8.self))

@@ -67,7 +67,7 @@ struct TaskController {
     /// `copyDirectory` with `copyDirectoryResult`.
     func answerV2(_ caller: Caller, space: SpaceID?, id raw: String) async throws -> Response {
         guard let id = Int64(raw), id > 0 else { throw SMHError(.paramInvalid, "The task id is a positive integer.") }
-        let jobs = try await store.jobs(library: caller.library.id, space: space, ids: [id], now: SystemClock().now())
+        let jobs = try await store.jobs(library: caller.library.id, space: space, ids: [id], now: access.clock.now())
         guard let job = jobs.first else { throw SMHError(.taskNotFound, "Task \(id) does not exist here.") }
         let operation =
             (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8)) as? [String: Any])?["operation"]
@@ -100,7 +100,7 @@ struct TaskController {
     }
 
     func answer(_ caller: Caller, space: SpaceID?, ids: [Int64]) async throws -> Response {
-        let jobs = try await store.jobs(library: caller.library.id, space: space, ids: ids, now: SystemClock().now())
+        let jobs = try await store.jobs(library: caller.library.id, space: space, ids: ids, now: access.clock.now())
         guard !jobs.isEmpty else { throw SMHError(.taskNotFound, "None of these tasks exists here.") }
         // The stored result is JSON already: the answer is assembled around it rather than re-encoded.
         let items = jobs.map { job -> String in

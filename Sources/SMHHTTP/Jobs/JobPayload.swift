@@ -30,8 +30,7 @@ struct JobPayload: Codable {
         try JSONDecoder().decode(JobPayload.self, from: Data(text.utf8))
     }
 
-    func caller(in library: Library) -> Caller {
-        let now = SystemClock().now()
+    func caller(in library: Library, now: Timestamp) -> Caller {
         let token = AccessToken(
             tokenHash: "", libraryId: library.id,
             spaceScope: spaces.map { .only(Set($0.map { SpaceID($0) })) } ?? .all, userId: userId, clientId: "",

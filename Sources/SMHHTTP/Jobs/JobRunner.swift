@@ -11,6 +11,8 @@ public struct JobRunner: Service {
     public typealias Handler = @Sendable (Job) async throws -> (status: Int, result: String?)
 
     let store: SQLStore
+    /// Leases, back-off and outcomes are timed by it (a fake one in tests).
+    let clock: any Clock
     let handlers: [String: Handler]
     let owner: String
     let leaseSeconds: Int64
@@ -19,9 +21,10 @@ public struct JobRunner: Service {
 
     public init(
         store: SQLStore, handlers: [String: Handler], leaseSeconds: Int64 = 300, idleSeconds: Double = 0.5,
-        logger: Logger
+        clock: any Clock = SystemClock(), logger: Logger
     ) {
         self.store = store
+        self.clock = clock
         self.handlers = handlers
         self.owner = "runner-" + RandomToken.alphanumeric(count: 12)
         self.leaseSeconds = leaseSeconds
@@ -47,16 +50,16 @@ public struct JobRunner: Service {
     /// Claims and runs one job; false when none was due.
     @discardableResult
     public func runNext() async throws -> Bool {
-        let now = SystemClock().now()
+        let now = clock.now()
         guard let job = try await store.claimJob(owner: owner, now: now, leaseUntil: now.adding(seconds: leaseSeconds))
         else { return false }
         guard let handler = handlers[job.kind] else {
-            try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: SystemClock().now())
+            try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: clock.now())
             return true
         }
         do {
             let (status, result) = try await handler(job)
-            try await store.finishJob(job.id, owner: owner, status: status, result: result, at: SystemClock().now())
+            try await store.finishJob(job.id, owner: owner, status: status, result: result, at: clock.now())
             logger.info(
                 "task finished", metadata: ["task": .stringConvertible(job.id), "status": .stringConvertible(status)])
         } catch {
@@ -67,12 +70,12 @@ public struct JobRunner: Service {
                     "error": .string("\(error)"),
                 ])
             if job.attempts >= Job.maxAttempts {
-                try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: SystemClock().now())
+                try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: clock.now())
             } else {
                 // Back-off: 2 s, 4 s, … before the next attempt.
                 let delay = Int64(1 << job.attempts)
                 try await store.retryJob(
-                    job.id, owner: owner, runAfter: SystemClock().now().adding(seconds: delay), at: SystemClock().now())
+                    job.id, owner: owner, runAfter: clock.now().adding(seconds: delay), at: clock.now())
             }
         }
         return true
