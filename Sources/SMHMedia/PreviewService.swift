@@ -124,45 +124,6 @@ public final class PreviewService: Sendable {
         }
     }
 
-    /// What a probe learnt: the information, that the engine refused the bytes, or nothing (it could not run to the
-    /// end: timed out, killed, not started) — only the first two are worth remembering.
-    public enum Probe: Sendable, Equatable {
-        case read(MediaInfo)
-        case unreadable
-        case inconclusive
-
-        var info: MediaInfo? {
-            if case .read(let info) = self { return info }
-            return nil
-        }
-    }
-
-    /// Reads a picture's header (dimensions, orientation, transparency, EXIF) without decoding it.
-    public func probeImage(_ path: String) async -> Probe {
-        guard let vipsheader = tools.vipsheader else { return .inconclusive }
-        return Self.probe(try? await runner.run([vipsheader, "-a", path]), MediaInfo.parseImageHeader)
-    }
-
-    /// Reads a video's dimensions, rotation, duration and creation time.
-    public func probeVideo(_ input: String) async -> Probe {
-        guard let ffprobe = tools.ffprobe else { return .inconclusive }
-        let entries =
-            "stream=width,height:stream_tags=rotate:stream_side_data=rotation:format=duration"
-            + ":format_tags=creation_time,com.apple.quicktime.make,com.apple.quicktime.model"
-        let result = try? await runner.run([
-            ffprobe, "-v", "error", "-select_streams", "v:0", "-show_entries", entries, "-of",
-            "default=noprint_wrappers=1", input,
-        ])
-        return Self.probe(result, MediaInfo.parseVideoProbe)
-    }
-
-    static func probe(_ result: ToolRunner.Result?, _ parse: (String) -> MediaInfo?) -> Probe {
-        // Killed by a signal (timeout, memory limit, CPU limit) or not run: the bytes may be fine.
-        guard let result, !result.timedOut, result.status >= 0, result.status < 128 else { return .inconclusive }
-        guard result.status == 0, let info = parse(result.output) else { return .unreadable }
-        return .read(info)
-    }
-
     /// The content as one readable file: its own file, or (stored in parts) a temporary joined copy, to be removed by
     /// the caller when `temporary`.
     func imageInput(sha256: String) throws -> (path: String, temporary: Bool) {
@@ -328,70 +289,12 @@ public final class PreviewService: Sendable {
     /// Tools waiting for a slot: background work is skipped when the queue is long (it is done on demand instead).
     public var backlog: Int { get async { await runner.waiting } }
 
-    /// Reads what a photo or video says about itself; nil when the engines cannot read it.
-    public func readInfo(sha256: String, name: String) async -> Probe {
-        switch FileKinds.fileType(of: name) {
-        case "image":
-            guard tools.imagesAvailable, let input = try? imageInput(sha256: sha256) else { return .inconclusive }
-            defer { if input.temporary { renditions.discard(input.path) } }
-            let picture = await probeImage(input.path)
-            guard picture == .unreadable else { return picture }
-            switch await probeVideo("file:" + input.path) {
-            case .read(var info):
-                info.loader = Self.ffmpegLoader
-                info.durationMilliseconds = nil
-                return .read(info)
-            case let other:
-                return other
-            }
-        case "video":
-            guard tools.videosAvailable, let input = try? videoInput(sha256: sha256) else { return .inconclusive }
-            return await probeVideo(input)
-        default:
-            return .unreadable
-        }
-    }
-
-    /// The media information of a content: as stored when it was read before, else read now (and stored when the
-    /// read was conclusive).
-    public func information(sha256: String, name: String) async -> MediaInfo? {
-        if let infoStore, let known = try? await infoStore.mediaInfo(sha256: sha256) { return known }
-        let read = await readInfo(sha256: sha256, name: name)
-        if let infoStore, read != .inconclusive {
-            do {
-                try await infoStore.saveMediaInfo(sha256: sha256, read.info)
-            } catch {
-                logger.warning(
-                    "media information not saved", metadata: ["sha256": .string(sha256), "error": "\(error)"])
-            }
-        }
-        return read.info
-    }
-
     /// FFmpeg's name for the content: its file, or through the concat protocol the parts of a multipart upload as
     /// one seekable stream (no copy).
     func videoInput(sha256: String) throws -> String {
         let files = try blobs.files(of: sha256)
         return files.count == 1 ? "file:" + files[0] : "concat:" + files.joined(separator: "|")
     }
-}
-
-/// Which kinds of files this server can thumbnail, as listings report it (`previewByCI`, `previewAsIcon`).
-public struct PreviewSupport: Sendable, Equatable {
-    public var images: Bool
-    public var videos: Bool
-
-    public init(images: Bool, videos: Bool) {
-        self.images = images
-        self.videos = videos
-    }
-
-    public func covers(fileType: String) -> Bool {
-        fileType == "image" ? images : fileType == "video" ? videos : false
-    }
-
-    /// Task-local so that each server (tests run several in one process) answers for its own tools.
-    @TaskLocal public static var current = PreviewSupport(images: true, videos: true)
 }
 
 extension PreviewService {

@@ -160,73 +160,6 @@ struct DataPlaneController {
         return staged
     }
 
-    /// F-04.4: a form upload. The fields (`key`, `policy`, …) come first, the file last in a field named `file`; the
-    /// file's bytes stream into the staging area as they arrive (never held whole), and the answer is `204` with the
-    /// `ETag`. The task is then confirmed as any other (F-07).
-    @Sendable func postForm(_ request: Request, context: SMHRequestContext) async throws -> Response {
-        guard let contentType = request.headers[.contentType],
-            let boundary = MultipartFormParser.boundary(contentType: contentType)
-        else {
-            throw SMHError(.paramInvalid, "A form upload is multipart/form-data with a boundary.")
-        }
-        var parser = MultipartFormParser(boundary: boundary)
-        var fields: [String: String] = [:]
-        var writer: LocalBlobWriter?
-        var session: UploadSession?
-        var staged: StagedBlob?
-        let blobs = self.blobs
-        do {
-            for try await buffer in request.body {
-                let events = try buffer.withUnsafeReadableBytes { try parser.feed($0) }
-                for event in events {
-                    switch event {
-                    case .field(let name, let value):
-                        guard fields.count < 64 else { throw SMHError(.paramInvalid, "The form has too many fields.") }
-                        fields[name] = value
-                    case .fileStart(let name, _):
-                        guard name == "file", writer == nil, staged == nil else {
-                            throw SMHError(.paramInvalid, "The form carries one file, in a field named file.")
-                        }
-                        session = try await uploads.authorizeContent(
-                            confirmKey: fields["key"] ?? "", authorization: fields["policy"] ?? fields["Signature"])
-                        writer = try blobs.makeWriter()
-                    case .fileBytes(let bytes):
-                        try bytes.withUnsafeBytes { try writer?.write($0) }
-                    case .fileEnd:
-                        staged = try writer?.finish()
-                        writer = nil
-                    }
-                }
-            }
-        } catch {
-            writer?.abort()
-            if let staged { blobs.discard(staged) }
-            if let failure = error as? SMHError, failure.code != .internalServerError { throw failure }
-            throw SMHError(.incompleteBody, "The body ended before it was complete.", cause: ErrorBox(error))
-        }
-        guard parser.isComplete, let staged, let session else {
-            writer?.abort()
-            if let staged { blobs.discard(staged) }
-            throw SMHError(.incompleteBody, "The form ended before its file did (or had no file field).")
-        }
-        Self.writeBack { try? blobs.makeDurable(staged) }
-        do {
-            if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
-                blobs.discard(replaced)
-            }
-        } catch {
-            blobs.discard(staged)
-            throw error
-        }
-        context.logger.info(
-            "form upload received",
-            metadata: ["bytes": .stringConvertible(staged.digest.size), "sha256": .string(staged.digest.sha256)])
-        var response = Response(status: .noContent)
-        response.headers[.eTag] = staged.digest.eTag
-        response.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] = String(staged.digest.crc64)
-        return response
-    }
-
     /// F-04.2: 200 with `ETag` (quoted MD5) and `x-cos-hash-crc64ecma`. A repeated PUT replaces the content.
     /// F-04.3 with `?partNumber=&uploadId=`: one part of a multipart task, 200 with its `ETag`.
     @Sendable func putContent(_ request: Request, context: SMHRequestContext) async throws -> Response {
@@ -254,6 +187,15 @@ struct DataPlaneController {
         }
         let blobs = self.blobs
         let staged = try await Self.receive(request, into: try blobs.makeWriter()) { blobs.discard($0) }
+        return try await attach(staged, to: session, status: .ok, context: context)
+    }
+
+    /// The content of a simple or form upload becomes the task's (replacing earlier content): its fsync starts on the
+    /// I/O pool, the record is written, and the answer carries `ETag` and `x-cos-hash-crc64ecma`.
+    func attach(
+        _ staged: StagedBlob, to session: UploadSession, status: HTTPResponse.Status, context: SMHRequestContext
+    ) async throws -> Response {
+        let blobs = self.blobs
         Self.writeBack { try? blobs.makeDurable(staged) }
         do {
             if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
@@ -266,7 +208,7 @@ struct DataPlaneController {
         context.logger.info(
             "upload content received",
             metadata: ["bytes": .stringConvertible(staged.digest.size), "sha256": .string(staged.digest.sha256)])
-        var response = Response(status: .ok)
+        var response = Response(status: status)
         response.headers[.eTag] = staged.digest.eTag
         response.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] = String(staged.digest.crc64)
         return response

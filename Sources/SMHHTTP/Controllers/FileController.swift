@@ -212,8 +212,7 @@ struct FileController {
                 if try input.query.bool("with_media_info"), let sha = node.blobSha256,
                     ["image", "video"].contains(FileKinds.fileType(of: node.name))
                 {
-                    wire.mediaInfo = try await followUp.information(sha256: sha, name: node.name).map(
-                        MediaInfoWire.init)
+                    wire.mediaInfo = await previews.information(sha256: sha, name: node.name).map(MediaInfoWire.init)
                 }
                 if try input.query.bool("with_favorite_status") {
                     let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)

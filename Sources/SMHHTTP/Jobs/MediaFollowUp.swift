@@ -25,7 +25,7 @@ struct MediaFollowUp: Sendable {
         Task.detached(priority: .low) {
             guard await previews.backlog < Self.maxBacklog else { return }
             do {
-                let info = try await information(sha256: sha, name: name)
+                let info = await previews.information(sha256: sha, name: name)
                 if clientTime == nil, let taken = info?.takenAt {
                     try await store.defaultLocalCreation(of: inode, to: taken)
                 }
@@ -34,10 +34,5 @@ struct MediaFollowUp: Sendable {
             }
             await previews.pregenerate(sha256: sha, name: name)
         }
-    }
-
-    /// The stored information of a content, read (and stored) now if it never was.
-    func information(sha256: String, name: String) async throws -> MediaInfo? {
-        await previews.information(sha256: sha256, name: name)
     }
 }
