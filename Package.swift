@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure domain: no NIO, no Hummingbird, no SQL.
@@ -54,6 +55,18 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Blobs in S3-compatible object storage: a small SigV4 client over AsyncHTTPClient.
+        .target(
+            name: "SMHBlobS3",
+            dependencies: [
+                "SMHCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Thumbnails and video covers through external engines (libvips, FFmpeg) run as bounded processes.
         .target(
             name: "SMHMedia",
@@ -85,6 +98,7 @@ let package = Package(
                 "SMHCore",
                 "SMHStoreSQL",
                 "SMHBlobLocal",
+                "SMHBlobS3",
                 "SMHMedia",
                 "SMHHTTP",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -98,7 +112,7 @@ let package = Package(
         .target(
             name: "SMHTestSupport",
             dependencies: [
-                "SMHCore", "SMHStoreSQL",
+                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHBlobS3",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -111,6 +125,13 @@ let package = Package(
             dependencies: ["SMHCore", "SMHStoreSQL", "SMHTestSupport"]
         ),
         .testTarget(name: "SMHBlobLocalTests", dependencies: ["SMHCore", "SMHBlobLocal"]),
+        .testTarget(
+            name: "SMHBlobS3Tests",
+            dependencies: [
+                "SMHCore", "SMHBlobLocal", "SMHBlobS3", "SMHTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "SMHHTTPTests",
             dependencies: [

@@ -22,6 +22,9 @@ public final class LocalBlobReader: BlobReader {
     private var remaining: Int64
     public let length: Int64
 
+    /// `pread` of a local file does not suspend: there is nothing to wait for.
+    public func fill() {}
+
     convenience init(path: String, range: ByteRange?) throws(SMHError) {
         let fd = try Self.openExisting(path)
         defer { Glibc.close(fd) }

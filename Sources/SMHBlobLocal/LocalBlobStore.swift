@@ -53,13 +53,15 @@ public struct LocalBlobStore: BlobStore {
         return "\(try uploadDirectory(upload))/\(stagingKey)\(Self.stagedSuffix)"
     }
 
-    public func makePartWriter(upload: String) throws -> LocalBlobWriter {
+    public var displayLocation: String { blobsDirectory }
+
+    public func makePartWriter(upload: String) throws -> any BlobWriter {
         let directory = try uploadDirectory(upload)
         try POSIXFile.makeDirectories(directory)
         return try LocalBlobWriter(stagingDirectory: directory, part: true)
     }
 
-    public func openPart(upload: String, stagingKey: String) throws -> LocalBlobReader {
+    public func openPart(upload: String, stagingKey: String) throws -> any BlobReader {
         try LocalBlobReader(path: try partPath(upload: upload, stagingKey: stagingKey), range: nil)
     }
 
@@ -130,7 +132,7 @@ public struct LocalBlobStore: BlobStore {
         rmdir(directory)
     }
 
-    public func makeWriter() throws -> LocalBlobWriter {
+    public func makeWriter() throws -> any BlobWriter {
         try LocalBlobWriter(stagingDirectory: stagingDirectory)
     }
 
@@ -168,7 +170,16 @@ public struct LocalBlobStore: BlobStore {
         try POSIXFile.fsyncDirectory(directory)
     }
 
-    public func makeDurable(_ staged: StagedBlob) throws {
+    /// The fsync runs on a thread of its own: concurrent confirms sync side by side, and no event loop waits.
+    public func makeDurable(_ staged: StagedBlob) async throws {
+        try await Offload.run { try syncStaged(staged) }
+    }
+
+    public func writeBack(_ staged: StagedBlob) {
+        try? syncStaged(staged)
+    }
+
+    func syncStaged(_ staged: StagedBlob) throws {
         if contains(sha256: staged.digest.sha256) { return }  // commit will drop these bytes
         try POSIXFile.fsyncFile(try stagedPath(staged))
     }
@@ -183,7 +194,7 @@ public struct LocalBlobStore: BlobStore {
         if let path = try? stagedPath(staged) { unlink(path) }
     }
 
-    public func open(sha256: String, range: ByteRange?) throws -> LocalBlobReader {
+    public func open(sha256: String, range: ByteRange?) throws -> any BlobReader {
         let single = try path(of: sha256)
         if !POSIXFile.exists(single), let segments = try segments(of: sha256) {
             return try LocalBlobReader(segments: segments, range: range)
@@ -227,6 +238,10 @@ public struct LocalBlobStore: BlobStore {
         if POSIXFile.exists(path + ".d") { Self.removeTree(path + ".d") }
         // Renditions are derived from the content: they go with it.
         LocalRenditionStore(root: root).removeAll(of: sha256)
+    }
+
+    public func localFiles(of sha256: String, scratch: String) throws -> LocalBlobFiles {
+        LocalBlobFiles(paths: try files(of: sha256), temporary: false)
     }
 
     /// The files holding a committed blob's bytes, in order: one file, or the parts of an assembled upload. What

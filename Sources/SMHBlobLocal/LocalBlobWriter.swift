@@ -51,6 +51,9 @@ public final class LocalBlobWriter: BlobWriter {
         if pending.count >= Self.hashRun { flushHash() }
     }
 
+    /// Bytes go to the file in `write`: nothing is left to wait for.
+    public func drain() {}
+
     private func flushHash() {
         pending.withUnsafeBytes { hasher.updateConcurrently($0) }
         pending.removeAll(keepingCapacity: true)

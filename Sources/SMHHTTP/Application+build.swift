@@ -1,6 +1,5 @@
 import Hummingbird
 import Logging
-import SMHBlobLocal
 import SMHCore
 import SMHMedia
 import SMHStoreSQL
@@ -9,7 +8,7 @@ import ServiceLifecycle
 /// The dependencies every controller draws from, built once at start-up.
 public struct AppDependencies: Sendable {
     public var store: SQLStore
-    public let blobs: LocalBlobStore
+    public let blobs: any BlobStore
     public let signer: DataPlaneSigner
     public let clock: any Clock
     /// Thumbnails and video covers (spec 20 F-12, D-12); `ServeCommand` configures it from its flags.
@@ -20,7 +19,7 @@ public struct AppDependencies: Sendable {
     public var pendingUploadLifetimeSeconds = UploadSession.defaultPendingLifetimeSeconds
 
     public init(
-        store: SQLStore, blobs: LocalBlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
+        store: SQLStore, blobs: any BlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
         previews: PreviewService
     ) {
         self.store = store
@@ -85,23 +84,25 @@ public struct AppDependencies: Sendable {
             ], clock: clock, logger: logger)
     }
 
-    public var uploads: UploadService<SQLStore, LocalBlobStore> {
+    public var uploads: UploadService<SQLStore> {
         UploadService(
             store: store, blobs: blobs, signer: signer, clock: clock, digests: digests,
             pendingLifetimeSeconds: pendingUploadLifetimeSeconds)
     }
 
-    /// Builds the dependencies of a migrated store; the data-plane signing key is shared through the database, so
+    /// Builds the dependencies of a migrated store (`workDirectory`: where this instance keeps its rendition cache and
+    /// scratch files, never blobs); the data-plane signing key is shared through the database, so
     /// every instance accepts the URLs any other one issued.
     public static func load(
-        store: SQLStore, blobs: LocalBlobStore, clock: any Clock = SystemClock(),
+        store: SQLStore, blobs: any BlobStore, workDirectory: String, clock: any Clock = SystemClock(),
         media: MediaSettings = MediaSettings(),
         logger: Logger = Logger(label: "smh.media")
     ) async throws -> AppDependencies {
         let secret = try await store.sharedSetting("data_plane_key") { RandomToken.alphanumeric(count: 48) }
         return AppDependencies(
             store: store, blobs: blobs, signer: DataPlaneSigner(secret: secret), clock: clock,
-            previews: try PreviewService(blobs: blobs, settings: media, infoStore: store, logger: logger))
+            previews: try PreviewService(
+                blobs: blobs, workDirectory: workDirectory, settings: media, infoStore: store, logger: logger))
     }
 }
 

@@ -1,5 +1,4 @@
 import Logging
-import SMHBlobLocal
 import SMHCore
 import SMHStoreSQL
 import ServiceLifecycle
@@ -9,7 +8,7 @@ import ServiceLifecycle
 /// nothing references any more are deleted after a grace period. Every instance may run it: each deletion is its own
 /// transaction, decided by the rows.
 public struct Sweeper: Service {
-    let uploads: UploadService<SQLStore, LocalBlobStore>
+    let uploads: UploadService<SQLStore>
     let store: SQLStore
     let clock: any Clock
     let intervalSeconds: Int64

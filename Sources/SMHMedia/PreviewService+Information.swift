@@ -46,7 +46,7 @@ extension PreviewService {
     public func readInfo(sha256: String, name: String) async -> Probe {
         switch FileKinds.fileType(of: name) {
         case "image":
-            guard tools.imagesAvailable, let input = try? imageInput(sha256: sha256) else { return .inconclusive }
+            guard tools.imagesAvailable, let input = try? await imageInput(sha256: sha256) else { return .inconclusive }
             defer { if input.temporary { renditions.discard(input.path) } }
             let picture = await probeImage(input.path)
             guard picture == .unreadable else { return picture }
@@ -59,8 +59,9 @@ extension PreviewService {
                 return other
             }
         case "video":
-            guard tools.videosAvailable, let input = try? videoInput(sha256: sha256) else { return .inconclusive }
-            return await probeVideo(input)
+            guard tools.videosAvailable, let input = try? await videoInput(sha256: sha256) else { return .inconclusive }
+            defer { if let copy = input.temporary { renditions.discard(copy) } }
+            return await probeVideo(input.name)
         default:
             return .unreadable
         }

@@ -33,7 +33,7 @@ public final class PreviewService: Sendable {
     public let settings: MediaSettings
     let runner: ToolRunner
     let renditions: LocalRenditionStore
-    let blobs: LocalBlobStore
+    let blobs: any BlobStore
     let flights = FlightGroup<PreviewOutcome>()
     let failures = FailureMemory()
     public let logger: Logger
@@ -50,7 +50,7 @@ public final class PreviewService: Sendable {
     let infoStore: (any MediaInfoStore)?
 
     public init(
-        blobs: LocalBlobStore, settings: MediaSettings, tools: MediaTools? = nil,
+        blobs: any BlobStore, workDirectory: String, settings: MediaSettings, tools: MediaTools? = nil,
         infoStore: (any MediaInfoStore)? = nil,
         logger: Logger
     ) throws {
@@ -58,7 +58,7 @@ public final class PreviewService: Sendable {
         self.infoStore = infoStore
         self.tools = settings.enabled ? (tools ?? MediaTools.locate(in: settings.toolDirectory)) : MediaTools()
         self.blobs = blobs
-        self.renditions = LocalRenditionStore(root: blobs.root)
+        self.renditions = LocalRenditionStore(root: workDirectory)
         try renditions.prepare()
         self.runner = ToolRunner(
             concurrency: settings.workers, timeoutSeconds: settings.timeoutSeconds,
@@ -126,9 +126,10 @@ public final class PreviewService: Sendable {
 
     /// The content as one readable file: its own file, or (stored in parts) a temporary joined copy, to be removed by
     /// the caller when `temporary`.
-    func imageInput(sha256: String) throws -> (path: String, temporary: Bool) {
-        let files = try blobs.files(of: sha256)
-        if files.count == 1 { return (files[0], false) }
+    func imageInput(sha256: String) async throws -> (path: String, temporary: Bool) {
+        let local = try await blobs.localFiles(of: sha256, scratch: renditions.temporaryDirectory)
+        let files = local.paths
+        if files.count == 1 { return (files[0], local.temporary) }
         var total: Int64 = 0
         for file in files {
             total += (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int64) ?? 0
@@ -165,7 +166,7 @@ public final class PreviewService: Sendable {
         }
         let input: (path: String, temporary: Bool)
         do {
-            input = try imageInput(sha256: sha256)
+            input = try await imageInput(sha256: sha256)
         } catch {
             logger.notice("preview: no input", metadata: ["sha256": .string(sha256), "error": "\(error)"])
             return nil
@@ -238,7 +239,8 @@ public final class PreviewService: Sendable {
     /// A representative frame near the start of a video: FFmpeg seeks a little in (past fades from black) and picks
     /// the most typical of the next frames; a clip too short for that gives its first frame.
     func makeFrame(sha256: String, name: String) async -> PreviewOutcome? {
-        guard let ffmpeg = tools.ffmpeg, let input = try? videoInput(sha256: sha256) else { return nil }
+        guard let ffmpeg = tools.ffmpeg, let input = try? await videoInput(sha256: sha256) else { return nil }
+        defer { if let copy = input.temporary { renditions.discard(copy) } }
         guard let info = await information(sha256: sha256, name: name) else {
             logger.notice("preview: not a video the engine reads", metadata: ["sha256": .string(sha256)])
             return nil
@@ -250,7 +252,7 @@ public final class PreviewService: Sendable {
         for attempt in [(seek, true), (0, false)] {
             var argv = [ffmpeg, "-nostdin", "-v", "error", "-y"]
             if attempt.0 > 0 { argv += ["-ss", String(format: "%.3f", attempt.0)] }
-            argv += ["-i", input, "-an", "-sn", "-frames:v", "1", "-q:v", "3"]
+            argv += ["-i", input.name, "-an", "-sn", "-frames:v", "1", "-q:v", "3"]
             if attempt.1 { argv += ["-vf", "thumbnail=12"] }
             argv += ["-f", "image2", output]
             if let result = try? await runner.run(argv), result.succeeded, let size = renditions.size(of: output),
@@ -290,10 +292,12 @@ public final class PreviewService: Sendable {
     public var backlog: Int { get async { await runner.waiting } }
 
     /// FFmpeg's name for the content: its file, or through the concat protocol the parts of a multipart upload as
-    /// one seekable stream (no copy).
-    func videoInput(sha256: String) throws -> String {
-        let files = try blobs.files(of: sha256)
-        return files.count == 1 ? "file:" + files[0] : "concat:" + files.joined(separator: "|")
+    /// one seekable stream (no copy); `temporary` is a copy the caller removes.
+    func videoInput(sha256: String) async throws -> (name: String, temporary: String?) {
+        let local = try await blobs.localFiles(of: sha256, scratch: renditions.temporaryDirectory)
+        let files = local.paths
+        let name = files.count == 1 ? "file:" + files[0] : "concat:" + files.joined(separator: "|")
+        return (name, local.temporary ? files.first : nil)
     }
 }
 

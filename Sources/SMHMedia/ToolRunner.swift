@@ -15,7 +15,7 @@ public final class ToolRunner: Sendable {
         public var succeeded: Bool { status == 0 && !timedOut }
     }
 
-    let slots: Slots
+    let slots: AsyncSemaphore
     let timeoutSeconds: Double
     let memoryLimitBytes: Int64
     let prlimit: String?
@@ -26,7 +26,7 @@ public final class ToolRunner: Sendable {
     public init(
         concurrency: Int, timeoutSeconds: Double, memoryLimitBytes: Int64, prlimit: String?, scratch: String
     ) {
-        self.slots = Slots(count: max(1, concurrency))
+        self.slots = AsyncSemaphore(count: max(1, concurrency))
         self.timeoutSeconds = timeoutSeconds
         self.memoryLimitBytes = memoryLimitBytes
         self.prlimit = prlimit
@@ -116,28 +116,6 @@ public final class ToolRunner: Sendable {
         defer { try? handle.close() }
         let data = (try? handle.read(upToCount: limit)) ?? Data()
         return String(decoding: data, as: UTF8.self)
-    }
-
-    /// A counting semaphore: at most `count` tools run at once, the rest wait in order.
-    actor Slots {
-        var free: Int
-        var queue: [CheckedContinuation<Void, Never>] = []
-
-        init(count: Int) { free = count }
-
-        var waiting: Int { queue.count }
-
-        func acquire() async {
-            if free > 0 {
-                free -= 1
-                return
-            }
-            await withCheckedContinuation { queue.append($0) }
-        }
-
-        func release() {
-            if queue.isEmpty { free += 1 } else { queue.removeFirst().resume() }
-        }
     }
 }
 

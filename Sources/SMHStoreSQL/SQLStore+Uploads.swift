@@ -48,7 +48,8 @@ extension SQLStore: UploadStore {
 
     public func confirmUpload(
         _ session: UploadSession, content: ContentDigest, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp, commit: @escaping @Sendable () throws -> Void
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp,
+        commit: @escaping @Sendable () async throws -> Void
     ) async throws -> (path: [String], node: Node, overwritten: Bool) {
         let meta = try Self.encodeJSON(session.metaData)
         return try await transaction { db in
@@ -62,7 +63,7 @@ extension SQLStore: UploadStore {
                 return (current.path.components, node, false)
             }
             try await BlobRows.retain(db, content, at: time)
-            try commit()
+            try await commit()
             let placed = try await Self.place(
                 db, content, session: session, meta: meta, in: space, strategy: strategy, maxNameLength: maxNameLength,
                 history: history, at: time)
@@ -264,7 +265,7 @@ extension SQLStore: UploadStore {
     }
 
     public func collectUnreferencedBlobs(
-        before cutoff: Timestamp, limit: Int, remove: @escaping @Sendable (String) throws -> Void
+        before cutoff: Timestamp, limit: Int, remove: @escaping @Sendable (String) async throws -> Void
     ) async throws -> Int {
         let candidates = try await read { db in
             try await db.raw(
@@ -289,7 +290,7 @@ extension SQLStore: UploadStore {
                         """
                     ).first() != nil
                 else { return false }
-                try remove(sha)
+                try await remove(sha)
                 return true
             }
             if gone { removed += 1 }

@@ -25,11 +25,11 @@ struct FsckCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try storeOptions.makeLogger()
         let location = storeOptions.location
-        let blobs = try LocalBlobStore(root: location.dataDirectory)
+        let blobs = try await storeOptions.openBlobStore(logger: logger)
         let clean = try await location.withStore(logger: logger) { store in
             try await store.migrate()
             var (report, referenced) = try await store.recount()
-            report.missingContent = referenced.filter { !blobs.contains(sha256: $0) }
+            for sha in referenced where !(try await blobs.contains(sha256: sha)) { report.missingContent.append(sha) }
             for drift in report.spaces {
                 print(
                     "space \(drift.library.rawValue)/\(drift.space.rawValue): used_bytes \(drift.recorded), "
@@ -42,7 +42,7 @@ struct FsckCommand: AsyncParsableCommand {
             // Bytes without a record: left by a crash between a blob's commit and its record (or its collection).
             let cutoff = Int64(Date().timeIntervalSince1970) - orphanGraceMinutes * 60
             var orphans: [String] = []
-            try await blobs.forEachStoredAddress { batch in
+            try await blobs.forEachStoredAddress(batchSize: 500) { batch in
                 let recorded = try await store.recordedBlobs(among: batch.map(\.address))
                 orphans += batch.filter { !recorded.contains($0.address) && $0.modifiedSeconds <= cutoff }.map(
                     \.address)
@@ -52,7 +52,7 @@ struct FsckCommand: AsyncParsableCommand {
                 // Checked again one by one just before deleting, so a record that appeared meanwhile keeps its bytes.
                 var removed = 0
                 for sha in orphans where try await store.recordedBlobs(among: [sha]).isEmpty {
-                    try blobs.remove(sha256: sha)
+                    try await blobs.remove(sha256: sha)
                     removed += 1
                 }
                 print("deleted \(removed) orphaned blobs")
@@ -60,7 +60,8 @@ struct FsckCommand: AsyncParsableCommand {
             // Renditions (thumbnails, covers) whose content is gone: left when a crash came between a blob's removal
             // and its renditions', or when a rendition was being made while its blob was removed.
             let renditions = LocalRenditionStore(root: location.dataDirectory)
-            let strays = renditions.owners().filter { !blobs.contains(sha256: $0) }
+            var strays: [String] = []
+            for sha in renditions.owners() where !(try await blobs.contains(sha256: sha)) { strays.append(sha) }
             for sha in strays { print("renditions of \(sha): the content is gone (stray)") }
             if repair && !strays.isEmpty {
                 for sha in strays { renditions.removeAll(of: sha) }

@@ -116,8 +116,8 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((announcement + "\n").utf8))
         }
 
+        let blobs = try await storeOptions.openBlobStore(logger: logger)
         let (store, service) = try await location.open(logger: logger)
-        let blobs = try LocalBlobStore(root: location.dataDirectory)
         let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
         // The PostgreSQL pool (if any) runs beside the server for its whole life; migrations and the shared settings
         // are read before the server listens, so /health answers 200 only when requests can be served.
@@ -130,7 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
                     "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
                 ])
             var deps = try await AppDependencies.load(
-                store: store, blobs: blobs, media: media, logger: logger)
+                store: store, blobs: blobs, workDirectory: location.dataDirectory, media: media, logger: logger)
             let tools = deps.previews.tools
             if !noPreviews && !tools.missing.isEmpty {
                 logger.warning(

@@ -1,5 +1,8 @@
 import ArgumentParser
 import Logging
+import SMHBlobLocal
+import SMHBlobS3
+import SMHCore
 import SMHStoreSQL
 
 /// Where the data lives; shared by every subcommand so the CLI and the server work on the same data.
@@ -11,6 +14,20 @@ struct StoreOptions: ParsableArguments {
         name: .long,
         help: "Metadata database: a postgres://user:password@host:port/db URL. Default: SQLite in the data folder.")
     var database: String?
+
+    @Option(
+        name: .long,
+        help: "Where blobs live: `file` (the data folder) or s3://BUCKET[/PREFIX]. Env: SMH_BLOB_STORE. Default: file.")
+    var blobStore: String?
+
+    @Option(
+        name: .long,
+        help: "S3-compatible endpoint, http(s)://host[:port] (path-style requests). Env: SMH_S3_ENDPOINT. Default: AWS."
+    )
+    var s3Endpoint: String?
+
+    @Option(name: .long, help: "S3 region. Env: SMH_S3_REGION. Default: us-east-1.")
+    var s3Region: String?
 
     @Option(name: .long, help: "Read-only SQLite connections beside the writer (default: two per core).")
     var sqliteReaders: Int?
@@ -24,7 +41,23 @@ struct StoreOptions: ParsableArguments {
             sqliteReaders: sqliteReaders ?? SQLiteBackend.defaultReaders)
     }
 
+    /// The blob store the options name (`blobLocation` nil: the local data folder).
+    var blobLocation: S3Location? {
+        get throws {
+            let store = blobStore ?? Environment.value("SMH_BLOB_STORE") ?? "file"
+            if store == "file" { return nil }
+            do {
+                return try S3Location(
+                    blobStore: store, endpoint: s3Endpoint ?? Environment.value("SMH_S3_ENDPOINT"),
+                    region: s3Region ?? Environment.value("SMH_S3_REGION") ?? "us-east-1")
+            } catch {
+                throw ValidationError("--blob-store: \(error.message)")
+            }
+        }
+    }
+
     func validate() throws {
+        _ = try blobLocation
         if let sqliteReaders, !(1...256).contains(sqliteReaders) {
             throw ValidationError("--sqlite-readers must be 1 to 256.")
         }
@@ -53,3 +86,39 @@ enum Environment {
 #elseif canImport(Darwin)
     import Darwin
 #endif
+
+extension StoreOptions {
+    /// Opens the blob store: the data folder, or a bucket (checked, and created when missing) with the standard AWS
+    /// credentials from the environment. The one place that knows which implementations exist.
+    func openBlobStore(logger: Logger) async throws -> any BlobStore {
+        guard let s3 = try blobLocation else { return try LocalBlobStore(root: location.dataDirectory) }
+        guard let keyId = Environment.value("AWS_ACCESS_KEY_ID"),
+            let secret = Environment.value("AWS_SECRET_ACCESS_KEY")
+        else {
+            throw ValidationError(
+                "--blob-store s3://… takes credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+        }
+        let client = S3Client(
+            location: s3,
+            credentials: S3Credentials(
+                accessKeyId: keyId, secretAccessKey: secret, sessionToken: Environment.value("AWS_SESSION_TOKEN")),
+            logger: logger)
+        do {
+            try await client.ensureBucket()
+        } catch let error as S3Error {
+            throw StartupFailure(
+                error.isAuthenticationFailure
+                    ? "S3 refused the credentials for \(s3.display): \(error.code)"
+                    : "S3 at \(s3.display) cannot be used: \(error)")
+        }
+        logger.info("blob store ready", metadata: ["location": .string(s3.display)])
+        let renditions = LocalRenditionStore(root: location.dataDirectory)
+        return S3BlobStore(client: client) { renditions.removeAll(of: $0) }
+    }
+}
+
+/// A start-up failure said in one line (no stack of nested errors).
+struct StartupFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -17,10 +17,11 @@ import Testing
         (0..<count).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 7) }
     }
 
-    func readAll(_ reader: some BlobReader, chunk: Int = 4096) throws -> [UInt8] {
+    func readAll(_ reader: any BlobReader, chunk: Int = 4096) async throws -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: chunk)
         while true {
+            try await reader.fill()
             let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
             if count == 0 { break }
             out += buffer[..<count]
@@ -29,7 +30,7 @@ import Testing
         return out
     }
 
-    @Test func roundTripWithDigestsAndRangeReads() throws {
+    @Test func roundTripWithDigestsAndRangeReads() async throws {
         defer { cleanup() }
         let store = try LocalBlobStore(root: root)
         let bytes = pattern(300_001)
@@ -41,9 +42,9 @@ import Testing
             offset += size
         }
         #expect(writer.bytesWritten == 300_001)
-        let staged = try writer.finish()
+        let staged = try await writer.finish()
         #expect(!store.contains(sha256: staged.digest.sha256), "not visible before commit")
-        try store.commit(staged)
+        try await store.commit(staged)
         #expect(store.contains(sha256: staged.digest.sha256))
 
         #expect(staged.digest.size == 300_001)
@@ -52,47 +53,47 @@ import Testing
         #expect(staged.digest.md5 == Self.shell("md5sum", bytes))
         #expect(staged.digest.eTag == "\"\(staged.digest.md5)\"")
 
-        #expect(try readAll(store.open(sha256: staged.digest.sha256, range: nil)) == bytes)
-        let middle = try readAll(
+        #expect(try await readAll(store.open(sha256: staged.digest.sha256, range: nil)) == bytes)
+        let middle = try await readAll(
             store.open(sha256: staged.digest.sha256, range: ByteRange(start: 1000, length: 70_000)), chunk: 3000)
         #expect(middle == Array(bytes[1000..<71_000]))
         let last = try store.open(sha256: staged.digest.sha256, range: ByteRange(start: 300_000, length: 1))
         #expect(last.length == 1)
-        #expect(try readAll(last) == [bytes[300_000]])
+        #expect(try await readAll(last) == [bytes[300_000]])
         #expect(throws: SMHError.self) {
             try store.open(sha256: staged.digest.sha256, range: ByteRange(start: 300_000, length: 2))
         }
     }
 
-    @Test func sameContentTwiceIsStoredOnce() throws {
+    @Test func sameContentTwiceIsStoredOnce() async throws {
         defer { cleanup() }
         let store = try LocalBlobStore(root: root)
         var digests: [ContentDigest] = []
         for _ in 0..<2 {
             let writer = try store.makeWriter()
             try Array("hello".utf8).withUnsafeBytes { try writer.write($0) }
-            let staged = try writer.finish()
-            try store.commit(staged)
+            let staged = try await writer.finish()
+            try await store.commit(staged)
             digests.append(staged.digest)
         }
         #expect(digests[0] == digests[1])
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/staging").isEmpty)
-        try store.remove(sha256: digests[0].sha256)
+        try await store.remove(sha256: digests[0].sha256)
         #expect(!store.contains(sha256: digests[0].sha256))
     }
 
-    @Test func abortedWriteLeavesNothing() throws {
+    @Test func abortedWriteLeavesNothing() async throws {
         defer { cleanup() }
         let store = try LocalBlobStore(root: root)
         let bytes = pattern(10_000)
         let writer = try store.makeWriter()
         try bytes[..<5000].withUnsafeBytes { try writer.write($0) }
-        writer.abort()
+        await writer.abort()
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/staging").isEmpty)
         #expect(try FileManager.default.subpathsOfDirectory(atPath: root + "/blobs").isEmpty)
     }
 
-    @Test func droppedWriterLeavesNothing() throws {
+    @Test func droppedWriterLeavesNothing() async throws {
         defer { cleanup() }
         let store = try LocalBlobStore(root: root)
         do {
@@ -104,7 +105,7 @@ import Testing
 
     /// A crash midway (simulated: the writer's `.part` file is left behind as `kill -9` would leave it) shows no blob,
     /// and the next start removes the partial bytes.
-    @Test func writeInterruptedByACrashIsNeverVisibleAndIsCleanedOnRestart() throws {
+    @Test func writeInterruptedByACrashIsNeverVisibleAndIsCleanedOnRestart() async throws {
         defer { cleanup() }
         let store = try LocalBlobStore(root: root)
         let bytes = pattern(20_000)
@@ -116,7 +117,7 @@ import Testing
         let part = root + "/staging/" + leftovers[0]
         let survivor = root + "/staging/crashed.part"
         try FileManager.default.copyItem(atPath: part, toPath: survivor)
-        writer.abort()
+        await writer.abort()
 
         let sha = Self.shell("sha256sum", bytes)
         #expect(!store.contains(sha256: sha))
@@ -125,7 +126,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: survivor))
     }
 
-    @Test func refusesPathsThatAreNotContentAddresses() throws {
+    @Test func refusesPathsThatAreNotContentAddresses() async throws {
         defer { cleanup() }
         let store = try LocalBlobStore(root: root)
         #expect(throws: SMHError.self) { try store.open(sha256: "../../etc/passwd", range: nil) }

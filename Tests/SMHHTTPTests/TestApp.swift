@@ -48,7 +48,8 @@ struct TestApp {
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
             var deps = try await AppDependencies.load(
-                store: store, blobs: try LocalBlobStore(root: directory), media: media)
+                store: store, blobs: try await TestBlobs.make(dataDirectory: directory), workDirectory: directory,
+                media: media)
             configure(&deps)
             let configured = deps
             let router = buildRouter(

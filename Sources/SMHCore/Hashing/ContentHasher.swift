@@ -6,7 +6,7 @@ import Dispatch
 ///
 /// The chained hash is also the content address: it is as collision-resistant as SHA-256, equals the plain SHA-256
 /// of contents up to 1 MiB, and lets instant upload find a blob by its primary key. One SHA-256 pass, not two.
-public struct ContentHasher {
+public struct ContentHasher: Sendable {
     public static let chunkSize = 1 << 20
 
     private var md5 = Insecure.MD5()

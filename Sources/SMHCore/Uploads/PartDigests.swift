@@ -26,20 +26,15 @@ public final class PartDigests: Sendable {
     }
 
     /// Folds whatever is contiguous now. `parts` are the received parts, by number.
-    public func advance<Blobs: BlobStore>(_ upload: String, parts: [StagedPart], blobs: Blobs) async throws {
-        let fold = fold(for: upload)
-        try await Offload.run { try fold.advance(parts: parts, upload: upload, blobs: blobs) }
+    public func advance(_ upload: String, parts: [StagedPart], blobs: any BlobStore) async throws {
+        try await fold(for: upload).advance(parts: parts, upload: upload, blobs: blobs)
     }
 
     /// The digest of the whole content: `parts` must be exactly 1…N.
-    public func digest<Blobs: BlobStore>(_ upload: String, parts: [StagedPart], blobs: Blobs) async throws
-        -> ContentDigest
-    {
+    public func digest(_ upload: String, parts: [StagedPart], blobs: any BlobStore) async throws -> ContentDigest {
         let fold = fold(for: upload)
-        return try await Offload.run {
-            try fold.advance(parts: parts, upload: upload, blobs: blobs)
-            return try fold.digest(of: parts)
-        }
+        try await fold.advance(parts: parts, upload: upload, blobs: blobs)
+        return try fold.digest(of: parts)
     }
 
     public func forget(_ upload: String) {
@@ -50,50 +45,68 @@ public final class PartDigests: Sendable {
     public var count: Int { folds.withLock { $0.count } }
 }
 
-/// One upload's running digest. Parts of one upload may complete concurrently: the lock makes their folds take turns.
+/// One upload's running digest. Parts of one upload may complete concurrently: the semaphore makes their folds take
+/// turns (held across the reads, which may wait on the network); the hashing itself runs off the caller's thread.
 final class Fold: Sendable {
-    private struct State {
+    private struct State: Sendable {
         var hasher = ContentHasher()
         var folded: [StagedPart] = []
     }
 
     private let state = Mutex(State())
+    private let turn = AsyncSemaphore(count: 1)
     static let bufferSize = 1 << 20
 
-    func advance<Blobs: BlobStore>(parts: [StagedPart], upload: String, blobs: Blobs) throws {
-        try state.withLock { state in
-            // A folded part that was replaced since invalidates everything after it: start over.
-            for (index, part) in state.folded.enumerated()
-            where index >= parts.count || parts[index].number != part.number
-                || parts[index].stagingKey != part.stagingKey
-            {
-                state.hasher = ContentHasher()
-                state.folded = []
-                break
-            }
-            var buffer = [UInt8](repeating: 0, count: Self.bufferSize)
-            while state.folded.count < parts.count, parts[state.folded.count].number == state.folded.count + 1 {
-                let part = parts[state.folded.count]
-                let reader = try blobs.openPart(upload: upload, stagingKey: part.stagingKey)
-                defer { reader.close() }
-                var hashed: Int64 = 0
-                var partHasher = state.hasher
-                while true {
-                    let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                    if count == 0 { break }
-                    buffer.withUnsafeBytes {
-                        partHasher.updateConcurrently(UnsafeRawBufferPointer(rebasing: $0.prefix(count)))
-                    }
-                    hashed += Int64(count)
-                }
-                guard hashed == part.size else {
-                    throw SMHError.internalError(
-                        PartSizeMismatch(part: part.number, expected: part.size, found: hashed))
-                }
-                state.hasher = partHasher
-                state.folded.append(part)
-            }
+    func advance(parts: [StagedPart], upload: String, blobs: any BlobStore) async throws {
+        await turn.acquire()
+        do {
+            try await advanceInTurn(parts: parts, upload: upload, blobs: blobs)
+            await turn.release()
+        } catch {
+            await turn.release()
+            throw error
         }
+    }
+
+    private func advanceInTurn(parts: [StagedPart], upload: String, blobs: any BlobStore) async throws {
+        var current = state.withLock { $0 }
+        // A folded part that was replaced since invalidates everything after it: start over.
+        for (index, part) in current.folded.enumerated()
+        where index >= parts.count || parts[index].number != part.number
+            || parts[index].stagingKey != part.stagingKey
+        {
+            current = State()
+            break
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.bufferSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while current.folded.count < parts.count, parts[current.folded.count].number == current.folded.count + 1 {
+            let part = parts[current.folded.count]
+            let reader = try await blobs.openPart(upload: upload, stagingKey: part.stagingKey)
+            defer { reader.close() }
+            var hashed: Int64 = 0
+            var partHasher = current.hasher
+            while true {
+                // Fill the whole buffer before hashing: large runs let MD5 and SHA-256 share the cores.
+                var filled = 0
+                while filled < buffer.count {
+                    try await reader.fill()
+                    let count = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+                    if count == 0 { break }
+                    filled += count
+                }
+                if filled == 0 { break }
+                partHasher.updateConcurrently(UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
+                hashed += Int64(filled)
+            }
+            guard hashed == part.size else {
+                state.withLock { $0 = current }
+                throw SMHError.internalError(PartSizeMismatch(part: part.number, expected: part.size, found: hashed))
+            }
+            current.hasher = partHasher
+            current.folded.append(part)
+        }
+        state.withLock { $0 = current }
     }
 
     func digest(of parts: [StagedPart]) throws -> ContentDigest {

@@ -1,10 +1,10 @@
 /// Uploads (spec 20 §2): simple and multipart tasks, instant upload by hash, renew, state, abort, confirm, and the
 /// clean-up of tasks that end without a confirm.
 public struct UploadService<
-    Store: UploadStore & NamespaceStore & QuotaStore & TokenStore & LibraryStore & SpaceStore, Blobs: BlobStore
+    Store: UploadStore & NamespaceStore & QuotaStore & TokenStore & LibraryStore & SpaceStore
 >: Sendable {
     public let store: Store
-    public let blobs: Blobs
+    public let blobs: any BlobStore
     public let signer: DataPlaneSigner
     public let clock: any Clock
     public let digests: PartDigests
@@ -12,7 +12,7 @@ public struct UploadService<
     public let pendingLifetimeSeconds: Int64
 
     public init(
-        store: Store, blobs: Blobs, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
+        store: Store, blobs: any BlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
         digests: PartDigests = PartDigests(),
         pendingLifetimeSeconds: Int64 = UploadSession.defaultPendingLifetimeSeconds
     ) {
@@ -170,10 +170,10 @@ public struct UploadService<
         do {
             replaced = try await store.attachPart(confirmKey: session.confirmKey, part)
         } catch {
-            blobs.discardPart(upload: session.confirmKey, stagingKey: staged.stagingKey)
+            await blobs.discardPart(upload: session.confirmKey, stagingKey: staged.stagingKey)
             throw error
         }
-        if let replaced { blobs.discardPart(upload: session.confirmKey, stagingKey: replaced.stagingKey) }
+        if let replaced { await blobs.discardPart(upload: session.confirmKey, stagingKey: replaced.stagingKey) }
         // Folding runs beside the next part's transfer; confirm waits for whatever is left.
         let parts = try await store.parts(confirmKey: session.confirmKey)
         let (digests, blobs, key) = (self.digests, self.blobs, session.confirmKey)
@@ -225,14 +225,14 @@ public struct UploadService<
         let space = try await access.space(spaceId, for: caller, operation: .beginUpload(overwrite: false))
         _ = try await session(caller, space, confirmKey)
         let session = try await store.abortUpload(confirmKey: confirmKey)
-        discardBytes(of: session)
+        await discardBytes(of: session)
     }
 
-    func discardBytes(of session: UploadSession) {
+    func discardBytes(of session: UploadSession) async {
         digests.forget(session.confirmKey)
         switch session.kind {
-        case .simple: if let staged = session.staged { blobs.discard(staged) }
-        case .multipart: blobs.discardUpload(upload: session.confirmKey)
+        case .simple: if let staged = session.staged { await blobs.discard(staged) }
+        case .multipart: await blobs.discardUpload(upload: session.confirmKey)
         }
     }
 
@@ -252,7 +252,7 @@ public struct UploadService<
         }
         session.description = try session.description.overridden(by: description)
         let content: ContentDigest
-        let commit: @Sendable () throws -> Void
+        let commit: @Sendable () async throws -> Void
         switch session.kind {
         case .simple:
             guard let staged = session.staged else {
@@ -261,8 +261,8 @@ public struct UploadService<
             content = staged.digest
             let blobs = self.blobs
             // Concurrent confirms sync their bytes side by side here rather than one after another in the writer.
-            try await Offload.run { try blobs.makeDurable(staged) }
-            commit = { try blobs.commit(staged) }
+            try await blobs.makeDurable(staged)
+            commit = { try await blobs.commit(staged) }
         case .multipart:
             let parts = try await store.parts(confirmKey: confirmKey)
             guard !parts.isEmpty, parts.last?.number == parts.count else {
@@ -286,7 +286,7 @@ public struct UploadService<
                     confirmKey: confirmKey, StagedBlob(digest: content, stagingKey: fingerprint))
             }
             let (blobs, address) = (self.blobs, content.sha256)
-            commit = { try blobs.commitParts(upload: confirmKey, parts: parts, address: address) }
+            commit = { try await blobs.commitParts(upload: confirmKey, parts: parts, address: address) }
         }
         if let crc64, !crc64.isEmpty, crc64 != String(content.crc64) {
             throw SMHError(.badCrc64, "The CRC-64 of the received content is \(content.crc64), not \(crc64).")
@@ -311,7 +311,7 @@ public struct UploadService<
         while true {
             let finished = try await store.finishedUploads(now: clock.now(), limit: batch)
             for session in finished {
-                if session.state != .confirmed { discardBytes(of: session) }
+                if session.state != .confirmed { await discardBytes(of: session) }
                 try await store.deleteUpload(confirmKey: session.confirmKey)
             }
             uploads += finished.count
@@ -320,7 +320,7 @@ public struct UploadService<
         let blobs = self.blobs
         let removed = try await store.collectUnreferencedBlobs(
             before: clock.now().adding(seconds: -blobGraceSeconds), limit: batch
-        ) { try blobs.remove(sha256: $0) }
+        ) { try await blobs.remove(sha256: $0) }
         return (uploads, removed)
     }
 }

@@ -12,7 +12,8 @@ public protocol UploadStore: Sendable {
     /// unreferenced blobs cannot slip between the bytes arriving at their address and the reference.
     func confirmUpload(
         _ session: UploadSession, content: ContentDigest, in space: Space, strategy: ConflictStrategy,
-        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp, commit: @escaping @Sendable () throws -> Void
+        maxNameLength: Int, history: HistoryPolicy?, at time: Timestamp,
+        commit: @escaping @Sendable () async throws -> Void
     ) async throws -> (path: [String], node: Node, overwritten: Bool)
 
     /// Records a received part of a pending multipart task (last one wins); returns the part it replaces (to be
@@ -40,7 +41,7 @@ public protocol UploadStore: Sendable {
     /// Blobs nothing has referenced since before `cutoff`: their rows are deleted one by one, each inside a
     /// transaction that also runs `remove` for the bytes, so a concurrent new reference either wins or waits.
     func collectUnreferencedBlobs(
-        before cutoff: Timestamp, limit: Int, remove: @escaping @Sendable (String) throws -> Void
+        before cutoff: Timestamp, limit: Int, remove: @escaping @Sendable (String) async throws -> Void
     )
         async throws -> Int
 }

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import SMHBlobLocal
 import SMHCore
 
 extension DataPlaneController {
@@ -15,7 +14,7 @@ extension DataPlaneController {
         }
         var parser = MultipartFormParser(boundary: boundary)
         var fields: [String: String] = [:]
-        var writer: LocalBlobWriter?
+        var writer: (any BlobWriter)?
         var session: UploadSession?
         var staged: StagedBlob?
         let blobs = self.blobs
@@ -33,24 +32,25 @@ extension DataPlaneController {
                         }
                         session = try await uploads.authorizeContent(
                             confirmKey: fields["key"] ?? "", authorization: fields["policy"] ?? fields["Signature"])
-                        writer = try blobs.makeWriter()
+                        writer = try await blobs.makeWriter()
                     case .fileBytes(let bytes):
                         try bytes.withUnsafeBytes { try writer?.write($0) }
+                        try await writer?.drain()
                     case .fileEnd:
-                        staged = try writer?.finish()
+                        staged = try await writer?.finish()
                         writer = nil
                     }
                 }
             }
         } catch {
-            writer?.abort()
-            if let staged { blobs.discard(staged) }
+            await writer?.abort()
+            if let staged { await blobs.discard(staged) }
             if let failure = error as? SMHError, failure.code != .internalServerError { throw failure }
             throw SMHError(.incompleteBody, "The body ended before it was complete.", cause: ErrorBox(error))
         }
         guard parser.isComplete, let staged, let session else {
-            writer?.abort()
-            if let staged { blobs.discard(staged) }
+            await writer?.abort()
+            if let staged { await blobs.discard(staged) }
             throw SMHError(.incompleteBody, "The form ended before its file did (or had no file field).")
         }
         return try await attach(staged, to: session, status: .noContent, context: context)

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOPosix
-import SMHBlobLocal
 import SMHCore
 import SMHMedia
 import SMHStoreSQL
@@ -11,10 +10,10 @@ import SMHStoreSQL
 /// The data plane (spec 20 F-04): where clients send file bytes, authorised by the signed capability that begin
 /// returned. Bodies stream to the blob store's staging area; memory stays bounded whatever the size.
 struct DataPlaneController {
-    let uploads: UploadService<SQLStore, LocalBlobStore>
+    let uploads: UploadService<SQLStore>
     let files: FileService<SQLStore>
     let store: SQLStore
-    let blobs: LocalBlobStore
+    let blobs: any BlobStore
     let clock: any Clock
     let previews: PreviewService
 
@@ -39,8 +38,7 @@ struct DataPlaneController {
         else {
             throw SMHError(.invalidAccessToken, "The download URL is invalid or has expired.")
         }
-        guard let digest = try await store.read({ db in try await BlobRows.digest(db, sha256: capability.sha256) }),
-            blobs.contains(sha256: capability.sha256)
+        guard let digest = try await store.read({ db in try await BlobRows.digest(db, sha256: capability.sha256) })
         else {
             throw SMHError(.fileNotFound, "The content of this file no longer exists.")
         }
@@ -74,8 +72,15 @@ struct DataPlaneController {
         let blobs = self.blobs
         let sha = capability.sha256
         let selected = range
-        let body = Self.stream(length: length) { try blobs.open(sha256: sha, range: selected) }
-        return Response(status: status, headers: headers, body: body)
+        // Opened before answering: bytes that vanished (or a store that cannot be reached) are an error answer, not
+        // a 200 cut short.
+        let reader: any BlobReader
+        do {
+            reader = try await blobs.open(sha256: sha, range: selected)
+        } catch let error as SMHError where error.code == .fileNotFound {
+            throw SMHError(.fileNotFound, "The content of this file no longer exists.")
+        }
+        return Response(status: status, headers: headers, body: Self.stream(length: length, reader: reader))
     }
 
     /// A rendition behind a signed thumbnail URL (spec 20 F-04.6 `th`): immutable for its URL, so it may be cached
@@ -101,17 +106,18 @@ struct DataPlaneController {
             return Response(status: .notModified, headers: headers)
         }
         if request.method == .head { return Response(status: .ok, headers: headers) }
-        let previews = self.previews
-        let body = Self.stream(length: size) { try previews.open(rendition) }
-        return Response(status: .ok, headers: headers, body: body)
+        return Response(
+            status: .ok, headers: headers, body: Self.stream(length: size, reader: try previews.open(rendition)))
     }
 
-    /// A body read from disk in `chunkSize` pieces as the client takes them; the file is opened when sending starts.
-    static func stream(length: Int64, open: @escaping @Sendable () throws -> LocalBlobReader) -> ResponseBody {
-        ResponseBody(contentLength: Int(length)) { writer in
-            let reader = try open()
+    /// A body read in `chunkSize` pieces as the client takes them.
+    static func stream(length: Int64, reader: any BlobReader) -> ResponseBody {
+        let reader = HandedOver(reader)
+        return ResponseBody(contentLength: Int(length)) { writer in
+            let reader = reader.value
             defer { reader.close() }
             while true {
+                try await reader.fill()
                 var buffer = ByteBuffer()
                 let count = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: Self.chunkSize) {
                     try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(Self.chunkSize)))
@@ -134,26 +140,30 @@ struct DataPlaneController {
 
     /// Streams a request body into a staging writer; nothing is kept unless every announced byte arrived.
     static func receive(
-        _ request: Request, into writer: LocalBlobWriter, discard: (StagedBlob) -> Void
+        _ request: Request, into writer: any BlobWriter, discard: (StagedBlob) async -> Void
     ) async throws -> StagedBlob {
         do {
             for try await buffer in request.body {
                 try buffer.withUnsafeReadableBytes { try writer.write($0) }
+                try await writer.drain()
             }
+        } catch let error as SMHError where error.code == .internalServerError {
+            await writer.abort()
+            throw error  // the store failed, not the client
         } catch {
-            writer.abort()
+            await writer.abort()
             throw SMHError(.incompleteBody, "The body ended before it was complete.", cause: ErrorBox(error))
         }
         if let expected = request.headers[.contentLength].flatMap(Int64.init), expected != writer.bytesWritten {
-            writer.abort()
+            await writer.abort()
             throw SMHError(.incompleteBody, "Received \(writer.bytesWritten) of \(expected) bytes.")
         }
-        let staged = try writer.finish()
+        let staged = try await writer.finish()
         if let header = request.headers[HTTPField.Name("Content-MD5")!] {
             // Base64 of the 16 MD5 bytes, as the COS SDKs send it.
             guard let raw = Data(base64Encoded: header), raw.count == 16, Array(raw).hexString == staged.digest.md5
             else {
-                discard(staged)
+                await discard(staged)
                 throw SMHError(.badDigest, "The body does not match its Content-MD5.")
             }
         }
@@ -173,8 +183,8 @@ struct DataPlaneController {
             confirmKey: key, authorization: request.headers[.authorization], part: part)
         if let part, let number = Int(part.number) {
             let (blobs, upload) = (self.blobs, session.confirmKey)
-            let staged = try await Self.receive(request, into: try blobs.makePartWriter(upload: upload)) {
-                blobs.discardPart(upload: upload, stagingKey: $0.stagingKey)
+            let staged = try await Self.receive(request, into: try await blobs.makePartWriter(upload: upload)) {
+                await blobs.discardPart(upload: upload, stagingKey: $0.stagingKey)
             }
             Self.writeBack { blobs.writeBackPart(upload: upload, stagingKey: staged.stagingKey) }
             let received = try await uploads.receivedPart(session, number: number, staged: staged)
@@ -186,7 +196,7 @@ struct DataPlaneController {
             return response
         }
         let blobs = self.blobs
-        let staged = try await Self.receive(request, into: try blobs.makeWriter()) { blobs.discard($0) }
+        let staged = try await Self.receive(request, into: try await blobs.makeWriter()) { await blobs.discard($0) }
         return try await attach(staged, to: session, status: .ok, context: context)
     }
 
@@ -196,13 +206,13 @@ struct DataPlaneController {
         _ staged: StagedBlob, to session: UploadSession, status: HTTPResponse.Status, context: SMHRequestContext
     ) async throws -> Response {
         let blobs = self.blobs
-        Self.writeBack { try? blobs.makeDurable(staged) }
+        Self.writeBack { blobs.writeBack(staged) }
         do {
             if let replaced = try await store.attachContent(confirmKey: session.confirmKey, staged, at: clock.now()) {
-                blobs.discard(replaced)
+                await blobs.discard(replaced)
             }
         } catch {
-            blobs.discard(staged)
+            await blobs.discard(staged)
             throw error
         }
         context.logger.info(
@@ -213,4 +223,10 @@ struct DataPlaneController {
         response.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] = String(staged.digest.crc64)
         return response
     }
+}
+
+/// A reader opened by the handler and used only by the body writer after it: one owner at a time, never shared.
+struct HandedOver: @unchecked Sendable {
+    let value: any BlobReader
+    init(_ value: any BlobReader) { self.value = value }
 }

@@ -1,5 +1,4 @@
 import Hummingbird
-import SMHBlobLocal
 import SMHCore
 import SMHMedia
 import SMHStoreSQL
@@ -73,7 +72,7 @@ extension FileController {
         let expiration: String
         let availableDomainNum: Int
 
-        init(_ ticket: UploadService<SQLStore, LocalBlobStore>.Ticket, request: Request, publicURL: String?) throws {
+        init(_ ticket: UploadService<SQLStore>.Ticket, request: Request, publicURL: String?) throws {
             domain = try DataPlaneURL.domain(publicURL: publicURL, request: request)
             path = ticket.path
             uploadId = ticket.uploadId
@@ -105,7 +104,7 @@ extension FileController {
         let expiration: String
         let availableDomainNum: Int
 
-        init(_ ticket: UploadService<SQLStore, LocalBlobStore>.Ticket, request: Request, publicURL: String?) throws {
+        init(_ ticket: UploadService<SQLStore>.Ticket, request: Request, publicURL: String?) throws {
             domain = try DataPlaneURL.domain(publicURL: publicURL, request: request)
             path = "/"
             form = ["key": ticket.confirmKey, "policy": ticket.authorization, "Content-Type": ticket.contentType]

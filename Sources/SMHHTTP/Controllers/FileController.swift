@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import SMHBlobLocal
 import SMHCore
 import SMHMedia
 import SMHStoreSQL
@@ -11,7 +10,7 @@ import SMHStoreSQL
 /// by inode (F-14), delete (F-16), move, copy and links (F-17 … F-19). Dispatch follows spec 20 §1.3; the operations
 /// it leaves unspecified (templates, virtual files, conversion) answer `501 FunctionNotEnabled`.
 struct FileController {
-    let uploads: UploadService<SQLStore, LocalBlobStore>
+    let uploads: UploadService<SQLStore>
     let files: FileService<SQLStore>
     let access: AccessService<SQLStore>
     let publicURL: String?
@@ -89,7 +88,7 @@ struct FileController {
             caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), strategy: strategy,
             expectedSize: try input.query.int("filesize").map(Int64.init), metaData: Self.metaData(request.headers),
             description: try await JSON.decode(DescriptionPatch.self, from: &request), multipart: multipart,
-            instant: UploadService<SQLStore, LocalBlobStore>.InstantRequest(
+            instant: UploadService<SQLStore>.InstantRequest(
                 size: instant.size?.value, beginningHash: instant.beginningHash, fullHash: instant.fullHash))
         switch outcome {
         case .beginningMatched:
