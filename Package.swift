@@ -135,7 +135,7 @@ let package = Package(
         .testTarget(
             name: "SMHHTTPTests",
             dependencies: [
-                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHMedia", "SMHHTTP", "SMHTestSupport",
+                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHBlobS3", "SMHMedia", "SMHHTTP", "SMHTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -131,11 +131,15 @@ import Testing
 
             let downloaded = try await m.download("video.mp4")
             #expect(SHA256.hash(data: downloaded).hexString == SHA256.hash(data: content).hexString)
-            // Assembled by reference: the parts' folder became the blob, no bytes copied.
             let address = "92389183bfa175b31cffad45018aa7e19b8bae611a76b2f59ee31c0e08f08139"
-            let blobPath = "\(m.f.app.dataDirectory)/blobs/92/38/\(address).d"
-            #expect(FileManager.default.fileExists(atPath: "\(blobPath)/manifest"))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: blobPath).count == 4)
+            #expect(try await m.f.app.hasBlob(address))
+            #expect(try await m.f.app.stagedParts(m.key(begun)) == 0, "the parts became the blob")
+            if m.f.app.deps.blobs is LocalBlobStore {
+                // Assembled by reference: the parts' folder became the blob, no bytes copied.
+                let blobPath = "\(m.f.app.dataDirectory)/blobs/92/38/\(address).d"
+                #expect(FileManager.default.fileExists(atPath: "\(blobPath)/manifest"))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: blobPath).count == 4)
+            }
 
             let after = try await m.state(begun)
             #expect(after.json["confirmed"] as? Bool == true)
@@ -230,9 +234,7 @@ import Testing
             #expect(try await put(multipart, "?partNumber=1&uploadId=\(id)", md5: "not base64") == 400)
             #expect((try await m.state(multipart).json["parts"] as? [[String: Any]])?.isEmpty == true)
             #expect(try await put(multipart, "?partNumber=1&uploadId=\(id)", md5: good) == 200)
-            let staged = try FileManager.default.contentsOfDirectory(
-                atPath: "\(m.f.app.dataDirectory)/staging/\(m.key(multipart)).d")
-            #expect(staged.count == 1, "the refused part left no file")
+            #expect(try await m.f.app.stagedParts(m.key(multipart)) == 1, "the refused part left no bytes")
         }
     }
 
@@ -262,11 +264,10 @@ import Testing
         try await Self.with { m in
             let begun = try await m.begin("gone.bin")
             _ = try await m.part(begun, 1, Self.pattern(1000))
-            let staging = "\(m.f.app.dataDirectory)/staging/\(m.key(begun)).d"
-            #expect(FileManager.default.fileExists(atPath: staging))
+            #expect(try await m.f.app.stagedParts(m.key(begun)) == 1)
             let aborted = try await m.f.app.call(.delete, "\(m.file)/\(m.key(begun))?upload&access_token=\(m.f.token)")
             #expect(aborted.status == 204)
-            #expect(!FileManager.default.fileExists(atPath: staging), "the parts are deleted")
+            #expect(try await m.f.app.stagedParts(m.key(begun)) == 0, "the parts are deleted")
             #expect(try await m.part(begun, 2, [1]).status == 404)
             #expect(try await m.confirm(begun).code == "UploadNotFound")
             #expect(try await m.state(begun).code == "UploadNotFound")
@@ -302,24 +303,23 @@ import Testing
             #expect(gone.status == 200)
             _ = try await m.f.app.call(.delete, "\(m.file)/deleted.txt?permanent=1&access_token=\(m.f.token)")
             let sha = SHA256.hash(data: Array("unreferenced".utf8)).hexString
-            let blobPath = "\(m.f.app.dataDirectory)/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"
-            #expect(FileManager.default.fileExists(atPath: blobPath))
+            #expect(try await m.f.app.hasBlob(sha))
 
             let service = UploadService(
-                store: m.f.app.store, blobs: try LocalBlobStore(root: m.f.app.dataDirectory),
-                signer: DataPlaneSigner(secret: "unused"))
+                store: m.f.app.store, blobs: m.f.app.deps.blobs, signer: DataPlaneSigner(secret: "unused"))
             let firstSweep = try await service.sweep(blobGraceSeconds: 3600)
             #expect(firstSweep.uploads == 2)
             #expect(firstSweep.blobs == 0, "within the grace period the bytes stay")
-            #expect(!FileManager.default.fileExists(atPath: "\(m.f.app.dataDirectory)/staging/\(m.key(begun)).d"))
-            let stagedLeft = try FileManager.default.contentsOfDirectory(atPath: "\(m.f.app.dataDirectory)/staging")
-            #expect(stagedLeft == ["\(m.key(kept)).d"], "only the live task keeps staged bytes")
-            #expect(FileManager.default.fileExists(atPath: blobPath))
+            #expect(try await m.f.app.stagedParts(m.key(begun)) == 0)
+            let stagedLeft = try await m.f.app.stagingArea()
+            #expect(stagedLeft.uploads == [m.key(kept)], "only the live task keeps staged bytes")
+            #expect(stagedLeft.contents == 0)
+            #expect(try await m.f.app.hasBlob(sha))
 
             try await m.f.app.execute("UPDATE blobs SET unreferenced_since = 1 WHERE refcount = 0")
             let secondSweep = try await service.sweep(blobGraceSeconds: 3600)
             #expect(secondSweep.blobs == 1)
-            #expect(!FileManager.default.fileExists(atPath: blobPath))
+            #expect(try await !m.f.app.hasBlob(sha))
             #expect(try await m.f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == nil)
             #expect(try await m.state(kept).status == 200, "a live task is untouched")
         }

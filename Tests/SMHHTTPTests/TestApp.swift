@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SMHBlobLocal
+import SMHBlobS3
 import SMHCore
 import SMHHTTP
 import SMHMedia
@@ -122,4 +123,48 @@ extension TestApp {
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension TestApp {
+    /// Whether the blob store holds bytes under this content address.
+    func hasBlob(_ sha256: String) async throws -> Bool {
+        try await deps.blobs.contains(sha256: sha256)
+    }
+
+    /// What the staging area holds, whichever the store: the upload keys with staged parts, and the number of staged
+    /// whole contents (simple and form uploads not yet confirmed).
+    func stagingArea() async throws -> (uploads: [String], contents: Int) {
+        if let s3 = deps.blobs as? S3BlobStore {
+            var uploads = Set<String>()
+            var contents = 0
+            for (area, collect) in [("uploads/", true), ("staging/", false)] {
+                var next: String?
+                repeat {
+                    let page = try await s3.client.listObjects(
+                        prefix: s3.client.location.prefix + area, continuation: next)
+                    for object in page.objects {
+                        let components = object.key.dropFirst(s3.client.location.prefix.count).split(separator: "/")
+                        if collect { uploads.insert(String(components[1])) } else { contents += 1 }
+                    }
+                    next = page.next
+                } while next != nil
+            }
+            return (uploads.sorted(), contents)
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: dataDirectory + "/staging")) ?? []
+        return (
+            entries.filter { $0.hasSuffix(".d") }.map { String($0.dropLast(2)) }.sorted(),
+            entries.filter { !$0.hasSuffix(".d") }.count
+        )
+    }
+
+    /// The parts staged for one multipart upload.
+    func stagedParts(_ confirmKey: String) async throws -> Int {
+        if let s3 = deps.blobs as? S3BlobStore {
+            return try await s3.client.listObjects(prefix: s3.client.location.prefix + "uploads/\(confirmKey)/").objects
+                .count
+        }
+        let entries = try? FileManager.default.contentsOfDirectory(atPath: "\(dataDirectory)/staging/\(confirmKey).d")
+        return entries?.count ?? 0
+    }
 }

@@ -102,9 +102,7 @@ import Testing
 
             // The bytes are under their content address, referenced once, and charged to the space.
             let sha = SHA256.hash(data: Array("123456789".utf8)).hexString
-            #expect(
-                FileManager.default.fileExists(
-                    atPath: "\(f.app.dataDirectory)/blobs/\(sha.prefix(2))/\(sha.dropFirst(2).prefix(2))/\(sha)"))
+            #expect(try await f.app.hasBlob(sha))
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 1)
             let size = try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
             #expect(size.json["size"] as? String == "9")
