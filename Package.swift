@@ -130,6 +130,8 @@ let package = Package(
             dependencies: [
                 "SMHCore", "SMHBlobLocal", "SMHBlobS3", "SMHTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -138,6 +140,7 @@ let package = Package(
                 "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHBlobS3", "SMHMedia", "SMHHTTP", "SMHTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

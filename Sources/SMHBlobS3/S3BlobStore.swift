@@ -20,9 +20,27 @@ public struct S3BlobStore: BlobStore {
     static let minimumPartSize: Int64 = 5 << 20
     static let maximumCopySize: Int64 = 5 << 30
 
-    public init(client: S3Client, removed: @escaping @Sendable (String) -> Void = { _ in }) {
+    /// Downloads answered with a `302` to a presigned URL of the bucket instead of streamed through this server.
+    public let presignedDownloads: Bool
+
+    public init(
+        client: S3Client, presignedDownloads: Bool = false, removed: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.client = client
+        self.presignedDownloads = presignedDownloads
         self.removed = removed
+    }
+
+    /// S3 answers with the name and type this server would have sent (`response-content-*`, signed with the URL).
+    public func directDownloadURL(
+        sha256: String, seconds: Int, fileName: String, contentType: String, attachment: Bool
+    ) -> String? {
+        guard presignedDownloads, let key = try? blobKey(sha256) else { return nil }
+        let disposition =
+            (attachment ? "attachment" : "inline") + "; filename*=UTF-8''" + SigV4.encode(fileName, slash: true)
+        return client.presignedGetURL(
+            key: key, expires: max(1, min(seconds, 604_800)),
+            query: [("response-content-disposition", disposition), ("response-content-type", contentType)])
     }
 
     public var displayLocation: String { client.location.display }

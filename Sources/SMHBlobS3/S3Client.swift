@@ -20,10 +20,12 @@ public struct S3Client: Sendable {
     let backoff: TimeAmount
 
     /// One client for the process: its connection pool is shared by every store and lives as long as the process.
+    /// A refused connection is tried again by the pool until the connect timeout, so that bounds each attempt; an
+    /// answer that stalls for the read timeout is a failure (a streamed body has no total deadline).
     static let sharedHTTP = HTTPClient(
         eventLoopGroupProvider: .singleton,
         configuration: HTTPClient.Configuration(
-            timeout: .init(connect: .seconds(10), read: .seconds(120)),
+            timeout: .init(connect: .seconds(3), read: .seconds(120)),
             connectionPool: .init(idleTimeout: .seconds(50), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
 
     public init(

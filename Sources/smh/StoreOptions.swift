@@ -29,6 +29,13 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "S3 region. Env: SMH_S3_REGION. Default: us-east-1.")
     var s3Region: String?
 
+    @Flag(
+        name: .long,
+        help:
+            "Downloads redirect to presigned URLs of the bucket instead of streaming through the server (clients must reach the bucket). Env: SMH_S3_PRESIGNED_DOWNLOADS=1."
+    )
+    var s3PresignedDownloads = false
+
     @Option(name: .long, help: "Read-only SQLite connections beside the writer (default: two per core).")
     var sqliteReaders: Int?
 
@@ -57,7 +64,12 @@ struct StoreOptions: ParsableArguments {
     }
 
     func validate() throws {
-        _ = try blobLocation
+        if try blobLocation != nil,
+            Environment.value("AWS_ACCESS_KEY_ID") == nil || Environment.value("AWS_SECRET_ACCESS_KEY") == nil
+        {
+            throw ValidationError(
+                "--blob-store s3://… takes credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+        }
         if let sqliteReaders, !(1...256).contains(sqliteReaders) {
             throw ValidationError("--sqlite-readers must be 1 to 256.")
         }
@@ -113,7 +125,8 @@ extension StoreOptions {
         }
         logger.info("blob store ready", metadata: ["location": .string(s3.display)])
         let renditions = LocalRenditionStore(root: location.dataDirectory)
-        return S3BlobStore(client: client) { renditions.removeAll(of: $0) }
+        let presigned = s3PresignedDownloads || Environment.value("SMH_S3_PRESIGNED_DOWNLOADS") == "1"
+        return S3BlobStore(client: client, presignedDownloads: presigned) { renditions.removeAll(of: $0) }
     }
 }
 

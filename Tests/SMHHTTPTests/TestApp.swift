@@ -45,12 +45,14 @@ struct TestApp {
 
     static func with<T: Sendable>(
         media: MediaSettings = TestApp.media,
+        blobs: (@Sendable (_ dataDirectory: String) async throws -> any BlobStore)? = nil,
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
+            let blobStore =
+                if let blobs { try await blobs(directory) } else { try await TestBlobs.make(dataDirectory: directory) }
             var deps = try await AppDependencies.load(
-                store: store, blobs: try await TestBlobs.make(dataDirectory: directory), workDirectory: directory,
-                media: media)
+                store: store, blobs: blobStore, workDirectory: directory, media: media)
             configure(&deps)
             let configured = deps
             let router = buildRouter(

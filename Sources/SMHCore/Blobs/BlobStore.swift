@@ -29,6 +29,10 @@ public protocol BlobStore: Sendable {
     ) async throws
     /// Where the bytes are, for logs (`/data/blobs`, `s3://bucket/prefix/ at http://…`).
     var displayLocation: String { get }
+    /// See the extension: nil unless the store hands out URLs of its own.
+    func directDownloadURL(
+        sha256: String, seconds: Int, fileName: String, contentType: String, attachment: Bool
+    ) -> String?
 
     /// Multipart uploads (spec 20 F-02, F-04.3): each part is staged on its own under the upload's key.
     func makePartWriter(upload: String) async throws -> any BlobWriter
@@ -43,6 +47,14 @@ public protocol BlobStore: Sendable {
     func commitParts(upload: String, parts: [StagedPart], address: String) async throws
     /// Drops every staged part of an upload (abort, expiry).
     func discardUpload(upload: String) async
+}
+
+extension BlobStore {
+    /// A URL where a client fetches the blob from the storage itself (with `Range` if it likes), valid `seconds`;
+    /// nil when the store serves bytes only through this server (the default).
+    public func directDownloadURL(
+        sha256: String, seconds: Int, fileName: String, contentType: String, attachment: Bool
+    ) -> String? { nil }
 }
 
 /// A blob's bytes as files on local disk (see `BlobStore.localFiles`).

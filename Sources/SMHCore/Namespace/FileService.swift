@@ -227,10 +227,12 @@ public struct FileService<Store: NamespaceStore & QuotaStore & HistoryStore & To
         guard
             signer.verify(
                 String(parts[2]), purpose: Self.downloadPurpose, subject: "\(sha)|\(parts[1])|\(rawName)",
-                now: clock.now())
+                now: clock.now()),
+            let expires = parts[2].split(separator: ".").first.flatMap({ Int64($0) })
         else { return nil }
         return DownloadCapability(
-            sha256: sha, attachment: parts[1] == "a", name: PercentDecoding.decode(Substring(rawName)) ?? "download")
+            sha256: sha, attachment: parts[1] == "a", name: PercentDecoding.decode(Substring(rawName)) ?? "download",
+            expires: expires)
     }
 }
 
@@ -239,6 +241,8 @@ public struct DownloadCapability: Sendable, Equatable {
     public let sha256: String
     public let attachment: Bool
     public let name: String
+    /// When the URL stops working, in seconds since 1970.
+    public let expires: Int64
 
     /// Percent-encodes everything but unreserved ASCII, so the name is a safe single path segment.
     public static func encodeName(_ name: String) -> String {

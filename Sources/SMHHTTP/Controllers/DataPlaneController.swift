@@ -42,6 +42,13 @@ struct DataPlaneController {
         else {
             throw SMHError(.fileNotFound, "The content of this file no longer exists.")
         }
+        let seconds = Int(capability.expires - clock.now().milliseconds / 1000)
+        if let direct = blobs.directDownloadURL(
+            sha256: capability.sha256, seconds: seconds, fileName: capability.name,
+            contentType: FileKinds.contentType(of: capability.name), attachment: capability.attachment)
+        {
+            return Response(status: .found, headers: [.location: direct, .cacheControl: "no-store"])
+        }
         var headers: HTTPFields = [
             .eTag: digest.eTag, .acceptRanges: "bytes", .contentType: FileKinds.contentType(of: capability.name),
             HTTPField.Name("x-cos-hash-crc64ecma")!: String(digest.crc64),
