@@ -215,6 +215,26 @@ def main():
             status, _, data = call(BASE_PORT + 2, "GET", location.path + "?" + location.query)
             if status != 200 or hashlib.sha256(data).hexdigest() != upload.sha:
                 failures.append(f"{upload.name}: downloaded bytes differ ({status}, {len(data)} bytes)")
+        # A thumbnail made by one instance is served by another (renditions live in the bucket too).
+        photo = open(os.path.join(os.path.dirname(__file__), "..", "Tests", "SMHHTTPTests", "Fixtures",
+                                  "portrait-exif.jpg"), "rb").read()
+        status, begun = cluster.json(0, "PUT", f"/api/v1/file/{library['libraryId']}/-/photo.jpg"
+                                               f"?filesize={len(photo)}&access_token={token}")
+        assert status == 201, (status, begun)
+        status, _, _ = cluster.request(2, "PUT", begun["path"], photo,
+                                       {"Authorization": begun["headers"]["Authorization"]})
+        status, _ = cluster.json(3, "POST", f"/api/v1/file/{library['libraryId']}/-/{begun['confirmKey']}"
+                                            f"?confirm&access_token={token}")
+        assert status == 200, status
+        status, headers, _ = call(BASE_PORT + 0, "GET", f"/api/v1/file/{library['libraryId']}/-/photo.jpg"
+                                                        f"?preview&size=64&access_token={token}")
+        location = urllib.parse.urlsplit(headers.get("Location") or headers.get("location") or "")
+        if status != 302 or not location.path.startswith("/_opensmh/th/"):
+            failures.append(f"preview answered {status} to {location.path}")
+        else:
+            status, headers, data = call(BASE_PORT + 3, "GET", location.path + "?" + location.query)
+            if status != 200 or not data.startswith(b"\xff\xd8"):
+                failures.append(f"a thumbnail made on one instance answered {status} on another")
         for index in range(4):
             held = folder_bytes(cluster.data_dir(index))
             if held >= MIB:

@@ -12,7 +12,7 @@ import SMHCore
 ///
 /// A rendition is written to `<root>/renditions/tmp`, fsynced and renamed into place: a reader sees a whole picture
 /// or none. Losing one in a crash costs only the time to make it again, so the folder rename is not fsynced.
-public struct LocalRenditionStore: Sendable {
+public struct LocalRenditionStore: RenditionStore {
     public let root: String
 
     public init(root: String) {
@@ -42,12 +42,11 @@ public struct LocalRenditionStore: Sendable {
         return key
     }
 
-    /// The stored rendition of a content under a key, whichever format it was made in.
-    public func find(sha256: String, key: String) -> (path: String, format: RenditionSpec.Format)? {
+    public func find(sha256: String, key: String) -> StoredRendition? {
         guard let folder = try? folder(of: sha256), let key = try? Self.checkedKey(key) else { return nil }
         for format in RenditionSpec.Format.allCases {
             let path = "\(folder)/\(key).\(format.fileExtension)"
-            if POSIXFile.exists(path) { return (path, format) }
+            if let size = size(of: path) { return StoredRendition(locator: path, format: format, size: size) }
         }
         return nil
     }
@@ -57,30 +56,37 @@ public struct LocalRenditionStore: Sendable {
         "\(temporaryDirectory)/\(RandomToken.alphanumeric(count: 20)).\(ext)"
     }
 
-    /// Moves a finished temporary file into place; returns its final path.
+    /// Moves a finished temporary file into place.
     @discardableResult
-    public func publish(_ temporary: String, sha256: String, key: String, format: RenditionSpec.Format) throws
-        -> String
+    public func publish(file temporary: String, sha256: String, key: String, format: RenditionSpec.Format) throws
+        -> StoredRendition
     {
         let folder = try folder(of: sha256)
         let destination = "\(folder)/\(try Self.checkedKey(key)).\(format.fileExtension)"
+        let size = self.size(of: temporary) ?? 0
         try POSIXFile.fsyncFile(temporary)
         try POSIXFile.makeDirectories(folder)
         if rename(temporary, destination) != 0 { throw POSIXFile.fail("rename", temporary) }
-        return destination
+        return StoredRendition(locator: destination, format: format, size: size)
+    }
+
+    public func open(_ rendition: StoredRendition) throws -> any BlobReader {
+        try LocalBlobReader(path: rendition.locator, range: nil)
+    }
+
+    public func localFile(of rendition: StoredRendition, scratch: String) -> LocalBlobFiles {
+        LocalBlobFiles(paths: [rendition.locator], temporary: false)
     }
 
     public func discard(_ temporary: String) {
         unlink(temporary)
     }
 
-    /// Removes every rendition of a content (the blob is gone).
     public func removeAll(of sha256: String) {
         guard let folder = try? folder(of: sha256), POSIXFile.exists(folder) else { return }
         LocalBlobStore.removeTree(folder)
     }
 
-    /// Every content address that has renditions, for `smh fsck` to compare with the blobs that exist.
     public func owners() -> [String] {
         var result: [String] = []
         for first in POSIXFile.entries(of: directory).sorted() where first.utf8.count == 2 {
@@ -99,10 +105,5 @@ public struct LocalRenditionStore: Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return Int64(info.st_size)
-    }
-
-    /// Opens a stored rendition for streaming.
-    public func open(_ path: String, range: ByteRange?) throws -> LocalBlobReader {
-        try LocalBlobReader(path: path, range: range)
     }
 }

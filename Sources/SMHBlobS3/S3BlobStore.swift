@@ -13,8 +13,6 @@ import SMHCore
 /// an instance's disk holds none of them.
 public struct S3BlobStore: BlobStore {
     public let client: S3Client
-    /// Called after a blob is removed, with its address: what was derived from it (local renditions) goes too.
-    let removed: @Sendable (String) -> Void
 
     /// S3's smallest part (but the last) and its largest single copy.
     static let minimumPartSize: Int64 = 5 << 20
@@ -23,12 +21,9 @@ public struct S3BlobStore: BlobStore {
     /// Downloads answered with a `302` to a presigned URL of the bucket instead of streamed through this server.
     public let presignedDownloads: Bool
 
-    public init(
-        client: S3Client, presignedDownloads: Bool = false, removed: @escaping @Sendable (String) -> Void = { _ in }
-    ) {
+    public init(client: S3Client, presignedDownloads: Bool = false) {
         self.client = client
         self.presignedDownloads = presignedDownloads
-        self.removed = removed
     }
 
     /// S3 answers with the name and type this server would have sent (`response-content-*`, signed with the URL).
@@ -116,34 +111,14 @@ public struct S3BlobStore: BlobStore {
 
     public func remove(sha256: String) async throws {
         try await client.deleteObject(key: try blobKey(sha256))
-        removed(sha256)
+        // Renditions are derived from the content: they go with it.
+        await S3RenditionStore(client: client).removeAll(of: sha256)
     }
 
     /// The whole blob copied into `scratch`: the engines read files. The caller removes the copy.
     public func localFiles(of sha256: String, scratch: String) async throws -> LocalBlobFiles {
-        let reader = try await open(sha256: sha256, range: nil)
-        defer { reader.close() }
         let path = "\(scratch)/\(RandomToken.alphanumeric(count: 16)).blob"
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-            let handle = FileHandle(forWritingAtPath: path)
-        else {
-            throw SMHError.internalError(
-                S3Error(
-                    status: 0, code: "ScratchUnwritable", message: path, operation: "localFiles", key: nil))
-        }
-        do {
-            defer { try? handle.close() }
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                try await reader.fill()
-                let count = try buffer.withUnsafeMutableBytes { try reader.read(into: $0) }
-                if count == 0 { break }
-                try handle.write(contentsOf: buffer[..<count])
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: path)
-            throw error
-        }
+        try await S3Download.toFile(try await open(sha256: sha256, range: nil), path: path)
         return LocalBlobFiles(paths: [path], temporary: true)
     }
 
@@ -185,10 +160,7 @@ public struct S3BlobStore: BlobStore {
 
     public func discardUpload(upload: String) async {
         guard let prefix = try? uploadPrefix(upload) else { return }
-        while let page = try? await client.listObjects(prefix: prefix), !page.objects.isEmpty {
-            for object in page.objects { try? await client.deleteObject(key: object.key) }
-            if page.next == nil { break }
-        }
+        await client.deleteAll(prefix: prefix)
     }
 
     public func commitParts(upload: String, parts: [StagedPart], address: String) async throws {

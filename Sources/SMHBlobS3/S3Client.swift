@@ -258,6 +258,15 @@ public struct S3Client: Sendable {
         return parts
     }
 
+    /// Deletes every object under `prefix` (best effort: what fails stays for `smh fsck`).
+    public func deleteAll(prefix: String) async {
+        while let page = try? await listObjects(prefix: prefix), !page.objects.isEmpty {
+            var deleted = 0
+            for object in page.objects where (try? await deleteObject(key: object.key)) != nil { deleted += 1 }
+            if page.next == nil || deleted == 0 { break }
+        }
+    }
+
     // MARK: Listing and the bucket
 
     /// Objects under `prefix`, a page at a time (ListObjectsV2): keys with their last-modified time in seconds.

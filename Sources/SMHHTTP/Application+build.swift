@@ -90,11 +90,12 @@ public struct AppDependencies: Sendable {
             pendingLifetimeSeconds: pendingUploadLifetimeSeconds)
     }
 
-    /// Builds the dependencies of a migrated store (`workDirectory`: where this instance keeps its rendition cache and
-    /// scratch files, never blobs); the data-plane signing key is shared through the database, so
+    /// Builds the dependencies of a migrated store (`renditions`: where thumbnails are kept, by default the local
+    /// `workDirectory`, which also holds this instance's scratch files, never blobs); the data-plane signing key is shared through the database, so
     /// every instance accepts the URLs any other one issued.
     public static func load(
-        store: SQLStore, blobs: any BlobStore, workDirectory: String, clock: any Clock = SystemClock(),
+        store: SQLStore, blobs: any BlobStore, renditions: (any RenditionStore)? = nil, workDirectory: String,
+        clock: any Clock = SystemClock(),
         media: MediaSettings = MediaSettings(),
         logger: Logger = Logger(label: "smh.media")
     ) async throws -> AppDependencies {
@@ -102,7 +103,8 @@ public struct AppDependencies: Sendable {
         return AppDependencies(
             store: store, blobs: blobs, signer: DataPlaneSigner(secret: secret), clock: clock,
             previews: try PreviewService(
-                blobs: blobs, workDirectory: workDirectory, settings: media, infoStore: store, logger: logger))
+                blobs: blobs, renditions: renditions, workDirectory: workDirectory, settings: media, infoStore: store,
+                logger: logger))
     }
 }
 

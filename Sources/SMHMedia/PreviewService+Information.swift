@@ -47,7 +47,7 @@ extension PreviewService {
         switch FileKinds.fileType(of: name) {
         case "image":
             guard tools.imagesAvailable, let input = try? await imageInput(sha256: sha256) else { return .inconclusive }
-            defer { if input.temporary { renditions.discard(input.path) } }
+            defer { if input.temporary { scratch.discard(input.path) } }
             let picture = await probeImage(input.path)
             guard picture == .unreadable else { return picture }
             switch await probeVideo("file:" + input.path) {
@@ -60,7 +60,7 @@ extension PreviewService {
             }
         case "video":
             guard tools.videosAvailable, let input = try? await videoInput(sha256: sha256) else { return .inconclusive }
-            defer { if let copy = input.temporary { renditions.discard(copy) } }
+            defer { if let copy = input.temporary { scratch.discard(copy) } }
             return await probeVideo(input.name)
         default:
             return .unreadable

@@ -18,8 +18,8 @@ public enum PreviewOutcome: Sendable, Equatable {
 public struct Rendition: Sendable, Equatable {
     public let sha256: String
     public let key: String
-    public let path: String
-    public let format: RenditionSpec.Format
+    public let stored: StoredRendition
+    public var format: RenditionSpec.Format { stored.format }
 }
 
 /// Makes and caches thumbnails and video covers (spec 20 F-12, D-12).
@@ -32,7 +32,10 @@ public final class PreviewService: Sendable {
     public let tools: MediaTools
     public let settings: MediaSettings
     let runner: ToolRunner
-    let renditions: LocalRenditionStore
+    /// Where renditions are kept (the data folder, or the bucket beside the blobs).
+    let renditions: any RenditionStore
+    /// This machine's folder for the engines' inputs and outputs while they work.
+    let scratch: LocalRenditionStore
     let blobs: any BlobStore
     let flights = FlightGroup<PreviewOutcome>()
     let failures = FailureMemory()
@@ -50,7 +53,8 @@ public final class PreviewService: Sendable {
     let infoStore: (any MediaInfoStore)?
 
     public init(
-        blobs: any BlobStore, workDirectory: String, settings: MediaSettings, tools: MediaTools? = nil,
+        blobs: any BlobStore, renditions: (any RenditionStore)? = nil, workDirectory: String, settings: MediaSettings,
+        tools: MediaTools? = nil,
         infoStore: (any MediaInfoStore)? = nil,
         logger: Logger
     ) throws {
@@ -58,12 +62,13 @@ public final class PreviewService: Sendable {
         self.infoStore = infoStore
         self.tools = settings.enabled ? (tools ?? MediaTools.locate(in: settings.toolDirectory)) : MediaTools()
         self.blobs = blobs
-        self.renditions = LocalRenditionStore(root: workDirectory)
-        try renditions.prepare()
+        self.scratch = LocalRenditionStore(root: workDirectory)
+        self.renditions = renditions ?? scratch
+        try scratch.prepare()
         self.runner = ToolRunner(
             concurrency: settings.workers, timeoutSeconds: settings.timeoutSeconds,
             memoryLimitBytes: settings.toolMemoryBytes, prlimit: self.tools.prlimit,
-            scratch: renditions.temporaryDirectory)
+            scratch: scratch.temporaryDirectory)
         self.logger = logger
     }
 
@@ -94,7 +99,12 @@ public final class PreviewService: Sendable {
                 let frame = await self.information(sha256: sha256, name: name).map {
                     MediaInfo(width: $0.width, height: $0.height)
                 }
-                return await self.render(source: cover.path, sha256: sha256, spec: spec, info: frame)
+                guard
+                    let source = try? await self.renditions.localFile(
+                        of: cover.stored, scratch: self.scratch.temporaryDirectory)
+                else { return nil }
+                defer { if source.temporary { self.scratch.discard(source.paths[0]) } }
+                return await self.render(source: source.paths[0], sha256: sha256, spec: spec, info: frame)
             }
         default:
             return .original
@@ -109,14 +119,14 @@ public final class PreviewService: Sendable {
         sha256: String, key: String, fallback: PreviewOutcome,
         make: @escaping @Sendable () async -> PreviewOutcome?
     ) async -> PreviewOutcome {
-        if let found = renditions.find(sha256: sha256, key: key) {
-            return .rendition(Rendition(sha256: sha256, key: key, path: found.path, format: found.format))
+        if let found = await renditions.find(sha256: sha256, key: key) {
+            return .rendition(Rendition(sha256: sha256, key: key, stored: found))
         }
         let flight = "\(sha256)/\(key)"
         if await failures.failedRecently(flight) { return fallback }
         return await flights.run(flight) {
-            if let found = self.renditions.find(sha256: sha256, key: key) {
-                return .rendition(Rendition(sha256: sha256, key: key, path: found.path, format: found.format))
+            if let found = await self.renditions.find(sha256: sha256, key: key) {
+                return .rendition(Rendition(sha256: sha256, key: key, stored: found))
             }
             if let made = await make() { return made }
             await self.failures.remember(flight)
@@ -127,7 +137,7 @@ public final class PreviewService: Sendable {
     /// The content as one readable file: its own file, or (stored in parts) a temporary joined copy, to be removed by
     /// the caller when `temporary`.
     func imageInput(sha256: String) async throws -> (path: String, temporary: Bool) {
-        let local = try await blobs.localFiles(of: sha256, scratch: renditions.temporaryDirectory)
+        let local = try await blobs.localFiles(of: sha256, scratch: scratch.temporaryDirectory)
         let files = local.paths
         if files.count == 1 { return (files[0], local.temporary) }
         var total: Int64 = 0
@@ -137,7 +147,7 @@ public final class PreviewService: Sendable {
         guard total <= settings.maxImageBytes else {
             throw SMHError(.paramInvalid, "The picture is too large to preview (\(total) bytes).")
         }
-        let joined = renditions.temporaryPath(extension: "src")
+        let joined = scratch.temporaryPath(extension: "src")
         _ = FileManager.default.createFile(atPath: joined, contents: nil)
         guard let out = FileHandle(forWritingAtPath: joined) else {
             throw SMHError.internalError(ToolFailure("cannot create \(joined)"))
@@ -171,7 +181,7 @@ public final class PreviewService: Sendable {
             logger.notice("preview: no input", metadata: ["sha256": .string(sha256), "error": "\(error)"])
             return nil
         }
-        defer { if input.temporary { renditions.discard(input.path) } }
+        defer { if input.temporary { scratch.discard(input.path) } }
         if info.loader == Self.ffmpegLoader {
             return await makeImageThroughFFmpeg(input.path, sha256: sha256, spec: spec)
         }
@@ -185,13 +195,13 @@ public final class PreviewService: Sendable {
     /// them: FFmpeg decodes the first frame to a PNG, which then takes the usual path.
     func makeImageThroughFFmpeg(_ path: String, sha256: String, spec: RenditionSpec) async -> PreviewOutcome? {
         guard let ffmpeg = tools.ffmpeg else { return nil }
-        let decoded = renditions.temporaryPath(extension: "png")
-        defer { renditions.discard(decoded) }
+        let decoded = scratch.temporaryPath(extension: "png")
+        defer { scratch.discard(decoded) }
         guard
             let result = try? await runner.run([
                 ffmpeg, "-nostdin", "-v", "error", "-y", "-i", "file:" + path, "-frames:v", "1", "-f", "image2",
                 "-c:v", "png", decoded,
-            ]), result.succeeded, (renditions.size(of: decoded) ?? 0) > 0
+            ]), result.succeeded, (scratch.size(of: decoded) ?? 0) > 0
         else {
             logger.notice("preview: picture could not be decoded", metadata: ["sha256": .string(sha256)])
             return nil
@@ -207,7 +217,7 @@ public final class PreviewService: Sendable {
         guard let known, known.pixels <= settings.maxImagePixels else { return nil }
         let format = spec.format ?? (known.hasAlpha ? .png : .jpeg)
         let target = spec.target(width: known.width, height: known.height)
-        let output = renditions.temporaryPath(extension: format.fileExtension)
+        let output = scratch.temporaryPath(extension: format.fileExtension)
         let options: String
         switch format {
         case .jpeg: options = "[Q=82,strip,optimize_coding]"
@@ -220,18 +230,18 @@ public final class PreviewService: Sendable {
         ]
         if target.crop { argv += ["--crop", "centre"] }
         guard let result = try? await runner.run(argv), result.succeeded,
-            let size = renditions.size(of: output), size > 0
+            let size = scratch.size(of: output), size > 0
         else {
-            renditions.discard(output)
+            scratch.discard(output)
             logger.notice("preview: image engine failed", metadata: ["sha256": .string(sha256)])
             return nil
         }
         do {
-            let path = try renditions.publish(output, sha256: sha256, key: spec.key, format: format)
+            let stored = try await renditions.publish(file: output, sha256: sha256, key: spec.key, format: format)
             made.add(1, ordering: .relaxed)
-            return .rendition(Rendition(sha256: sha256, key: spec.key, path: path, format: format))
+            return .rendition(Rendition(sha256: sha256, key: spec.key, stored: stored))
         } catch {
-            renditions.discard(output)
+            scratch.discard(output)
             return nil
         }
     }
@@ -240,7 +250,7 @@ public final class PreviewService: Sendable {
     /// the most typical of the next frames; a clip too short for that gives its first frame.
     func makeFrame(sha256: String, name: String) async -> PreviewOutcome? {
         guard let ffmpeg = tools.ffmpeg, let input = try? await videoInput(sha256: sha256) else { return nil }
-        defer { if let copy = input.temporary { renditions.discard(copy) } }
+        defer { if let copy = input.temporary { scratch.discard(copy) } }
         guard let info = await information(sha256: sha256, name: name) else {
             logger.notice("preview: not a video the engine reads", metadata: ["sha256": .string(sha256)])
             return nil
@@ -248,35 +258,34 @@ public final class PreviewService: Sendable {
         guard info.pixels <= settings.maxImagePixels else { return nil }
         let seconds = Double(info.durationMilliseconds ?? 0) / 1000
         let seek = seconds >= 2 ? min(1.0, seconds / 4) : 0
-        let output = renditions.temporaryPath(extension: "jpg")
+        let output = scratch.temporaryPath(extension: "jpg")
         for attempt in [(seek, true), (0, false)] {
             var argv = [ffmpeg, "-nostdin", "-v", "error", "-y"]
             if attempt.0 > 0 { argv += ["-ss", String(format: "%.3f", attempt.0)] }
             argv += ["-i", input.name, "-an", "-sn", "-frames:v", "1", "-q:v", "3"]
             if attempt.1 { argv += ["-vf", "thumbnail=12"] }
             argv += ["-f", "image2", output]
-            if let result = try? await runner.run(argv), result.succeeded, let size = renditions.size(of: output),
+            if let result = try? await runner.run(argv), result.succeeded, let size = scratch.size(of: output),
                 size > 0
             {
                 do {
-                    let path = try renditions.publish(output, sha256: sha256, key: Self.frameKey, format: .jpeg)
+                    let stored = try await renditions.publish(
+                        file: output, sha256: sha256, key: Self.frameKey, format: .jpeg)
                     made.add(1, ordering: .relaxed)
-                    return .rendition(Rendition(sha256: sha256, key: Self.frameKey, path: path, format: .jpeg))
+                    return .rendition(Rendition(sha256: sha256, key: Self.frameKey, stored: stored))
                 } catch {
                     break
                 }
             }
         }
-        renditions.discard(output)
+        scratch.discard(output)
         logger.notice("preview: no frame could be read", metadata: ["sha256": .string(sha256)])
         return nil
     }
 
     /// Looks a stored rendition up again (the data plane, from a signed URL).
-    public func stored(sha256: String, key: String) -> Rendition? {
-        renditions.find(sha256: sha256, key: key).map {
-            Rendition(sha256: sha256, key: key, path: $0.path, format: $0.format)
-        }
+    public func stored(sha256: String, key: String) async -> Rendition? {
+        await renditions.find(sha256: sha256, key: key).map { Rendition(sha256: sha256, key: key, stored: $0) }
     }
 
     /// Makes the configured grid sizes of a new upload ahead of its first view.
@@ -294,7 +303,7 @@ public final class PreviewService: Sendable {
     /// FFmpeg's name for the content: its file, or through the concat protocol the parts of a multipart upload as
     /// one seekable stream (no copy); `temporary` is a copy the caller removes.
     func videoInput(sha256: String) async throws -> (name: String, temporary: String?) {
-        let local = try await blobs.localFiles(of: sha256, scratch: renditions.temporaryDirectory)
+        let local = try await blobs.localFiles(of: sha256, scratch: scratch.temporaryDirectory)
         let files = local.paths
         let name = files.count == 1 ? "file:" + files[0] : "concat:" + files.joined(separator: "|")
         return (name, local.temporary ? files.first : nil)
@@ -302,11 +311,7 @@ public final class PreviewService: Sendable {
 }
 
 extension PreviewService {
-    public func renditionSize(_ rendition: Rendition) -> Int64? {
-        renditions.size(of: rendition.path)
-    }
-
-    public func open(_ rendition: Rendition) throws -> LocalBlobReader {
-        try renditions.open(rendition.path, range: nil)
+    public func open(_ rendition: Rendition) async throws -> any BlobReader {
+        try await renditions.open(rendition.stored)
     }
 }

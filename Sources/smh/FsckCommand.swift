@@ -25,7 +25,7 @@ struct FsckCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = try storeOptions.makeLogger()
         let location = storeOptions.location
-        let blobs = try await storeOptions.openBlobStore(logger: logger)
+        let (blobs, renditions) = try await storeOptions.openStorage(logger: logger)
         let clean = try await location.withStore(logger: logger) { store in
             try await store.migrate()
             var (report, referenced) = try await store.recount()
@@ -59,12 +59,13 @@ struct FsckCommand: AsyncParsableCommand {
             }
             // Renditions (thumbnails, covers) whose content is gone: left when a crash came between a blob's removal
             // and its renditions', or when a rendition was being made while its blob was removed.
-            let renditions = LocalRenditionStore(root: location.dataDirectory)
             var strays: [String] = []
-            for sha in renditions.owners() where !(try await blobs.contains(sha256: sha)) { strays.append(sha) }
+            for sha in try await renditions.owners() where !(try await blobs.contains(sha256: sha)) {
+                strays.append(sha)
+            }
             for sha in strays { print("renditions of \(sha): the content is gone (stray)") }
             if repair && !strays.isEmpty {
-                for sha in strays { renditions.removeAll(of: sha) }
+                for sha in strays { await renditions.removeAll(of: sha) }
                 print("deleted the renditions of \(strays.count) contents")
             }
             // The entry counters of space file counts (kept by database triggers).

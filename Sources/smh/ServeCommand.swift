@@ -116,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data((announcement + "\n").utf8))
         }
 
-        let blobs = try await storeOptions.openBlobStore(logger: logger)
+        let (blobs, renditions) = try await storeOptions.openStorage(logger: logger)
         let (store, service) = try await location.open(logger: logger)
         let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
         // The PostgreSQL pool (if any) runs beside the server for its whole life; migrations and the shared settings
@@ -130,7 +130,8 @@ struct ServeCommand: AsyncParsableCommand {
                     "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
                 ])
             var deps = try await AppDependencies.load(
-                store: store, blobs: blobs, workDirectory: location.dataDirectory, media: media, logger: logger)
+                store: store, blobs: blobs, renditions: renditions, workDirectory: location.dataDirectory, media: media,
+                logger: logger)
             let tools = deps.previews.tools
             if !noPreviews && !tools.missing.isEmpty {
                 logger.warning(

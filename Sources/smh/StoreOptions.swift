@@ -100,20 +100,19 @@ enum Environment {
 #endif
 
 extension StoreOptions {
-    /// Opens the blob store: the data folder, or a bucket (checked, and created when missing) with the standard AWS
-    /// credentials from the environment. The one place that knows which implementations exist.
-    func openBlobStore(logger: Logger) async throws -> any BlobStore {
-        guard let s3 = try blobLocation else { return try LocalBlobStore(root: location.dataDirectory) }
-        guard let keyId = Environment.value("AWS_ACCESS_KEY_ID"),
-            let secret = Environment.value("AWS_SECRET_ACCESS_KEY")
-        else {
-            throw ValidationError(
-                "--blob-store s3://… takes credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+    /// Opens where bytes live: the data folder, or a bucket (checked, and created when missing) with the standard AWS
+    /// credentials from the environment, renditions beside the blobs. The one place that knows which
+    /// implementations exist.
+    func openStorage(logger: Logger) async throws -> (blobs: any BlobStore, renditions: any RenditionStore) {
+        guard let s3 = try blobLocation else {
+            return (try LocalBlobStore(root: location.dataDirectory), LocalRenditionStore(root: location.dataDirectory))
         }
         let client = S3Client(
             location: s3,
             credentials: S3Credentials(
-                accessKeyId: keyId, secretAccessKey: secret, sessionToken: Environment.value("AWS_SESSION_TOKEN")),
+                accessKeyId: Environment.value("AWS_ACCESS_KEY_ID") ?? "",
+                secretAccessKey: Environment.value("AWS_SECRET_ACCESS_KEY") ?? "",
+                sessionToken: Environment.value("AWS_SESSION_TOKEN")),
             logger: logger)
         do {
             try await client.ensureBucket()
@@ -124,9 +123,8 @@ extension StoreOptions {
                     : "S3 at \(s3.display) cannot be used: \(error)")
         }
         logger.info("blob store ready", metadata: ["location": .string(s3.display)])
-        let renditions = LocalRenditionStore(root: location.dataDirectory)
         let presigned = s3PresignedDownloads || Environment.value("SMH_S3_PRESIGNED_DOWNLOADS") == "1"
-        return S3BlobStore(client: client, presignedDownloads: presigned) { renditions.removeAll(of: $0) }
+        return (S3BlobStore(client: client, presignedDownloads: presigned), S3RenditionStore(client: client))
     }
 }
 

@@ -12,12 +12,21 @@ import Testing
     static var backends: [String] { TestBlobs.s3Endpoint == nil ? ["file"] : ["file", "s3"] }
 
     func withStore(_ backend: String, _ body: (any BlobStore) async throws -> Void) async throws {
+        try await withStores(backend) { blobs, _, _ in try await body(blobs) }
+    }
+
+    func withStores(
+        _ backend: String, _ body: (any BlobStore, any RenditionStore, _ scratch: String) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }
+        let scratch = LocalRenditionStore(root: directory)
+        try scratch.prepare()
         if backend == "s3", let endpoint = TestBlobs.s3Endpoint {
-            try await body(S3BlobStore(client: try await TestBlobs.s3Client(endpoint: endpoint)))
+            let client = try await TestBlobs.s3Client(endpoint: endpoint)
+            try await body(S3BlobStore(client: client), S3RenditionStore(client: client), scratch.temporaryDirectory)
         } else {
-            try await body(try LocalBlobStore(root: directory))
+            try await body(try LocalBlobStore(root: directory), scratch, scratch.temporaryDirectory)
         }
     }
 
@@ -191,6 +200,30 @@ import Testing
             #expect(!notAnAddress)
             await #expect(throws: SMHError.self) { try await store.makePartWriter(upload: "../x") }
             await #expect(throws: SMHError.self) { try await store.openPart(upload: "up", stagingKey: "../../x") }
+        }
+    }
+
+    /// Renditions live and die with their content, and are found by any instance sharing the store.
+    @Test(arguments: backends) func renditionsGoWithTheirBlob(backend: String) async throws {
+        try await withStores(backend) { blobs, renditions, scratch in
+            let staged = try await write(Array("picture bytes".utf8), into: try await blobs.makeWriter(), chunks: [5])
+            try await blobs.commit(staged)
+            let sha = staged.digest.sha256
+            let temporary = scratch + "/made.jpg"
+            #expect(FileManager.default.createFile(atPath: temporary, contents: Data("thumb".utf8)))
+            let stored = try await renditions.publish(file: temporary, sha256: sha, key: "s64", format: .jpeg)
+            #expect(stored.size == 5 && stored.format == .jpeg)
+            #expect(!FileManager.default.fileExists(atPath: temporary), "the made file is consumed")
+            #expect(await renditions.find(sha256: sha, key: "s64") == stored)
+            #expect(await renditions.find(sha256: sha, key: "s6") == nil)
+            #expect(await renditions.find(sha256: sha, key: "../x") == nil)
+            #expect(try await readAll(renditions.open(stored)) == Array("thumb".utf8))
+            let local = try await renditions.localFile(of: stored, scratch: scratch)
+            #expect(FileManager.default.contents(atPath: local.paths[0]) == Data("thumb".utf8))
+            #expect(try await renditions.owners() == [sha])
+            try await blobs.remove(sha256: sha)
+            #expect(await renditions.find(sha256: sha, key: "s64") == nil, "the blob's removal takes its renditions")
+            #expect(try await renditions.owners().isEmpty)
         }
     }
 }

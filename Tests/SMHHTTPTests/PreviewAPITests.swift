@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SMHBlobS3
 import SMHCore
 import SMHMedia
 import Testing
@@ -72,7 +73,15 @@ import Testing
         }
     }
 
-    static func renditionFiles(_ app: TestApp) -> [String] {
+    /// The stored renditions (paths under `renditions/`), wherever the store keeps them.
+    static func renditionFiles(_ app: TestApp) async throws -> [String] {
+        if let s3 = app.deps.blobs as? S3BlobStore {
+            let prefix = s3.client.location.prefix + "renditions/"
+            return try await s3.client.listObjects(prefix: prefix).objects.map {
+                String($0.key.dropFirst(prefix.count))
+            }
+            .sorted()
+        }
         let root = app.dataDirectory + "/renditions"
         let all = FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? []
         return all.filter { !$0.hasPrefix("tmp") && ($0.hasSuffix(".jpg") || $0.hasSuffix(".png")) }.sorted()
@@ -145,14 +154,14 @@ import Testing
                 for try await status in group { #expect(status == 302) }
             }
             #expect(m.app.deps.previews.renditionsMade == made + 1)
-            let files = Self.renditionFiles(m.app)
+            let files = try await Self.renditionFiles(m.app)
             #expect(files.count == 1)
             // The same content under another name, and the same file again: nothing new is made.
             let other = try await m.thumbnail("copy%20of%20a.jpg", "&size=72")
             #expect(other.width == 72)
             _ = try await m.thumbnail("a.jpg", "&size=72")
             #expect(m.app.deps.previews.renditionsMade == made + 1)
-            #expect(Self.renditionFiles(m.app) == files)
+            #expect(try await Self.renditionFiles(m.app) == files)
         }
     }
 
@@ -361,7 +370,7 @@ import Testing
             try await m.upload("p.jpg", "portrait-exif.jpg")
             var ready = false
             for _ in 0..<100 where !ready {
-                ready = Self.renditionFiles(m.app).contains { $0.hasSuffix("/s40.jpg") }
+                ready = try await Self.renditionFiles(m.app).contains { $0.hasSuffix("/s40.jpg") }
                 if !ready { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(ready, "the grid size is made after confirm, before anyone asks")
@@ -416,7 +425,7 @@ extension PreviewAPITests {
             #expect(photo.status == 302 && photo.header("Location")?.contains("/_opensmh/dl/") == true)
             let video = try await m.preview("clip.mp4", "&size=64")
             #expect(video.status == 404 && video.code == "FileNotFound")
-            #expect(Self.renditionFiles(m.app).isEmpty)
+            #expect(try await Self.renditionFiles(m.app).isEmpty)
             // A timeout says nothing about the bytes: they are not marked unreadable, a later try reads them.
             let sha = SHA256.hash(data: try Self.fixture("portrait-exif.jpg")).hexString
             let stored = try await m.app.store.mediaInfo(sha256: sha)

@@ -49,10 +49,11 @@ struct TestApp {
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
-            let blobStore =
-                if let blobs { try await blobs(directory) } else { try await TestBlobs.make(dataDirectory: directory) }
+            var storage = try await TestBlobs.make(dataDirectory: directory)
+            if let blobs { storage.blobs = try await blobs(directory) }
             var deps = try await AppDependencies.load(
-                store: store, blobs: blobStore, workDirectory: directory, media: media)
+                store: store, blobs: storage.blobs, renditions: storage.renditions, workDirectory: directory,
+                media: media)
             configure(&deps)
             let configured = deps
             let router = buildRouter(

@@ -71,30 +71,3 @@ import Testing
         #expect(seen.allSatisfy { $0 <= 2 } && seen.contains(2), "never more than two at once: \(seen)")
     }
 }
-
-/// Renditions live and die with their content.
-@Suite struct RenditionStoreTests {
-    @Test func removedWithTheirBlobAndListedForFsck() async throws {
-        let root = NSTemporaryDirectory() + "renditions-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let blobs = try LocalBlobStore(root: root)
-        let writer = try blobs.makeWriter()
-        try Array("picture bytes".utf8).withUnsafeBytes { try writer.write($0) }
-        let staged = try await writer.finish()
-        try await blobs.commit(staged)
-        let sha = staged.digest.sha256
-        let renditions = LocalRenditionStore(root: root)
-        try renditions.prepare()
-        let temporary = renditions.temporaryPath(extension: "jpg")
-        #expect(FileManager.default.createFile(atPath: temporary, contents: Data("thumb".utf8)))
-        let path = try renditions.publish(temporary, sha256: sha, key: "s64", format: .jpeg)
-        #expect(renditions.find(sha256: sha, key: "s64")?.path == path)
-        #expect(renditions.find(sha256: sha, key: "s65") == nil)
-        #expect(renditions.find(sha256: sha, key: "../x") == nil)
-        #expect(renditions.owners() == [sha])
-        try await blobs.remove(sha256: sha)
-        #expect(renditions.find(sha256: sha, key: "s64") == nil, "the blob's removal takes its renditions")
-        #expect(renditions.owners().isEmpty)
-        #expect(throws: SMHError.self) { try blobs.files(of: sha) }
-    }
-}

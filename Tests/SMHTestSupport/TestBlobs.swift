@@ -30,9 +30,13 @@ public enum TestBlobs {
         return client
     }
 
-    public static func make(dataDirectory: String) async throws -> any BlobStore {
-        guard let s3Endpoint else { return try LocalBlobStore(root: dataDirectory) }
-        let renditions = LocalRenditionStore(root: dataDirectory)
-        return S3BlobStore(client: try await s3Client(endpoint: s3Endpoint)) { renditions.removeAll(of: $0) }
+    public static func make(dataDirectory: String) async throws -> (
+        blobs: any BlobStore, renditions: any RenditionStore
+    ) {
+        guard let s3Endpoint else {
+            return (try LocalBlobStore(root: dataDirectory), LocalRenditionStore(root: dataDirectory))
+        }
+        let client = try await s3Client(endpoint: s3Endpoint)
+        return (S3BlobStore(client: client), S3RenditionStore(client: client))
     }
 }

@@ -97,15 +97,13 @@ struct DataPlaneController {
         guard let grant = files.verify(thumbnail: context.parameters.get("capability") ?? "", rawName: rawName) else {
             throw SMHError(.invalidAccessToken, "The thumbnail URL is invalid or has expired.")
         }
-        guard let rendition = previews.stored(sha256: grant.sha256, key: grant.key),
-            let size = previews.renditionSize(rendition)
-        else {
+        guard let rendition = await previews.stored(sha256: grant.sha256, key: grant.key) else {
             throw SMHError(.fileNotFound, "This thumbnail no longer exists.")
         }
         let remaining = max(0, grant.expires - clock.now().milliseconds / 1000)
         var headers: HTTPFields = [
             .eTag: "\"\(grant.sha256.prefix(32))-\(grant.key)\"", .contentType: rendition.format.contentType,
-            .cacheControl: "private, max-age=\(remaining)", .contentLength: String(size),
+            .cacheControl: "private, max-age=\(remaining)", .contentLength: String(rendition.stored.size),
             .contentDisposition: "inline; filename*=UTF-8''\(rawName)",
         ]
         if let match = request.headers[.ifNoneMatch], match == headers[.eTag] || match == "*" {
@@ -114,7 +112,8 @@ struct DataPlaneController {
         }
         if request.method == .head { return Response(status: .ok, headers: headers) }
         return Response(
-            status: .ok, headers: headers, body: Self.stream(length: size, reader: try previews.open(rendition)))
+            status: .ok, headers: headers,
+            body: Self.stream(length: rendition.stored.size, reader: try await previews.open(rendition)))
     }
 
     /// A body read in `chunkSize` pieces as the client takes them.
