@@ -12,6 +12,10 @@ OpenSMH/nginx ratio, confirm time, and the peak RSS of the smh process (VmHWM). 
 docs/BENCHMARKS.md.
 
     scripts/bench/transfer.py .build-release/release/smh [GiB] [part MiB]
+
+The blob store is the server's default (the data folder) unless the environment names another: with
+`SMH_BLOB_STORE=s3://bench SMH_S3_ENDPOINT=http://127.0.0.1:5055 AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…` the
+same run measures OpenSMH on S3 (against moto_server, that is our overhead plus moto's, not S3's speed).
 """
 import hashlib
 import http.client
@@ -116,7 +120,8 @@ def main():
     os.makedirs(parts_dir)
     subprocess.run(["split", "-b", f"{PART_MIB}M", "-d", "-a", "5", source, os.path.join(parts_dir, "p")], check=True)
     part_files = sorted(os.listdir(parts_dir))
-    results = {"size_mib": size // MIB, "part_mib": PART_MIB, "parts": len(part_files)}
+    results = {"size_mib": size // MIB, "part_mib": PART_MIB, "parts": len(part_files),
+               "blob_store": os.environ.get("SMH_BLOB_STORE", "file")}
 
     nginx = start_nginx(os.path.join(root, "nginx"))
     try:
