@@ -204,19 +204,23 @@ public struct S3BlobStore: BlobStore {
         }
         let uploadId = try await client.createMultipartUpload(key: destination)
         do {
-            var etags: [String] = []
-            for (number, group) in Self.groups(of: sizes).enumerated() {
-                let length = sizes[group].reduce(0, +)
-                if group.count == 1, length <= Self.maximumCopySize {
-                    etags.append(
-                        try await client.uploadPartCopy(
-                            key: destination, uploadId: uploadId, number: number + 1, source: keys[group.lowerBound]))
-                } else {
-                    let body = HTTPClientRequest.Body.stream(
-                        ConcatenatedObjects(client: client, keys: Array(keys[group])), length: .known(length))
-                    etags.append(
-                        try await client.uploadPart(
-                            key: destination, uploadId: uploadId, number: number + 1, body: .stream(body)))
+            // A few S3 parts at once: copies are S3's work, streamed runs are bounded by the buffer of each.
+            let groups = Self.groups(of: sizes)
+            var etags = [String](repeating: "", count: groups.count)
+            try await withThrowingTaskGroup(of: (Int, String).self) { tasks in
+                var next = 0
+                func start() {
+                    guard next < groups.count else { return }
+                    let (number, group) = (next, groups[next])
+                    next += 1
+                    tasks.addTask {
+                        (number, try await sendGroup(group, number: number + 1, sizes, keys, destination, uploadId))
+                    }
+                }
+                for _ in 0..<Self.concurrentParts { start() }
+                while let (number, etag) = try await tasks.next() {
+                    etags[number] = etag
+                    start()
                 }
             }
             try await client.completeMultipartUpload(key: destination, uploadId: uploadId, etags: etags)
@@ -224,6 +228,22 @@ public struct S3BlobStore: BlobStore {
             try? await client.abortMultipartUpload(key: destination, uploadId: uploadId)
             throw error
         }
+    }
+
+    static let concurrentParts = 4
+
+    /// One S3 part of a composition: a server-side copy of a lone part, or a run of small parts streamed through.
+    func sendGroup(
+        _ group: Range<Int>, number: Int, _ sizes: [Int64], _ keys: [String], _ destination: String, _ uploadId: String
+    ) async throws -> String {
+        let length = sizes[group].reduce(0, +)
+        if group.count == 1, length <= Self.maximumCopySize {
+            return try await client.uploadPartCopy(
+                key: destination, uploadId: uploadId, number: number, source: keys[group.lowerBound])
+        }
+        let body = HTTPClientRequest.Body.stream(
+            ConcatenatedObjects(client: client, keys: Array(keys[group])), length: .known(length))
+        return try await client.uploadPart(key: destination, uploadId: uploadId, number: number, body: .stream(body))
     }
 
     /// A server-side copy; above S3's 5 GiB limit for one copy, a multipart copy by ranges.

@@ -36,8 +36,9 @@ final class S3BlobWriter: BlobWriter {
         bytesWritten += Int64(bytes.count)
     }
 
+    /// Sends full parts only while more bytes follow them: content of exactly one buffer stays a plain PUT.
     func drain() async throws {
-        while buffer.readableBytes >= Self.partSize {
+        while buffer.readableBytes > Self.partSize {
             let chunk = buffer.readSlice(length: Self.partSize)!
             try await send(chunk)
             buffer.discardReadBytes()
@@ -61,7 +62,7 @@ final class S3BlobWriter: BlobWriter {
     func finish() async throws -> StagedBlob {
         precondition(!done, "finish after finish or abort")
         do {
-            try await drain()
+            try await drain()  // leaves at most one buffer
             let rest = buffer
             buffer = ByteBuffer()
             if let current = multipart {

@@ -66,7 +66,16 @@ public struct S3Client: Sendable {
         while true {
             attempt += 1
             do {
+                let started = ContinuousClock.now
                 let response = try await sendOnce(method, key: key, query: query, headers: headers, body: body)
+                if logger.logLevel <= .debug {
+                    logger.debug(
+                        "S3 \(operation)",
+                        metadata: [
+                            "status": .stringConvertible(response.status.code),
+                            "ms": .stringConvertible((ContinuousClock.now - started).milliseconds),
+                        ])
+                }
                 if expected.contains(response.status.code) { return response }
                 let error = await S3Error.from(response, operation: operation, key: key)
                 if error.isRetryable, body.isReplayable, attempt < attempts {
@@ -335,4 +344,8 @@ extension S3Client.Body {
         if case .stream = self { return false }
         return true
     }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }

@@ -27,13 +27,19 @@ public final class PartDigests: Sendable {
 
     /// Folds whatever is contiguous now. `parts` are the received parts, by number.
     public func advance(_ upload: String, parts: [StagedPart], blobs: any BlobStore) async throws {
-        try await fold(for: upload).advance(parts: parts, upload: upload, blobs: blobs)
+        let fold = fold(for: upload)
+        // Reading and hashing are long and CPU-bound: off the event loops that receive the next parts.
+        try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try await fold.advance(parts: parts, upload: upload, blobs: blobs)
+        }
     }
 
     /// The digest of the whole content: `parts` must be exactly 1…N.
     public func digest(_ upload: String, parts: [StagedPart], blobs: any BlobStore) async throws -> ContentDigest {
         let fold = fold(for: upload)
-        try await fold.advance(parts: parts, upload: upload, blobs: blobs)
+        try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try await fold.advance(parts: parts, upload: upload, blobs: blobs)
+        }
         return try fold.digest(of: parts)
     }
 
