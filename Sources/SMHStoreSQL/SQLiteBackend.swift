@@ -56,6 +56,6 @@ public final class SQLiteBackend: SQLBackend {
 
     public func close() async {
         readers.close()
-        writer.close()
+        await writer.close()
     }
 }

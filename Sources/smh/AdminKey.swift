@@ -1,11 +1,13 @@
 import Foundation
 import SMHCore
+import SMHStoreSQL
 
 /// Resolves the admin key's hash at start-up.
 ///
 /// A key given by `--admin-key` or `SMH_ADMIN_KEY` wins. Without one, the first start generates a key, prints it
 /// once, and keeps only its hash in `<data-dir>/admin-key.sha256`, so later starts accept the same key and a fresh
-/// machine needs no set-up step before `smh serve`.
+/// machine needs no set-up step before `smh serve`. On PostgreSQL the hash is kept in the database instead, so that
+/// every instance sharing it accepts the key the first one generated.
 enum AdminKey {
     static let minimumLength = 16
 
@@ -35,6 +37,26 @@ enum AdminKey {
             Generated an admin key. It is shown only this once; only its hash is kept, in \(path).
                 SMH_ADMIN_KEY=\(key)
             Use it as 'Authorization: Bearer <key>' on /admin/v1. Delete that file to generate a new one.
+            """
+        )
+    }
+}
+
+extension AdminKey {
+    static func resolveHash(in store: SQLStore) async throws -> (hash: String, announcement: String?) {
+        let key = "adm" + RandomToken.alphanumeric(count: 40)
+        let hash = SecretHash.hash(key)
+        let stored = try await store.sharedSetting("admin_key_hash") { hash }
+        guard stored == hash else {
+            return (stored, "Using the admin key generated on first start (its hash is in the database).")
+        }
+        return (
+            hash,
+            """
+            Generated an admin key. It is shown only this once; only its hash is kept, in the database, and every
+            instance on that database accepts it:
+                SMH_ADMIN_KEY=\(key)
+            Use it as 'Authorization: Bearer <key>' on /admin/v1.
             """
         )
     }

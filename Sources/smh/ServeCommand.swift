@@ -109,16 +109,14 @@ struct ServeCommand: AsyncParsableCommand {
         let media = try mediaSettings()
         var location = storeOptions.location
         location.databasePoolSize = databasePoolSize
-        let (hash, announcement) = try AdminKey.resolveHash(
-            given: adminKey ?? Environment.value("SMH_ADMIN_KEY"), dataDirectory: location.dataDirectory)
-        if let announcement {
-            // Written unbuffered: the key must reach a redirected log even if the server is killed right after.
-            FileHandle.standardOutput.write(Data((announcement + "\n").utf8))
-        }
+        let given = adminKey ?? Environment.value("SMH_ADMIN_KEY")
+        // On PostgreSQL instances share the database, so a generated key is kept there (every instance accepts it);
+        // on SQLite in the data folder beside the database.
+        let shared = given == nil && location.databaseURL != nil
+        let resolved = shared ? nil : try AdminKey.resolveHash(given: given, dataDirectory: location.dataDirectory)
 
         let (blobs, renditions) = try await storeOptions.openStorage(logger: logger)
         let (store, service) = try await location.open(logger: logger)
-        let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
         // The PostgreSQL pool (if any) runs beside the server for its whole life; migrations and the shared settings
         // are read before the server listens, so /health answers 200 only when requests can be served.
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -129,6 +127,13 @@ struct ServeCommand: AsyncParsableCommand {
                 metadata: [
                     "backend": .string(store.dialect.rawValue), "migrations_applied": .stringConvertible(applied),
                 ])
+            let (hash, announcement) =
+                if let resolved { resolved } else { try await AdminKey.resolveHash(in: store) }
+            if let announcement {
+                // Written unbuffered: the key must reach a redirected log even if the server is killed right after.
+                FileHandle.standardOutput.write(Data((announcement + "\n").utf8))
+            }
+            let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
             var deps = try await AppDependencies.load(
                 store: store, blobs: blobs, renditions: renditions, workDirectory: location.dataDirectory, media: media,
                 logger: logger)

@@ -141,4 +141,37 @@ final class Gauge: @unchecked Sendable {
     }
 
     func leave() { lock.withLock { running -= 1 } }
+
+    /// A store closed while writes are still queued (a background flush racing shutdown): each write commits or
+    /// fails with an error; none meets a closed connection.
+    @Test func closingWhileWritesAreQueuedIsSafe() async throws {
+        let directory = try TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let location = StoreLocation(dataDirectory: directory)
+        let (store, _) = try await location.open(logger: Logger(label: "close-test"))
+        _ = try await store.migrate()
+        try await store.transaction { db in try await db.raw("CREATE TABLE close_probe (id BIGINT)").run() }
+        let writes = (0..<40).map { index in
+            Task {
+                try await store.transaction { db in
+                    try await db.raw("INSERT INTO close_probe (id) VALUES (\(bind: Int64(index)))").run()
+                    try await Task.sleep(nanoseconds: 200_000)
+                }
+            }
+        }
+        try await Task.sleep(nanoseconds: 1_000_000)
+        await store.close()
+        var committed = 0
+        var refused = 0
+        for write in writes {
+            switch await write.result {
+            case .success: committed += 1
+            case .failure: refused += 1
+            }
+        }
+        #expect(committed + refused == 40)
+        await #expect(throws: SMHError.self) {
+            try await store.transaction { db in try await db.raw("SELECT 1").run() }
+        }
+    }
 }

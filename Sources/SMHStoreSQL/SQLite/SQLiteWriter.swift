@@ -1,5 +1,6 @@
 import Logging
 import NIOConcurrencyHelpers
+import SMHCore
 import SQLKit
 
 /// The one write connection, with group commit.
@@ -21,6 +22,7 @@ final class SQLiteWriter: Sendable {
     private struct State {
         var queue: [Job] = []
         var draining = false
+        var closed = false
     }
 
     /// Bounds the wait of the first body of a batch behind the others.
@@ -49,11 +51,15 @@ final class SQLiteWriter: Sendable {
                 finish: { error in
                     if let error { continuation.resume(throwing: error) } else { continuation.resume() }
                 })
-            let start = state.withLockedValue { state in
+            let start: Bool? = state.withLockedValue { state in
+                if state.closed { return nil }
                 state.queue.append(job)
                 if state.draining { return false }
                 state.draining = true
                 return true
+            }
+            guard let start else {
+                return continuation.resume(throwing: SMHError.internalError(StoreClosed()))
             }
             if start {
                 let thread = self.thread
@@ -140,10 +146,20 @@ final class SQLiteWriter: Sendable {
         for job in done { job.finish(batchError) }
     }
 
-    func close() {
+    /// Refuses new bodies, lets the queued ones finish, then closes the connection: a late write (a background
+    /// flush racing shutdown) completes or fails cleanly instead of meeting finalized statements.
+    func close() async {
+        state.withLockedValue { $0.closed = true }
+        while state.withLockedValue({ $0.draining }) {
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
         handle.close()
         thread.stop()
     }
+}
+
+struct StoreClosed: Error, CustomStringConvertible {
+    var description: String { "the SQLite store is closed" }
 }
 
 /// Carries a body's result from the drain task back to its caller, which reads it only after `finish`.
