@@ -39,6 +39,23 @@ import Testing
         #expect(LogRedaction.redact(target: "/_opensmh/dl/aa.i.1.ff/name.txt") == "/_opensmh/dl/***/name.txt")
     }
 
+    /// Targets seen from hostile clients (issue 17): a second `?`, a backslash, a token as another value or as a
+    /// key, secrets in the path. No secret survives whatever the shape.
+    @Test(arguments: [
+        "/api/v1/space/a?b?access_token=acctkSECRET1",
+        "/api/v1/file/x?b\\d?access_token=SECRET2&info",
+        "/api/v1/file/x?q=acctkSECRET3&z=1",
+        "/api/v1/file/x?access_token%3DSECRET4?library_secret=SECRET5",
+        "/api/v1/x/acctkSECRET6/y?access_token",
+        "/api/v1/x?a=1&&accessToken=SECRET7#frag",
+        "/api/v1/x?librarySecret=SECRET8?access_token=SECRET9",
+        "/api/v1/file/lib/-/acctkSECRET10.txt",
+    ])
+    func logRedactionHasNoHoles(target: String) {
+        let logged = LogRedaction.redact(target: target)
+        #expect(!logged.contains("SECRET"), "\(target) logged as \(logged)")
+    }
+
     @Test func queryParametersUseFormSemantics() throws {
         let query = QueryParameters(raw: "info&a=1+2&a=3&b=%E6%96%87&force=true&n=x&flag=0")
         #expect(query.flag("info"))

@@ -17,7 +17,48 @@ public enum LogRedaction {
             }
             path += "?" + query.joined(separator: "&")
         }
-        return path
+        return scrub(path)
+    }
+
+    static let secretMarkers = ["access_token", "library_secret", "librarySecret", "accessToken"].flatMap { key in
+        ["=", "%3D", "%3d"].map { Array((key + $0).utf8) }
+    }
+    static let tokenPrefix = Array("acctk".utf8)
+
+    /// A second pass over the whole target, whatever its shape: a secret key anywhere (after a second `?`, inside
+    /// another value, in the path) loses its value up to the next `&`, and any `acctk…` token run becomes `***`.
+    static func scrub(_ target: String) -> String {
+        let bytes = Array(target.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        func matches(_ marker: [UInt8], at position: Int) -> Bool {
+            position + marker.count <= bytes.count && bytes[position..<position + marker.count].elementsEqual(marker)
+        }
+        func isTokenByte(_ byte: UInt8) -> Bool {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) || byte == UInt8(ascii: "-")
+                || byte == UInt8(ascii: "_")
+        }
+        let stars = Array("***".utf8)
+        while index < bytes.count {
+            if let marker = secretMarkers.first(where: { matches($0, at: index) }) {
+                out += marker
+                index += marker.count
+                let start = index
+                while index < bytes.count && bytes[index] != UInt8(ascii: "&") { index += 1 }
+                if index > start { out += stars }
+                continue
+            }
+            if matches(tokenPrefix, at: index) {
+                while index < bytes.count && isTokenByte(bytes[index]) { index += 1 }
+                out += stars
+                continue
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func redactPath(_ path: Substring) -> String {
