@@ -168,6 +168,18 @@ def main():
         status, _ = request("GET", f"/admin/v1/libraries/{library_id}", key=key)
         check(status == 404, "the deleted library is gone for the server too")
         check(stop(proc) == 0, "the last SIGTERM stops with status 0")
+
+        # Usage errors: one line naming the flag, exit status 64 (EX_USAGE), nothing started.
+        for flags, needle in [(["--port", "99999"], "--port"), (["--port", "0"], "--port"),
+                              (["--public-url", "media.example.com"], "--public-url"),
+                              (["--blob-store", "s3://Bad_Bucket"], "--blob-store")]:
+            result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "never")] + flags,
+                                    capture_output=True, text=True, timeout=30)
+            first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
+            check(result.returncode == 64 and needle in first, f"serve {' '.join(flags)} exits 64: {first!r}")
+        check(not os.path.exists(os.path.join(root, "never")), "a usage error creates no data folder")
+        result = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=30)
+        check(result.returncode == 0 and result.stdout.strip()[:1].isdigit(), f"smh --version ({result.stdout!r})")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(f"smoke: {passed} passed, {failed} failed")

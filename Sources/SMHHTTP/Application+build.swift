@@ -117,6 +117,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     router.get("/health") { _, _ in
         JSON.response(["status": "ok"])
     }
+    ReadinessController(store: deps.store, blobs: deps.blobs, timeoutSeconds: 2).register(on: router)
     AdminController(
         libraries: LibraryService(store: deps.store, clock: deps.clock), adminKeyHash: settings.adminKeyHash
     ).register(on: router)

@@ -6,6 +6,7 @@ struct SMHCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "smh",
         abstract: "OpenSMH: a self-hosted server for the Smart Media Hosting API.",
+        version: "0.2.0",
         subcommands: [ServeCommand.self, LibraryCommand.self, MigrateCommand.self, FsckCommand.self],
         defaultSubcommand: nil
     )

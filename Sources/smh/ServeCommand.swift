@@ -66,6 +66,18 @@ struct ServeCommand: AsyncParsableCommand {
     var pregenerateThumbnails: String = "256"
 
     /// The media flags, checked.
+    /// Checked before anything starts; ArgumentParser exits 64 (EX_USAGE) with the one line.
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (got \(port)).") }
+        if let publicUrl {
+            guard publicUrl.hasPrefix("http://") || publicUrl.hasPrefix("https://"), publicUrl.count > 8,
+                !publicUrl.contains(" ")
+            else {
+                throw ValidationError("--public-url must be an http:// or https:// URL (got \(publicUrl)).")
+            }
+        }
+    }
+
     func mediaSettings() throws -> MediaSettings {
         var media = MediaSettings()
         media.enabled = !noPreviews

@@ -74,3 +74,41 @@ extension String {
         }
     }
 }
+
+/// `GET /ready` checks the database and the blob store; `/health` stays cheap.
+@Suite struct ReadinessTests {
+    @Test func readyWhenBothAnswer() async throws {
+        try await TestApp.with { app in
+            let ready = try await app.call(.get, "/ready")
+            #expect(ready.status == 200)
+            #expect(ready.json["status"] as? String == "ready")
+        }
+    }
+
+    @Test func unavailableWhenTheBlobStoreIsOutOfReach() async throws {
+        let unreachable: @Sendable (String) async throws -> any BlobStore = { _ in
+            S3BlobStore(
+                client: S3Client(
+                    location: try S3Location(
+                        blobStore: "s3://bucket", endpoint: "http://127.0.0.1:1", region: "us-east-1"),
+                    credentials: S3Credentials(accessKeyId: "a", secretAccessKey: "b"), attempts: 1))
+        }
+        try await TestApp.with(blobs: unreachable) { app in
+            let ready = try await app.call(.get, "/ready")
+            #expect(ready.status == 503)
+            #expect(ready.json["status"] as? String == "unavailable")
+            #expect((ready.json["reason"] as? String)?.hasPrefix("blob store") == true)
+            #expect(try await app.call(.get, "/health").status == 200, "liveness does not depend on storage")
+        }
+    }
+
+    /// On SQLite a closed store stands for a database gone (PostgreSQL's is a server the test cannot stop).
+    @Test(.enabled(if: TestStore.postgresURL == nil)) func unavailableWhenTheDatabaseIsClosed() async throws {
+        try await TestApp.with { app in
+            await app.store.close()
+            let ready = try await app.call(.get, "/ready")
+            #expect(ready.status == 503)
+            #expect((ready.json["reason"] as? String)?.hasPrefix("database") == true)
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import SMHCore
 
 /// Read-only connections beside the writer: in WAL mode each reads its own snapshot, so reads run concurrently
 /// with each other and with the writer's transaction. Opened on demand up to `size`; a task that finds them all
@@ -30,10 +31,12 @@ final class SQLiteReaderPool: Sendable {
         case handle(SQLiteHandle)
         case open
         case wait
+        case closed
     }
 
     private func acquire() async throws -> SQLiteHandle {
         let next: Acquired = state.withLockedValue { state in
+            if state.closed { return .closed }
             if let handle = state.idle.popLast() { return .handle(handle) }
             if state.opened < size {
                 state.opened += 1
@@ -42,6 +45,7 @@ final class SQLiteReaderPool: Sendable {
             return .wait
         }
         switch next {
+        case .closed: throw SMHError.internalError(StoreClosed())
         case .handle(let handle): return handle
         case .open:
             do {
