@@ -178,6 +178,24 @@ def main():
             first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
             check(result.returncode == 64 and needle in first, f"serve {' '.join(flags)} exits 64: {first!r}")
         check(not os.path.exists(os.path.join(root, "never")), "a usage error creates no data folder")
+        # Environment variables configure what flags do; a flag wins over its variable.
+        env_data = os.path.join(root, "from-env")
+        proc = subprocess.Popen([BINARY, "serve"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env=dict(os.environ, SMH_PORT=str(PORT), SMH_DATA_DIR=env_data, SMH_NO_PREVIEWS="1",
+                                         SMH_ADMIN_KEY="env-admin-key-0123456789", SMH_LOG_LEVEL="warning"))
+        deadline, up = time.time() + 30, False
+        while time.time() < deadline and not up:
+            try:
+                up = request("GET", "/health")[0] == 200
+            except OSError:
+                time.sleep(0.05)
+        status, _ = request("GET", "/admin/v1/libraries", key="env-admin-key-0123456789")
+        check(up and status == 200 and os.path.exists(os.path.join(env_data, "smh.sqlite")),
+              "SMH_PORT, SMH_DATA_DIR, SMH_ADMIN_KEY configure a server without flags")
+        check(stop(proc) == 0, "the server configured by environment stops with status 0")
+        result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "never")], capture_output=True,
+                                text=True, timeout=30, env=dict(os.environ, SMH_PORT="99999"))
+        check(result.returncode == 64 and "--port" in result.stderr, "SMH_PORT=99999 is refused like --port 99999")
         result = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=30)
         check(result.returncode == 0 and result.stdout.strip()[:1].isdigit(), f"smh --version ({result.stdout!r})")
     finally:

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `smh`: the one executable of OpenSMH.
 @main
@@ -10,4 +11,10 @@ struct SMHCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, LibraryCommand.self, MigrateCommand.self, FsckCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Arguments from the command line, completed from `SMH_*` variables (`EnvironmentArguments`).
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        await main(EnvironmentArguments.expand(arguments, environment: ProcessInfo.processInfo.environment))
+    }
 }
