@@ -196,6 +196,13 @@ def main():
         result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "never")], capture_output=True,
                                 text=True, timeout=30, env=dict(os.environ, SMH_PORT="99999"))
         check(result.returncode == 64 and "--port" in result.stderr, "SMH_PORT=99999 is refused like --port 99999")
+        started = time.time()
+        result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "nodb"), "--startup-timeout", "3",
+                                 "--admin-key", "unreachable-admin-key-0123", "--port", str(PORT),
+                                 "--database", "postgres://smh:x@127.0.0.1:1/none"],
+                                capture_output=True, text=True, timeout=60)
+        check(result.returncode != 0 and "could not be reached within 3 s" in result.stderr
+              and time.time() - started < 20, "an unreachable database stops start-up after --startup-timeout")
         result = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=30)
         check(result.returncode == 0 and result.stdout.strip()[:1].isdigit(), f"smh --version ({result.stdout!r})")
     finally:

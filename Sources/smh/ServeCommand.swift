@@ -38,6 +38,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Batch operations with more items than this run as tasks (202 + taskId).")
     var batchSyncMaxItems: Int = 100
 
+    @Option(
+        help:
+            "Seconds to keep trying an unreachable database or bucket at start before giving up (1-3600)."
+    )
+    var startupTimeout: Int = 30
+
     @Option(help: "PostgreSQL connections the server opens and keeps (1-500).")
     var databasePoolSize: Int = 16
 
@@ -68,6 +74,9 @@ struct ServeCommand: AsyncParsableCommand {
     /// The media flags, checked.
     /// Checked before anything starts; ArgumentParser exits 64 (EX_USAGE) with the one line.
     func validate() throws {
+        guard (1...3600).contains(startupTimeout) else {
+            throw ValidationError("--startup-timeout must be 1 to 3600 seconds.")
+        }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (got \(port)).") }
         if let publicUrl {
             guard publicUrl.hasPrefix("http://") || publicUrl.hasPrefix("https://"), publicUrl.count > 8,
@@ -127,13 +136,15 @@ struct ServeCommand: AsyncParsableCommand {
         let shared = given == nil && location.databaseURL != nil
         let resolved = shared ? nil : try AdminKey.resolveHash(given: given, dataDirectory: location.dataDirectory)
 
-        let (blobs, renditions) = try await storeOptions.openStorage(logger: logger)
+        let (blobs, renditions) = try await storeOptions.openStorage(logger: logger, startupTimeout: startupTimeout)
         let (store, service) = try await location.open(logger: logger)
         // The PostgreSQL pool (if any) runs beside the server for its whole life; migrations and the shared settings
         // are read before the server listens, so /health answers 200 only when requests can be served.
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let service { group.addTask { try await service.run() } }
-            let applied = try await store.migrate()
+            let applied = try await StartupRetry.run("the metadata database", seconds: startupTimeout, logger: logger) {
+                try await store.migrate()
+            }
             logger.info(
                 "metadata store ready",
                 metadata: [

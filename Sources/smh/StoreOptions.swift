@@ -103,7 +103,9 @@ extension StoreOptions {
     /// Opens where bytes live: the data folder, or a bucket (checked, and created when missing) with the standard AWS
     /// credentials from the environment, renditions beside the blobs. The one place that knows which
     /// implementations exist.
-    func openStorage(logger: Logger) async throws -> (blobs: any BlobStore, renditions: any RenditionStore) {
+    func openStorage(logger: Logger, startupTimeout: Int = 30) async throws -> (
+        blobs: any BlobStore, renditions: any RenditionStore
+    ) {
         guard let s3 = try blobLocation else {
             return (try LocalBlobStore(root: location.dataDirectory), LocalRenditionStore(root: location.dataDirectory))
         }
@@ -114,13 +116,13 @@ extension StoreOptions {
                 secretAccessKey: Environment.value("AWS_SECRET_ACCESS_KEY") ?? "",
                 sessionToken: Environment.value("AWS_SESSION_TOKEN")),
             logger: logger)
-        do {
-            try await client.ensureBucket()
-        } catch let error as S3Error {
-            throw StartupFailure(
-                error.isAuthenticationFailure
-                    ? "S3 refused the credentials for \(s3.display): \(error.code)"
-                    : "S3 at \(s3.display) cannot be used: \(error)")
+        try await StartupRetry.run("the bucket \(s3.display)", seconds: startupTimeout, logger: logger) {
+            do {
+                try await client.ensureBucket()
+            } catch let error as S3Error where error.isAuthenticationFailure {
+                // Not worth waiting for: say so at once.
+                throw StartupFailure("S3 refused the credentials for \(s3.display): \(error.code)")
+            }
         }
         logger.info("blob store ready", metadata: ["location": .string(s3.display)])
         let presigned = s3PresignedDownloads || Environment.value("SMH_S3_PRESIGNED_DOWNLOADS") == "1"
