@@ -180,9 +180,10 @@ def main():
         check(not os.path.exists(os.path.join(root, "never")), "a usage error creates no data folder")
         # Environment variables configure what flags do; a flag wins over its variable.
         env_data = os.path.join(root, "from-env")
-        proc = subprocess.Popen([BINARY, "serve"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env_log = os.path.join(root, "env-serve.log")
+        proc = subprocess.Popen([BINARY, "serve"], stdout=subprocess.DEVNULL, stderr=open(env_log, "wb"),
                                 env=dict(os.environ, SMH_PORT=str(PORT), SMH_DATA_DIR=env_data, SMH_NO_PREVIEWS="1",
-                                         SMH_ADMIN_KEY="env-admin-key-0123456789", SMH_LOG_LEVEL="warning"))
+                                         SMH_ADMIN_KEY="env-admin-key-0123456789", SMH_LOG_FORMAT="json"))
         deadline, up = time.time() + 30, False
         while time.time() < deadline and not up:
             try:
@@ -192,7 +193,17 @@ def main():
         status, _ = request("GET", "/admin/v1/libraries", key="env-admin-key-0123456789")
         check(up and status == 200 and os.path.exists(os.path.join(env_data, "smh.sqlite")),
               "SMH_PORT, SMH_DATA_DIR, SMH_ADMIN_KEY configure a server without flags")
+        request("GET", "/api/v1/space/x?b?access_token=acctkLEAKED")
         check(stop(proc) == 0, "the server configured by environment stops with status 0")
+        lines = [json.loads(line) for line in open(env_log) if line.startswith("{")]
+        requests = [line for line in lines if line.get("message") == "request"]
+        admin = [line for line in requests if line.get("target") == "/admin/v1/libraries"]
+        check(len(lines) > 0 and all(line.get("time") and line.get("level") for line in lines)
+              and len(admin) == 1 and admin[0].get("status") == "200" and int(admin[0].get("bytes", "0")) > 0
+              and float(admin[0].get("ms", "-1")) >= 0 and admin[0].get("request_id")
+              and not any("hb.request.id" in line for line in lines),
+              "--log-format json (SMH_LOG_FORMAT): one JSON object per line, one request id, bytes and ms")
+        check("LEAKED" not in open(env_log).read(), "a token after a second ? is redacted in the log")
         result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "never")], capture_output=True,
                                 text=True, timeout=30, env=dict(os.environ, SMH_PORT="99999"))
         check(result.returncode == 64 and "--port" in result.stderr, "SMH_PORT=99999 is refused like --port 99999")

@@ -5,7 +5,7 @@
 enum EnvironmentArguments {
     /// Flags taken by every subcommand that touches the data (`StoreOptions`), then `serve`'s own.
     static let storage = [
-        "data-dir", "database", "blob-store", "s3-endpoint", "s3-region", "sqlite-readers", "log-level",
+        "data-dir", "database", "blob-store", "s3-endpoint", "s3-region", "sqlite-readers", "log-level", "log-format",
     ]
     static let storageSwitches = ["s3-presigned-downloads"]
     static let serve = [

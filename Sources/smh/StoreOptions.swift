@@ -42,6 +42,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(name: .long, help: "Log lines as text (default) or json (one object per line on standard error).")
+    var logFormat: String = "text"
+
     var location: StoreLocation {
         StoreLocation(
             dataDirectory: dataDir, databaseURL: database ?? Environment.value("SMH_DATABASE_URL"),
@@ -64,6 +67,9 @@ struct StoreOptions: ParsableArguments {
     }
 
     func validate() throws {
+        guard LogFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("--log-format is text or json (got \(logFormat)).")
+        }
         if try blobLocation != nil,
             Environment.value("AWS_ACCESS_KEY_ID") == nil || Environment.value("AWS_SECRET_ACCESS_KEY") == nil
         {
@@ -79,6 +85,10 @@ struct StoreOptions: ParsableArguments {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("Unknown log level '\(logLevel)'.")
         }
+        guard let format = LogFormat(rawValue: logFormat) else {
+            throw ValidationError("--log-format is text or json (got \(logFormat)).")
+        }
+        format.install()
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger

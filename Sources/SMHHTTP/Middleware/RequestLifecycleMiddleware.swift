@@ -1,6 +1,8 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
+import NIOCore
 import SMHCore
 import SMHMedia
 
@@ -19,6 +21,8 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
         var context = context
         context.requestId = Self.requestId(from: request.headers[.xRequestId])
         context.logger[metadataKey: "request_id"] = .string(context.requestId)
+        // One id per line: ours (echoed to the client) replaces Hummingbird's own.
+        context.logger[metadataKey: "hb.request.id"] = nil
 
         var response: Response
         do {
@@ -41,17 +45,22 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
         response.headers[.xRequestId] = context.requestId
         response.headers[.xSMHRequestId] = context.requestId
 
-        let elapsed = ContinuousClock.now - started
-        let level: Logger.Level = response.status.code >= 500 ? .error : .info
-        context.logger.log(
-            level: level, "request",
-            metadata: [
-                "method": .string(request.method.rawValue),
-                "target": .string(LogRedaction.redact(target: request.uri.string)),
-                "status": .stringConvertible(response.status.code),
-                "ms": .stringConvertible(
-                    Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15),
-            ])
+        // Logged when the last byte of the body is written (or the client went away), with the bytes sent: a
+        // download's line tells how long it really took.
+        let line = RequestLine(
+            logger: context.logger, method: request.method.rawValue,
+            target: LogRedaction.redact(target: request.uri.string), status: response.status.code, started: started)
+        let body = response.body
+        let counter = ByteCounter()
+        response.body = ResponseBody(contentLength: body.contentLength) { writer in
+            do {
+                try await body.write(CountingWriter(inner: writer, counter: counter))
+                line.log(bytes: counter.total, completed: true)
+            } catch {
+                line.log(bytes: counter.total, completed: false)
+                throw error
+            }
+        }
         return response
     }
 
@@ -74,4 +83,48 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
 extension HTTPField.Name {
     static let xRequestId = HTTPField.Name("X-Request-Id")!
     static let xSMHRequestId = HTTPField.Name("x-smh-request-id")!
+}
+
+/// The one log line of a request.
+struct RequestLine: Sendable {
+    let logger: Logger
+    let method: String
+    let target: String
+    let status: Int
+    let started: ContinuousClock.Instant
+
+    func log(bytes: Int, completed: Bool) {
+        let elapsed = ContinuousClock.now - started
+        var metadata: Logger.Metadata = [
+            "method": .string(method), "target": .string(target), "status": .stringConvertible(status),
+            "bytes": .stringConvertible(bytes),
+            "ms": .stringConvertible(
+                Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15),
+        ]
+        if !completed { metadata["aborted"] = "true" }
+        logger.log(level: status >= 500 ? .error : .info, "request", metadata: metadata)
+    }
+}
+
+/// Bytes of a response body, counted as they are written.
+final class ByteCounter: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var count = 0
+
+    func add(_ bytes: Int) { lock.withLock { count += bytes } }
+    var total: Int { lock.withLock { count } }
+}
+
+struct CountingWriter: ResponseBodyWriter {
+    var inner: any ResponseBodyWriter
+    let counter: ByteCounter
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        counter.add(buffer.readableBytes)
+        try await inner.write(buffer)
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        try await inner.finish(trailingHeaders)
+    }
 }
