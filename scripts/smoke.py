@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/smh"
@@ -63,6 +64,44 @@ def stop(proc):
     except subprocess.TimeoutExpired:
         proc.kill()
         return None
+
+
+def slow_download(target, results):
+    """Follows the 302 and reads the data plane at about 4 MiB/s through a small receive buffer."""
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    conn.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 << 10)
+    conn.sock.settimeout(30)
+    conn.sock.connect(("127.0.0.1", PORT))
+    conn.request("GET", target)
+    response = conn.getresponse()
+    location = response.getheader("Location", "")
+    response.read()
+    conn.request("GET", location[location.index("/_opensmh/"):] if "/_opensmh/" in location else target)
+    response = conn.getresponse()
+    chunks = []
+    while True:
+        chunk = response.read(256 << 10)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        time.sleep(0.0625)
+    results["download"] = b"".join(chunks) if response.status == 200 else response.status
+
+
+def slow_upload(begun, blob, results):
+    """Sends the bytes to the data plane in 16 pieces over about 2 s."""
+    sock = socket.create_connection(("127.0.0.1", PORT), timeout=30)
+    head = (f"PUT {begun['path']} HTTP/1.1\r\nHost: x\r\nAuthorization: {begun['headers']['Authorization']}\r\n"
+            f"Content-Length: {len(blob)}\r\n\r\n")
+    sock.sendall(head.encode())
+    step = len(blob) // 16
+    for offset in range(0, len(blob), step):
+        sock.sendall(blob[offset:offset + step])
+        time.sleep(0.125)
+    answer = sock.recv(256).decode(errors="replace")
+    sock.close()
+    results["upload"] = int(answer.split()[1]) if answer.startswith("HTTP/1.1") else answer
 
 
 def cli(data_dir, *args):
@@ -114,8 +153,36 @@ def main():
         status, first = request("POST", f"{base}/space-contents?access_token={token}", body='{"keyword":"ALBUM"}')
         check(status == 200 and len(first.get("contents", [])) == 20 and first.get("nextMarker") == 20,
               f"S1 finds the first 20 of 25 albums ({status})")
-        check(stop(proc) == 0, "SIGTERM stops with status 0 again")
+        # SIGTERM lets a slow download and a slow upload that are under way finish, then exits 0.
+        library, space = found["libraryId"], "-"
+        blob = os.urandom(16 << 20)
+        status, begun = request("PUT", f"/api/v1/file/{library}/{space}/slow.bin?filesize={len(blob)}&access_token={token}")
+        auth = {"Authorization": begun["headers"]["Authorization"], "Content-Length": str(len(blob))}
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+        conn.request("PUT", begun["path"], body=blob, headers=auth)
+        check(conn.getresponse().status == 200, "upload the file the slow download reads")
+        conn.close()
+        request("POST", f"/api/v1/file/{library}/{space}/{begun['confirmKey']}?confirm&access_token={token}")
+        status, late = request("PUT", f"/api/v1/file/{library}/{space}/late.bin?filesize={len(blob)}&access_token={token}")
+        results = {}
+        downloader = threading.Thread(target=slow_download, args=(
+            f"/api/v1/file/{library}/{space}/slow.bin?access_token={token}", results))
+        downloader.start()
+        uploader = threading.Thread(target=slow_upload, args=(late, blob, results))
+        uploader.start()
+        time.sleep(0.6)
+        code = stop(proc)
+        uploader.join(30)
+        downloader.join(30)
+        check(code == 0 and results.get("download") == blob,
+              f"a download under way when SIGTERM comes finishes intact ({code}, "
+              f"{str(results.get('download'))[:40]} of {len(blob)} bytes)")
+        check(results.get("upload") == 200, f"an upload under way when SIGTERM comes finishes ({results.get('upload')})")
+        log = open(os.path.join(root, "serve.log")).read()
+        check("shutting down" in log and "stopped" in log, "the log says when the stop begins and ends")
         proc = start(data_dir, env)
+        status, _ = request("POST", f"/api/v1/file/{library}/{space}/{late['confirmKey']}?confirm&access_token={token}")
+        check(status == 200, f"the upload finished during the stop confirms after the restart ({status})")
         status, more = request("GET", f"{base}/{first.get('searchId')}?marker=20&access_token={token}")
         names = [item.get("name") for item in more.get("contents", [])] if status == 200 else []
         check(names == [f"album-{index:02d}" for index in range(20, 25)] and more.get("hasMore") is False,

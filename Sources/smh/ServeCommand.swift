@@ -44,6 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var startupTimeout: Int = 30
 
+    @Option(
+        help:
+            "Seconds in-flight requests (uploads and downloads included) get to finish after SIGTERM or SIGINT (0-3600)."
+    )
+    var shutdownTimeout: Int = 30
+
     @Option(help: "PostgreSQL connections the server opens and keeps (1-500).")
     var databasePoolSize: Int = 16
 
@@ -76,6 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (1...3600).contains(startupTimeout) else {
             throw ValidationError("--startup-timeout must be 1 to 3600 seconds.")
+        }
+        guard (0...3600).contains(shutdownTimeout) else {
+            throw ValidationError("--shutdown-timeout must be 0 to 3600 seconds.")
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (got \(port)).") }
         if let publicUrl {
@@ -173,11 +182,18 @@ struct ServeCommand: AsyncParsableCommand {
             let sweeper = Sweeper(
                 deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)
             deps.batchSyncMaxItems = batchSyncMaxItems
-            try await buildApplication(
-                deps, settings: settings, services: [sweeper, deps.jobRunner(logger: logger)], logger: logger
-            ).runService()
+            let application = buildApplication(
+                deps, settings: settings, services: [sweeper, deps.jobRunner(logger: logger)], logger: logger)
+            // Services stop in reverse order: the announcement first, then the listener, which stops accepting and
+            // lets in-flight requests finish; past the timeout the group is cancelled and they are cut.
+            var configuration = ServiceGroupConfiguration(
+                services: [application, ShutdownAnnouncement(timeoutSeconds: shutdownTimeout, logger: logger)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
+            try await ServiceGroup(configuration: configuration).run()
             group.cancelAll()
         }
         await store.close()
+        logger.info("stopped")
     }
 }
