@@ -250,7 +250,8 @@ def main():
         env_log = os.path.join(root, "env-serve.log")
         proc = subprocess.Popen([BINARY, "serve"], stdout=subprocess.DEVNULL, stderr=open(env_log, "wb"),
                                 env=dict(os.environ, SMH_PORT=str(PORT), SMH_DATA_DIR=env_data, SMH_NO_PREVIEWS="1",
-                                         SMH_ADMIN_KEY="env-admin-key-0123456789", SMH_LOG_FORMAT="json"))
+                                         SMH_ADMIN_KEY="env-admin-key-0123456789", SMH_LOG_FORMAT="json",
+                                         SMH_METRICS_TOKEN="metrics-token-0123456789"))
         deadline, up = time.time() + 30, False
         while time.time() < deadline and not up:
             try:
@@ -261,6 +262,14 @@ def main():
         check(up and status == 200 and os.path.exists(os.path.join(env_data, "smh.sqlite")),
               "SMH_PORT, SMH_DATA_DIR, SMH_ADMIN_KEY configure a server without flags")
         request("GET", "/api/v1/space/x?b?access_token=acctkLEAKED")
+        check(request("GET", "/metrics")[0] == 401, "SMH_METRICS_TOKEN guards /metrics")
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+        conn.request("GET", "/metrics", headers={"Authorization": "Bearer metrics-token-0123456789"})
+        answer = conn.getresponse()
+        exposition = answer.read().decode()
+        conn.close()
+        check(answer.status == 200 and 'smh_http_requests_total{group="admin",method="GET",status="2xx"} 1' in exposition
+              and "LEAKED" not in exposition, "/metrics counts the requests made (Prometheus text)")
         check(stop(proc) == 0, "the server configured by environment stops with status 0")
         lines = [json.loads(line) for line in open(env_log) if line.startswith("{")]
         requests = [line for line in lines if line.get("message") == "request"]
@@ -281,6 +290,12 @@ def main():
                                 capture_output=True, text=True, timeout=60)
         check(result.returncode != 0 and "could not be reached within 3 s" in result.stderr
               and time.time() - started < 20, "an unreachable database stops start-up after --startup-timeout")
+        # Every flag of `smh serve` is documented in README's configuration table.
+        result = subprocess.run([BINARY, "serve", "--help"], capture_output=True, text=True, timeout=30)
+        readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")).read()
+        undocumented = [flag for flag in re.findall(r"^\s+(--[a-z0-9-]+)", result.stdout, re.M)
+                        if flag not in ("--help", "--version") and f"`{flag}`" not in readme]
+        check(result.returncode == 0 and not undocumented, f"README documents every serve flag (missing {undocumented})")
         result = subprocess.run([BINARY, "--version"], capture_output=True, text=True, timeout=30)
         check(result.returncode == 0 and result.stdout.strip()[:1].isdigit(), f"smh --version ({result.stdout!r})")
     finally:

@@ -17,6 +17,8 @@ public struct AppDependencies: Sendable {
     public let digests = PartDigests()
     /// How long a pending upload task and its bytes are kept (`--upload-expiry-hours`).
     public var pendingUploadLifetimeSeconds = UploadSession.defaultPendingLifetimeSeconds
+    /// Counters and histograms of this process, exposed at `GET /metrics`.
+    public let metrics = ServerMetrics()
 
     public init(
         store: SQLStore, blobs: any BlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
@@ -81,7 +83,7 @@ public struct AppDependencies: Sendable {
                 RecycleController.restoreJobKind: { try await recycle.runRestoreJob($0) },
                 HistoryController.emptyJobKind: { try await history.runEmptyJob($0) },
                 DirectoryController.calibrateJobKind: { _ in (200, nil) },
-            ], clock: clock, logger: logger)
+            ], clock: clock, metrics: metrics, logger: logger)
     }
 
     public var uploads: UploadService<SQLStore> {
@@ -113,11 +115,14 @@ public struct AppDependencies: Sendable {
 public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Router<SMHRequestContext> {
     let router = Router(context: SMHRequestContext.self)
     router.add(middleware: SMHCORSMiddleware())
-    router.add(middleware: RequestLifecycleMiddleware(previewSupport: deps.previews.support))
+    router.add(middleware: RequestLifecycleMiddleware(previewSupport: deps.previews.support, metrics: deps.metrics))
     router.get("/health") { _, _ in
         JSON.response(["status": "ok"])
     }
     ReadinessController(store: deps.store, blobs: deps.blobs, timeoutSeconds: 2).register(on: router)
+    MetricsController(
+        metrics: deps.metrics, store: deps.store, previews: deps.previews, tokenHash: settings.metricsTokenHash
+    ).register(on: router)
     AdminController(
         libraries: LibraryService(store: deps.store, clock: deps.clock), adminKeyHash: settings.adminKeyHash
     ).register(on: router)
@@ -131,7 +136,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL,
         previews: deps.previews,
         followUp: MediaFollowUp(previews: deps.previews, store: deps.store, logger: deps.previews.logger),
-        recentUses: deps.recentUses
+        recentUses: deps.recentUses, metrics: deps.metrics
     ).register(on: router)
     RecentController(
         recent: RecentService(store: deps.store, clock: deps.clock),

@@ -6,6 +6,8 @@ public struct ServerSettings: Sendable {
     public var publicURL: String?
     /// SHA-256 of the admin key.
     public var adminKeyHash: String
+    /// SHA-256 of the bearer token `GET /metrics` asks for; nil leaves it open (it holds no secret and no path).
+    public var metricsTokenHash: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, adminKeyHash: String) {
         self.host = host

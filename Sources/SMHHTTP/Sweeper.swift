@@ -13,6 +13,7 @@ public struct Sweeper: Service {
     let clock: any Clock
     let intervalSeconds: Int64
     let blobGraceSeconds: Int64
+    let metrics: ServerMetrics
     let logger: Logger
 
     public init(deps: AppDependencies, intervalSeconds: Int64, blobGraceSeconds: Int64, logger: Logger) {
@@ -21,6 +22,7 @@ public struct Sweeper: Service {
         self.clock = deps.clock
         self.intervalSeconds = intervalSeconds
         self.blobGraceSeconds = blobGraceSeconds
+        self.metrics = deps.metrics
         self.logger = logger
     }
 
@@ -54,7 +56,9 @@ public struct Sweeper: Service {
                             "searches_expired": .stringConvertible(searches),
                         ])
                 }
+                metrics.sweeps.increment()
             } catch {
+                metrics.sweepFailures.increment()
                 logger.error("clean-up failed", metadata: ["error": .string("\(error)")])
             }
             try? await gracefulShutdownSleep(seconds: intervalSeconds)

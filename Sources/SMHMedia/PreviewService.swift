@@ -41,9 +41,12 @@ public final class PreviewService: Sendable {
     let failures = FailureMemory()
     public let logger: Logger
     private let made = Atomic<Int>(0)
+    private let failed = Atomic<Int>(0)
 
     /// Renditions made by this server since it started (each stored once; cache hits do not count).
     public var renditionsMade: Int { made.load(ordering: .relaxed) }
+    /// Engine runs that gave nothing usable (the preview then fell back).
+    public var renderFailures: Int { failed.load(ordering: .relaxed) }
 
     /// File extensions every browser and SDK image view shows as they are: with no size asked, their preview is the
     /// original.
@@ -233,6 +236,7 @@ public final class PreviewService: Sendable {
             let size = scratch.size(of: output), size > 0
         else {
             scratch.discard(output)
+            failed.add(1, ordering: .relaxed)
             logger.notice("preview: image engine failed", metadata: ["sha256": .string(sha256)])
             return nil
         }
@@ -279,6 +283,7 @@ public final class PreviewService: Sendable {
             }
         }
         scratch.discard(output)
+        failed.add(1, ordering: .relaxed)
         logger.notice("preview: no frame could be read", metadata: ["sha256": .string(sha256)])
         return nil
     }

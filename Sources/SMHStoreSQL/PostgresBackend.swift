@@ -9,6 +9,9 @@ public final class PostgresBackend: SQLBackend {
     public let dialect = SQLDialectKind.postgres
     public let client: PostgresClient
     private let logger: Logger
+    /// Leases that took over a millisecond: an idle pooled connection is handed over in microseconds, so these waited
+    /// for one to be returned (or opened).
+    public let poolWaits = PoolWaits()
 
     /// `url` is `postgres://user:password@host:port/database` (`postgresql://` too); `sslmode=disable` is implied
     /// unless `sslmode=require` is given.
@@ -42,8 +45,10 @@ public final class PostgresBackend: SQLBackend {
     }
 
     public func withDatabase<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil, logger: logger))
+        let asked = ContinuousClock.now
+        return try await client.withConnection { connection in
+            noteLease(since: asked)
+            return try await body(connection.sql(queryLogLevel: nil, logger: logger))
         }
     }
 
@@ -51,8 +56,12 @@ public final class PostgresBackend: SQLBackend {
         -> T
     {
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(connection.sql(queryLogLevel: nil, logger: logger))
+            let asked = ContinuousClock.now
+            return try await client.withConnection { connection in
+                noteLease(since: asked)
+                return try await connection.withTransaction(logger: logger) { connection in
+                    try await body(connection.sql(queryLogLevel: nil, logger: logger))
+                }
             }
         } catch let error as PostgresTransactionError {
             // Callers throw domain errors (SMHError) out of transactions; they must arrive unwrapped, as on SQLite.
@@ -69,6 +78,11 @@ public final class PostgresBackend: SQLBackend {
             try await db.raw("SET LOCAL synchronous_commit TO OFF").run()
             return try await body(db)
         }
+    }
+
+    private func noteLease(since asked: ContinuousClock.Instant) {
+        let waited = ContinuousClock.now - asked
+        if waited > .milliseconds(1) { poolWaits.record(waited) }
     }
 
     public func close() async {}

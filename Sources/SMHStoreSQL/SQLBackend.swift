@@ -18,4 +18,6 @@ public protocol SQLBackend: Sendable {
     func lightTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws
         -> T
     func close() async
+    /// Requests that had to wait for a connection.
+    var poolWaits: PoolWaits { get }
 }

@@ -73,6 +73,24 @@ extension SQLStore: JobStore {
         }
     }
 
+    /// Jobs waiting and running, for the metrics (the `jobs_runnable` index answers it).
+    public func unfinishedJobCounts() async throws -> (queued: Int, running: Int) {
+        try await read { db in
+            var counts = (queued: 0, running: 0)
+            for row in try await db.raw(
+                "SELECT state, COUNT(*) AS n FROM jobs WHERE state IN ('queued', 'running') GROUP BY state"
+            ).all() {
+                let count = try row.decode(column: "n", as: Int.self)
+                if try row.decode(column: "state", as: String.self) == "queued" {
+                    counts.queued = count
+                } else {
+                    counts.running = count
+                }
+            }
+            return counts
+        }
+    }
+
     public func retryJob(_ id: Int64, owner: String, runAfter: Timestamp, at time: Timestamp) async throws {
         try await transaction { db in
             try await db.raw(

@@ -19,6 +19,7 @@ public struct SQLStore: Sendable {
     }
 
     public var dialect: SQLDialectKind { backend.dialect }
+    public var poolWaits: PoolWaits { backend.poolWaits }
 
     /// Runs `body` in one transaction (see `SQLBackend.transaction`).
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws

@@ -12,6 +12,7 @@ public final class SQLiteBackend: SQLBackend {
     public let dialect = SQLDialectKind.sqlite
     private let writer: SQLiteWriter
     private let readers: SQLiteReaderPool
+    public var poolWaits: PoolWaits { readers.waits }
     private let logger: Logger
 
     /// Read connections when none is configured: about two per core, as reads are short and CPU-bound.

@@ -11,7 +11,8 @@ enum EnvironmentArguments {
     static let serve = [
         "host", "port", "admin-key", "public-url", "upload-expiry-hours", "sweep-interval", "batch-sync-max-items",
         "database-pool-size", "blob-grace-minutes", "media-tools", "media-workers", "media-timeout",
-        "media-memory-mib", "max-image-pixels", "pregenerate-thumbnails", "startup-timeout",
+        "media-memory-mib", "max-image-pixels", "pregenerate-thumbnails", "startup-timeout", "shutdown-timeout",
+        "metrics-token",
     ]
     static let serveSwitches = ["no-previews"]
     static let subcommands: Set<String> = ["serve", "migrate", "fsck", "library"]

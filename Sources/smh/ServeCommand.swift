@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Admin key for /admin/v1 (or SMH_ADMIN_KEY). Generated on first start when neither is given.")
     var adminKey: String?
 
+    @Option(help: "Bearer token GET /metrics asks for (default: /metrics is open; it holds no secret and no path).")
+    var metricsToken: String?
+
     @Option(help: "Scheme, host and port that data-plane URLs carry, e.g. https://media.example.com.")
     var publicUrl: String?
 
@@ -85,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard (0...3600).contains(shutdownTimeout) else {
             throw ValidationError("--shutdown-timeout must be 0 to 3600 seconds.")
+        }
+        if let metricsToken, metricsToken.count < 16 {
+            throw ValidationError("--metrics-token must be at least 16 characters.")
         }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (got \(port)).") }
         if let publicUrl {
@@ -165,7 +171,8 @@ struct ServeCommand: AsyncParsableCommand {
                 // Written unbuffered: the key must reach a redirected log even if the server is killed right after.
                 FileHandle.standardOutput.write(Data((announcement + "\n").utf8))
             }
-            let settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
+            var settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
+            settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
             var deps = try await AppDependencies.load(
                 store: store, blobs: blobs, renditions: renditions, workDirectory: location.dataDirectory, media: media,
                 logger: logger)

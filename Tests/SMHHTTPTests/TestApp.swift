@@ -46,7 +46,8 @@ struct TestApp {
     static func with<T: Sendable>(
         media: MediaSettings = TestApp.media,
         blobs: (@Sendable (_ dataDirectory: String) async throws -> any BlobStore)? = nil,
-        configure: @Sendable (inout AppDependencies) -> Void = { _ in }, _ body: @Sendable (TestApp) async throws -> T
+        configure: @Sendable (inout AppDependencies) -> Void = { _ in }, metricsToken: String? = nil,
+        _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
             var storage = try await TestBlobs.make(dataDirectory: directory)
@@ -56,9 +57,9 @@ struct TestApp {
                 media: media)
             configure(&deps)
             let configured = deps
-            let router = buildRouter(
-                configured,
-                settings: ServerSettings(publicURL: "http://files.test:8080", adminKeyHash: SecretHash.hash(adminKey)))
+            var settings = ServerSettings(publicURL: "http://files.test:8080", adminKeyHash: SecretHash.hash(adminKey))
+            settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
+            let router = buildRouter(configured, settings: settings)
             return try await Application(router: router).test(.router) { client in
                 try await body(TestApp(client: client, store: store, dataDirectory: directory, deps: configured))
             }

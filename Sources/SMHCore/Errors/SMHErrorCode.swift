@@ -71,8 +71,9 @@ public enum SMHErrorCode: String, Sendable, CaseIterable {
     case symlinkOverwriteConflict = "SymlinkOverwriteConflict"
     case invalidDirectoryStatsType = "InvalidDirectoryStatsType"
     case functionNotEnabled = "FunctionNotEnabled"
-    // 401 / 403 of the OpenSMH admin API (spec 00): not part of SMH's catalogue.
+    // 401 / 403 of the OpenSMH admin API (spec 00) and of `/metrics`: not part of SMH's catalogue.
     case adminKeyRequired = "AdminKeyRequired"
+    case metricsTokenRequired = "MetricsTokenRequired"
     case invalidAdminKey = "InvalidAdminKey"
     // 403
     case invalidAccessToken = "InvalidAccessToken"
@@ -129,7 +130,7 @@ public enum SMHErrorCode: String, Sendable, CaseIterable {
     /// The HTTP status that always accompanies this code.
     public var httpStatus: Int {
         switch self {
-        case .adminKeyRequired:
+        case .adminKeyRequired, .metricsTokenRequired:
             return 401
         case .invalidAdminKey, .invalidAccessToken, .accessTokenNotMatchSpace, .noPermission,
             .uploadNotBelongYou, .spaceBanned, .setRecycleLifecycleFrequencyLimit:

@@ -17,6 +17,7 @@ struct FileController {
     let previews: PreviewService
     let followUp: MediaFollowUp
     let recentUses: RecentUseRecorder
+    let metrics: ServerMetrics
 
     /// Spec 20 F-09/F-12 `purpose=preview` and every confirmed upload enter the caller's recent uses (spec 30 §7.1).
     func recordUse(_ caller: Caller, _ input: BusinessRequest, _ node: Node, _ action: RecentUse.Action) {
@@ -91,6 +92,11 @@ struct FileController {
             instant: UploadService<SQLStore>.InstantRequest(
                 size: instant.size?.value, beginningHash: instant.beginningHash, fullHash: instant.fullHash))
         switch outcome {
+        case .task: metrics.uploadsBegun.increment()
+        case .created: metrics.uploadsConfirmed.increment()  // an instant upload: the content was already stored
+        case .beginningMatched: break
+        }
+        switch outcome {
         case .beginningMatched:
             return Response(status: .accepted)
         case .created(let path, let node, let overwritten):
@@ -139,6 +145,7 @@ struct FileController {
             let (path, node, overwritten) = try await uploads.confirm(
                 caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
                 crc64: body.crc64, description: description)
+            metrics.uploadsConfirmed.increment()
             followUp.afterConfirm(node)
             recordUse(caller, input, node, .modify)
             return JSON.response(

@@ -17,12 +17,14 @@ public struct JobRunner: Service {
     let owner: String
     let leaseSeconds: Int64
     let idleSeconds: Double
+    let metrics: ServerMetrics?
     let logger: Logger
 
     public init(
         store: SQLStore, handlers: [String: Handler], leaseSeconds: Int64 = 300, idleSeconds: Double = 0.5,
-        clock: any Clock = SystemClock(), logger: Logger
+        clock: any Clock = SystemClock(), metrics: ServerMetrics? = nil, logger: Logger
     ) {
+        self.metrics = metrics
         self.store = store
         self.clock = clock
         self.handlers = handlers
@@ -60,9 +62,11 @@ public struct JobRunner: Service {
         do {
             let (status, result) = try await handler(job)
             try await store.finishJob(job.id, owner: owner, status: status, result: result, at: clock.now())
+            metrics?.jobsRun.increment()
             logger.info(
                 "task finished", metadata: ["task": .stringConvertible(job.id), "status": .stringConvertible(status)])
         } catch {
+            metrics?.jobsFailed.increment()
             logger.error(
                 "task failed",
                 metadata: [
@@ -71,6 +75,7 @@ public struct JobRunner: Service {
                 ])
             if job.attempts >= Job.maxAttempts {
                 try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: clock.now())
+                metrics?.jobsRun.increment()
             } else {
                 // Back-off: 2 s, 4 s, … before the next attempt.
                 let delay = Int64(1 << job.attempts)

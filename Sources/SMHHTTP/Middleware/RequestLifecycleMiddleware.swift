@@ -13,6 +13,7 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
     /// What this server's listings say about thumbnails (`previewByCI`); set for the request only when it differs from
     /// the default, so that a server with its engines pays nothing for it.
     let previewSupport: PreviewSupport
+    let metrics: ServerMetrics
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -49,7 +50,9 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
         // download's line tells how long it really took.
         let line = RequestLine(
             logger: context.logger, method: request.method.rawValue,
-            target: LogRedaction.redact(target: request.uri.string), status: response.status.code, started: started)
+            target: LogRedaction.redact(target: request.uri.string), status: response.status.code, started: started,
+            path: request.uri.path, received: request.headers[.contentLength].flatMap { Int($0) } ?? 0, metrics: metrics
+        )
         let body = response.body
         let counter = ByteCounter()
         response.body = ResponseBody(contentLength: body.contentLength) { writer in
@@ -92,9 +95,14 @@ struct RequestLine: Sendable {
     let target: String
     let status: Int
     let started: ContinuousClock.Instant
+    let path: String
+    let received: Int
+    let metrics: ServerMetrics
 
     func log(bytes: Int, completed: Bool) {
         let elapsed = ContinuousClock.now - started
+        metrics.request(
+            path: path[...], method: method, status: status, duration: elapsed, received: received, sent: bytes)
         var metadata: Logger.Metadata = [
             "method": .string(method), "target": .string(target), "status": .stringConvertible(status),
             "bytes": .stringConvertible(bytes),

@@ -15,6 +15,7 @@ final class SQLiteReaderPool: Sendable {
     private let state = NIOLockedValueBox(State())
     private let path: String
     let size: Int
+    let waits = PoolWaits()
 
     init(path: String, size: Int) {
         self.path = path
@@ -55,6 +56,8 @@ final class SQLiteReaderPool: Sendable {
                 throw error
             }
         case .wait:
+            let asked = ContinuousClock.now
+            defer { waits.record(ContinuousClock.now - asked) }
             return await withCheckedContinuation { continuation in
                 let ready: SQLiteHandle? = state.withLockedValue { state in
                     if let handle = state.idle.popLast() { return handle }
