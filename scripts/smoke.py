@@ -270,10 +270,22 @@ def main():
         conn.close()
         check(answer.status == 200 and 'smh_http_requests_total{group="admin",method="GET",status="2xx"} 1' in exposition
               and "LEAKED" not in exposition, "/metrics counts the requests made (Prometheus text)")
+        # README's first steps, run verbatim against this server.
+        readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")).read()
+        block = re.search(r"<!-- first-steps:begin -->\s*```sh\n(.*?)```\s*<!-- first-steps:end -->", readme, re.S)
+        steps_dir = os.path.join(root, "first-steps")
+        os.makedirs(steps_dir)
+        result = subprocess.run(["bash", "-euo", "pipefail", "-c", block.group(1) if block else "exit 9"],
+                                cwd=steps_dir, capture_output=True, text=True, timeout=60,
+                                env=dict(os.environ, SMH=f"http://127.0.0.1:{PORT}",
+                                         ADMIN_KEY="env-admin-key-0123456789"))
+        check(result.returncode == 0 and result.stdout.endswith("hello.txt\nhello, OpenSMH\n")
+              and '"confirmKey"' not in result.stdout and result.stderr == "",
+              f"README's first steps work verbatim ({result.returncode}: {result.stdout[-300:]!r} {result.stderr[-300:]!r})")
         check(stop(proc) == 0, "the server configured by environment stops with status 0")
         lines = [json.loads(line) for line in open(env_log) if line.startswith("{")]
         requests = [line for line in lines if line.get("message") == "request"]
-        admin = [line for line in requests if line.get("target") == "/admin/v1/libraries"]
+        admin = [line for line in requests if line.get("target") == "/admin/v1/libraries" and line.get("method") == "GET"]
         check(len(lines) > 0 and all(line.get("time") and line.get("level") for line in lines)
               and len(admin) == 1 and admin[0].get("status") == "200" and int(admin[0].get("bytes", "0")) > 0
               and float(admin[0].get("ms", "-1")) >= 0 and admin[0].get("request_id")
