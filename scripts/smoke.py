@@ -282,6 +282,13 @@ def main():
         check(result.returncode == 0 and result.stdout.endswith("hello.txt\nhello, OpenSMH\n")
               and '"confirmKey"' not in result.stdout and result.stderr == "",
               f"README's first steps work verbatim ({result.returncode}: {result.stdout[-300:]!r} {result.stderr[-300:]!r})")
+        # README's online backup: a snapshot of the database, then the blobs.
+        backup = os.path.join(root, "backup")
+        os.makedirs(backup)
+        result = subprocess.run(["sqlite3", os.path.join(env_data, "smh.sqlite"),
+                                 f"VACUUM INTO '{os.path.join(backup, 'smh.sqlite')}'"], capture_output=True, text=True)
+        shutil.copytree(os.path.join(env_data, "blobs"), os.path.join(backup, "blobs"))
+        check(result.returncode == 0, f"VACUUM INTO backs up the running server's database ({result.stderr.strip()})")
         check(stop(proc) == 0, "the server configured by environment stops with status 0")
         lines = [json.loads(line) for line in open(env_log) if line.startswith("{")]
         requests = [line for line in lines if line.get("message") == "request"]
@@ -292,6 +299,23 @@ def main():
               and not any("hb.request.id" in line for line in lines),
               "--log-format json (SMH_LOG_FORMAT): one JSON object per line, one request id, bytes and ms")
         check("LEAKED" not in open(env_log).read(), "a token after a second ? is redacted in the log")
+        # ... and its restore: fsck is clean, the file downloads from a server started on the copy.
+        result = subprocess.run([BINARY, "fsck", "--data-dir", backup], capture_output=True, text=True, timeout=60)
+        check(result.returncode == 0 and "fsck: clean" in result.stdout, f"fsck of the restored backup ({result.stdout})")
+        proc = start(backup, dict(env, SMH_ADMIN_KEY="env-admin-key-0123456789"))
+        library = json.load(open(os.path.join(steps_dir, "library.json")))
+        status, token = request("GET", f"/api/v1/token?library_id={library['libraryId']}"
+                                       f"&library_secret={library['librarySecret']}")
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+        conn.request("GET", f"/api/v1/file/{library['libraryId']}/-/holidays/hello.txt?access_token={token['accessToken']}")
+        location = conn.getresponse().getheader("Location", "")
+        conn.close()
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+        conn.request("GET", location[location.find("/_opensmh/"):])
+        restored = conn.getresponse().read()
+        conn.close()
+        check(restored == b"hello, OpenSMH\n", f"the restored backup serves the file ({restored[:80]!r})")
+        check(stop(proc) == 0, "the server on the restored backup stops with status 0")
         result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "never")], capture_output=True,
                                 text=True, timeout=30, env=dict(os.environ, SMH_PORT="99999"))
         check(result.returncode == 64 and "--port" in result.stderr, "SMH_PORT=99999 is refused like --port 99999")

@@ -62,6 +62,11 @@ public struct SQLStore: Sendable {
                 try await db.raw("SELECT id FROM smh_migrations").all().map {
                     try $0.decode(column: "id", as: Int.self)
                 })
+            // A database migrated by a newer smh: this binary does not know its schema and must not write to it.
+            let known = Set(Migrations.all.map(\.id))
+            if let newest = applied.subtracting(known).max() {
+                throw SchemaTooNew(databaseMigration: newest, knownMigration: known.max() ?? 0)
+            }
             var newlyApplied: [Int] = []
             for migration in Migrations.all where !applied.contains(migration.id) {
                 for statement in migration.statements(schema) {
@@ -73,6 +78,17 @@ public struct SQLStore: Sendable {
                 newlyApplied.append(migration.id)
             }
             return newlyApplied
+        }
+    }
+
+    /// Raised by `migrate()` when the database carries migrations this build does not know (an older binary started
+    /// on data an upgrade already migrated): restore the backup taken before the upgrade, or run the newer binary.
+    public struct SchemaTooNew: Error, CustomStringConvertible {
+        public let databaseMigration: Int
+        public let knownMigration: Int
+        public var description: String {
+            "the database schema is newer (migration \(databaseMigration)) than this smh knows (up to "
+                + "\(knownMigration)): run the newer smh, or restore the backup taken before the upgrade"
         }
     }
 

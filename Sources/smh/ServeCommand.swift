@@ -158,7 +158,11 @@ struct ServeCommand: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             if let service { group.addTask { try await service.run() } }
             let applied = try await StartupRetry.run("the metadata database", seconds: startupTimeout, logger: logger) {
-                try await store.migrate()
+                do {
+                    return try await store.migrate()
+                } catch let tooNew as SQLStore.SchemaTooNew {
+                    throw StartupFailure("\(tooNew)")  // waiting will not help
+                }
             }
             logger.info(
                 "metadata store ready",

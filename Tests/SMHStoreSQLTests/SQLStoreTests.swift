@@ -36,6 +36,23 @@ import Testing
         }
     }
 
+    @Test func aNewerSchemaIsRefused() async throws {
+        try await TestStore.withLocation { location in
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            try await location.withStore(logger: logger) { store in
+                try await store.transaction { db in
+                    try await db.raw("INSERT INTO smh_migrations (id, name, applied_at) VALUES (99, 'future', 0)").run()
+                }
+            }
+            // Opening migrates: an older binary stops there, naming the migration it does not know.
+            let error = await #expect(throws: SQLStore.SchemaTooNew.self) {
+                try await location.withStore(logger: logger) { _ in }
+            }
+            #expect(error.map { "\($0)" }?.contains("migration 99") == true)
+        }
+    }
+
     @Test func libraryRoundTrip() async throws {
         try await TestStore.with { store, _ async throws in
             var library = makeLibrary("one")
