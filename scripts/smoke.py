@@ -12,6 +12,7 @@ import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -326,6 +327,62 @@ def main():
                                 capture_output=True, text=True, timeout=60)
         check(result.returncode != 0 and "could not be reached within 3 s" in result.stderr
               and time.time() - started < 20, "an unreachable database stops start-up after --startup-timeout")
+        # HTTPS served directly, with a self-signed pair made here; data-plane URLs then say https.
+        cert, key_file = os.path.join(root, "tls.pem"), os.path.join(root, "tls.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                        "-keyout", key_file, "-out", cert], capture_output=True, check=True)
+        tls_log = os.path.join(root, "tls-serve.log")
+        proc = subprocess.Popen([BINARY, "serve", "--port", str(PORT), "--data-dir", os.path.join(root, "tls"),
+                                 "--tls-cert", cert, "--tls-key", key_file, "--admin-key", "tls-admin-key-0123456789"],
+                                stdout=subprocess.DEVNULL, stderr=open(tls_log, "wb"))
+        context = ssl.create_default_context(cafile=cert)
+        context.check_hostname = False
+        deadline, health = time.time() + 30, None
+        while time.time() < deadline and health is None:
+            try:
+                conn = http.client.HTTPSConnection("127.0.0.1", PORT, timeout=5, context=context)
+                conn.request("GET", "/health")
+                health = conn.getresponse().status
+                conn.close()
+            except OSError:
+                time.sleep(0.1)
+        conn = http.client.HTTPSConnection("127.0.0.1", PORT, timeout=5, context=context)
+        conn.request("POST", "/admin/v1/libraries", body='{"name":"tls"}',
+                     headers={"Authorization": "Bearer tls-admin-key-0123456789"})
+        created = json.loads(conn.getresponse().read())
+        conn.request("GET", f"/api/v1/token?library_id={created['libraryId']}&library_secret={created['librarySecret']}"
+                            "&grant=admin")
+        tls_token = json.loads(conn.getresponse().read()).get("accessToken")
+        conn.request("PUT", f"/api/v1/file/{created['libraryId']}/-/a.txt?access_token={tls_token}")
+        begun = json.loads(conn.getresponse().read())
+        conn.request("PUT", begun.get("path", "/"), body=b"secure",
+                     headers={"Authorization": begun.get("headers", {}).get("Authorization", "")})
+        conn.getresponse().read()
+        conn.request("POST", f"/api/v1/file/{created['libraryId']}/-/{begun.get('confirmKey')}?confirm"
+                             f"&access_token={tls_token}")
+        conn.getresponse().read()
+        conn.request("GET", f"/api/v1/file/{created['libraryId']}/-/a.txt?access_token={tls_token}")
+        location = conn.getresponse().getheader("Location", "")
+        conn.close()
+        check(location.startswith(f"https://127.0.0.1:{PORT}/_opensmh/dl/"),
+              f"over TLS, data-plane URLs say https ({location[:60]})")
+        plain = None
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+            conn.request("GET", "/health")
+            plain = conn.getresponse().status
+        except (OSError, http.client.HTTPException):
+            pass
+        check(health == 200 and begun.get("path", "").startswith("/_opensmh/up/") and plain is None,
+              f"--tls-cert/--tls-key serve HTTPS, and only HTTPS ({health}, {plain})")
+        check(stop(proc) == 0, "the HTTPS server stops with status 0")
+        for flags, needle in [(["--tls-cert", cert], "--tls-cert and --tls-key"),
+                              (["--tls-cert", key_file, "--tls-key", key_file], "--tls-cert"),
+                              (["--tls-cert", cert, "--tls-key", cert], "--tls-key")]:
+            result = subprocess.run([BINARY, "serve", "--data-dir", os.path.join(root, "never")] + flags,
+                                    capture_output=True, text=True, timeout=30)
+            first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
+            check(result.returncode == 64 and needle in first, f"serve {' '.join(flags[::2])} exits 64: {first!r}")
         # Every flag of `smh serve` is documented in README's configuration table.
         result = subprocess.run([BINARY, "serve", "--help"], capture_output=True, text=True, timeout=30)
         readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")).read()

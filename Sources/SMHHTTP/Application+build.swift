@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import SMHCore
 import SMHMedia
@@ -133,7 +134,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     ).register(on: router)
     FileController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-        access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.publicURL,
+        access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.dataPlaneURL,
         previews: deps.previews,
         followUp: MediaFollowUp(previews: deps.previews, store: deps.store, logger: deps.previews.logger),
         recentUses: deps.recentUses, metrics: deps.metrics
@@ -151,7 +152,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         access: AccessService(store: deps.store, clock: deps.clock),
         responder: PreviewResponder(
             previews: deps.previews, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-            publicURL: settings.publicURL)
+            publicURL: settings.dataPlaneURL)
     ).register(on: router)
     deps.batchController.register(on: router)
     TaskController(access: AccessService(store: deps.store, clock: deps.clock), store: deps.store).register(on: router)
@@ -168,21 +169,28 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         quotas: QuotaService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
     ).register(on: router)
-    deps.recycleController(publicURL: settings.publicURL).register(on: router)
+    deps.recycleController(publicURL: settings.dataPlaneURL).register(on: router)
     deps.directoryController.register(on: router)
     return router
+}
+
+/// HTTP/1.1 as the server speaks it: `Expect: 100-continue` answered before a large body is sent. `smh` wraps it in
+/// TLS when asked to.
+public func plainHTTP1() -> HTTPServerBuilder {
+    .http1(additionalChannelHandlers: [ExpectContinueHandler()])
 }
 
 /// The whole server: the router on an HTTP listener, plus whatever services (a PostgreSQL pool) it depends on.
 public func buildApplication(
     _ deps: AppDependencies,
     settings: ServerSettings,
+    server: HTTPServerBuilder = plainHTTP1(),
     services: [any Service] = [],
     logger: Logger
 ) -> Application<RouterResponder<SMHRequestContext>> {
     Application(
         router: buildRouter(deps, settings: settings),
-        server: .http1(additionalChannelHandlers: [ExpectContinueHandler()]),
+        server: server,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "OpenSMH"),
         services: services,
         logger: logger

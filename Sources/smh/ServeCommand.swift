@@ -1,9 +1,12 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SMHBlobLocal
 import SMHCore
 import SMHHTTP
@@ -25,6 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Admin key for /admin/v1 (or SMH_ADMIN_KEY). Generated on first start when neither is given.")
     var adminKey: String?
+
+    @Option(help: "PEM certificate (chain) to serve HTTPS directly; needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
 
     @Option(help: "Bearer token GET /metrics asks for (default: /metrics is open; it holds no secret and no path).")
     var metricsToken: String?
@@ -92,13 +101,43 @@ struct ServeCommand: AsyncParsableCommand {
         if let metricsToken, metricsToken.count < 16 {
             throw ValidationError("--metrics-token must be at least 16 characters.")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together.")
+        }
+        _ = try tlsServer()
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535 (got \(port)).") }
         if let publicUrl {
             guard publicUrl.hasPrefix("http://") || publicUrl.hasPrefix("https://"), publicUrl.count > 8,
-                !publicUrl.contains(" ")
+                !publicUrl.contains(where: { $0 == " " || $0 == "?" || $0 == "#" })
             else {
-                throw ValidationError("--public-url must be an http:// or https:// URL (got \(publicUrl)).")
+                throw ValidationError(
+                    "--public-url must be an http:// or https:// URL, optionally with a path (got \(publicUrl)).")
             }
+        }
+    }
+
+    /// HTTP/1.1, in TLS when a certificate and key are given (read and checked here, before anything starts).
+    func tlsServer() throws -> HTTPServerBuilder {
+        guard let tlsCert, let tlsKey else { return plainHTTP1() }
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(tlsCert)
+        } catch {
+            throw ValidationError("--tls-cert: no PEM certificate could be read from \(tlsCert) (\(error)).")
+        }
+        do {
+            key = try NIOSSLPrivateKey(file: tlsKey, format: .pem)
+        } catch {
+            throw ValidationError("--tls-key: no PEM private key could be read from \(tlsKey) (\(error)).")
+        }
+        guard !chain.isEmpty else { throw ValidationError("--tls-cert: \(tlsCert) holds no certificate.") }
+        let configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        do {
+            return try .tls(plainHTTP1(), tlsConfiguration: configuration)
+        } catch {
+            throw ValidationError("--tls-cert/--tls-key: \(error)")
         }
     }
 
@@ -177,6 +216,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             var settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
             settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
+            settings.servesTLS = tlsCert != nil
             var deps = try await AppDependencies.load(
                 store: store, blobs: blobs, renditions: renditions, workDirectory: location.dataDirectory, media: media,
                 logger: logger)
@@ -194,7 +234,8 @@ struct ServeCommand: AsyncParsableCommand {
                 deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)
             deps.batchSyncMaxItems = batchSyncMaxItems
             let application = buildApplication(
-                deps, settings: settings, services: [sweeper, deps.jobRunner(logger: logger)], logger: logger)
+                deps, settings: settings, server: try tlsServer(), services: [sweeper, deps.jobRunner(logger: logger)],
+                logger: logger)
             // Services stop in reverse order: the announcement first, then the listener, which stops accepting and
             // lets in-flight requests finish; past the timeout the group is cancelled and they are cut.
             var configuration = ServiceGroupConfiguration(

@@ -162,3 +162,37 @@ import Testing
         }
     }
 }
+
+/// `--public-url` with a path: the prefix a reverse proxy strips is put in front of every data-plane path handed out.
+@Suite struct PublicURLPrefixTests {
+    @Test func dataPlanePathsCarryThePrefix() async throws {
+        try await TestApp.with(publicURL: "https://media.example.com/smh/") { app in
+            let library = try await app.createLibrary()
+            let f = UploadAPITests.Fixture(
+                app: app, library: library, token: try await app.token(library, "grant=admin"))
+            let begun = try await f.begin("a.txt")
+            #expect(begun.json["domain"] as? String == "media.example.com")
+            let path = try #require(begun.json["path"] as? String)
+            #expect(path.hasPrefix("/smh/_opensmh/up/"))
+            // What the proxy forwards: the path without its prefix.
+            let auth = (begun.json["headers"] as? [String: String])?["Authorization"] ?? ""
+            let sent = try await app.client.execute(
+                uri: String(path.dropFirst(4)), method: .put, headers: [.authorization: auth, .contentLength: "5"],
+                body: ByteBuffer(string: "hello"))
+            #expect(sent.status == .ok)
+            #expect(try await f.confirm(begun).status == 200)
+
+            let redirect = try await app.call(.get, "/api/v1/file/\(library.id)/-/a.txt?access_token=\(f.token)")
+            let location = try #require(redirect.header("Location"))
+            #expect(location.hasPrefix("https://media.example.com/smh/_opensmh/dl/"))
+            let body = try await app.client.execute(
+                uri: String(location.dropFirst("https://media.example.com/smh".count)), method: .get)
+            #expect(String(buffer: body.body) == "hello")
+
+            let form = try await app.call(
+                .post, "/api/v1/file/\(library.id)/-/b.txt?filesize=1&access_token=\(f.token)")
+            #expect(form.status == 201)
+            #expect(form.json["path"] as? String == "/smh/", "the form goes to the prefix's root")
+        }
+    }
+}

@@ -47,6 +47,7 @@ struct TestApp {
         media: MediaSettings = TestApp.media,
         blobs: (@Sendable (_ dataDirectory: String) async throws -> any BlobStore)? = nil,
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, metricsToken: String? = nil,
+        publicURL: String = "http://files.test:8080",
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
@@ -57,7 +58,7 @@ struct TestApp {
                 media: media)
             configure(&deps)
             let configured = deps
-            var settings = ServerSettings(publicURL: "http://files.test:8080", adminKeyHash: SecretHash.hash(adminKey))
+            var settings = ServerSettings(publicURL: publicURL, adminKeyHash: SecretHash.hash(adminKey))
             settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
             let router = buildRouter(configured, settings: settings)
             return try await Application(router: router).test(.router) { client in

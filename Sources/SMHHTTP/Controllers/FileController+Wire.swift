@@ -74,7 +74,7 @@ extension FileController {
 
         init(_ ticket: UploadService<SQLStore>.Ticket, request: Request, publicURL: String?) throws {
             domain = try DataPlaneURL.domain(publicURL: publicURL, request: request)
-            path = ticket.path
+            path = DataPlaneURL.prefixed(ticket.path, publicURL: publicURL)
             uploadId = ticket.uploadId
             if ticket.uploadId != nil {
                 headers = [
@@ -106,7 +106,7 @@ extension FileController {
 
         init(_ ticket: UploadService<SQLStore>.Ticket, request: Request, publicURL: String?) throws {
             domain = try DataPlaneURL.domain(publicURL: publicURL, request: request)
-            path = "/"
+            path = DataPlaneURL.prefixed("/", publicURL: publicURL)
             form = ["key": ticket.confirmKey, "policy": ticket.authorization, "Content-Type": ticket.contentType]
             confirmKey = ticket.confirmKey
             expiration = ticket.expiration.iso8601
@@ -206,16 +206,29 @@ extension FileController {
     }
 }
 
-/// Where data-plane URLs point (spec 00): `--public-url` when set, else the `Host` the request came with.
+/// Where data-plane URLs point (spec 00): `--public-url` when set, else the `Host` the request came with. A path in
+/// `--public-url` (`https://example.com/media`) is the prefix a reverse proxy strips before forwarding to us: it is put
+/// in front of every data-plane path handed out.
 enum DataPlaneURL {
     /// A data-plane path as the absolute URL clients are given.
     static func absolute(_ path: String, publicURL: String?, request: Request) throws -> String {
         let scheme = publicURL.flatMap { url in url.range(of: "://").map { String(url[..<$0.lowerBound]) } } ?? "http"
-        return "\(scheme)://\(try domain(publicURL: publicURL, request: request))\(path)"
+        return
+            "\(scheme)://\(try domain(publicURL: publicURL, request: request))\(prefixed(path, publicURL: publicURL))"
+    }
+
+    /// `path` behind the public URL's path prefix, if it has one.
+    static func prefixed(_ path: String, publicURL: String?) -> String {
+        guard let publicURL, let schemeEnd = publicURL.range(of: "://") else { return path }
+        let rest = publicURL[schemeEnd.upperBound...]
+        guard let slash = rest.firstIndex(of: "/") else { return path }
+        var prefix = rest[slash...]
+        while prefix.hasSuffix("/") { prefix = prefix.dropLast() }
+        return prefix + path
     }
 
     static func domain(publicURL: String?, request: Request) throws -> String {
-        if let publicURL, let schemeEnd = publicURL.range(of: "://") {
+        if let publicURL, let schemeEnd = publicURL.range(of: "://"), schemeEnd.upperBound < publicURL.endIndex {
             let rest = publicURL[schemeEnd.upperBound...]
             return String(rest.prefix { $0 != "/" })
         }
