@@ -383,6 +383,37 @@ def main():
                                     capture_output=True, text=True, timeout=30)
             first = result.stderr.strip().splitlines()[0] if result.stderr.strip() else ""
             check(result.returncode == 64 and needle in first, f"serve {' '.join(flags[::2])} exits 64: {first!r}")
+        # A config file; precedence flag > SMH_* variable > file > default.
+        config = os.path.join(root, "smh.toml")
+        with open(config, "w") as handle:
+            handle.write('# OpenSMH\nport = 9\ndata_dir = "%s"  # underscores work too\n'
+                         'admin-key = "file-admin-key-0123456789"\nno-previews = true\nlog-format = "json"\n'
+                         % os.path.join(root, "from-file"))
+        config_log = os.path.join(root, "config-serve.log")
+        proc = subprocess.Popen([BINARY, "serve", "--config", config, "--log-format", "text"],
+                                stdout=subprocess.DEVNULL, stderr=open(config_log, "wb"),
+                                env=dict({k: v for k, v in env.items() if not k.startswith("SMH_")}, SMH_PORT=str(PORT)))
+        deadline, up = time.time() + 30, False
+        while time.time() < deadline and not up:
+            try:
+                up = request("GET", "/health")[0] == 200
+            except OSError:
+                time.sleep(0.05)
+        status, _ = request("GET", "/admin/v1/libraries", key="file-admin-key-0123456789")
+        check(up and status == 200 and os.path.exists(os.path.join(root, "from-file", "smh.sqlite")),
+              "--config sets the data folder and admin key; SMH_PORT wins over the file's port")
+        check(stop(proc) == 0 and not open(config_log).read().lstrip().startswith("{"),
+              "a flag wins over the config file (--log-format text)")
+        for name, text, needle in [("bad.toml", "prot = 8080\n", "'prot' is not a setting"),
+                                   ("bad2.toml", "port = [1]\n", "line 1"),
+                                   ("bad.json", '{"no-previews": "yes"}', "takes true or false")]:
+            with open(os.path.join(root, name), "w") as handle:
+                handle.write(text)
+            result = subprocess.run([BINARY, "serve", "--config", os.path.join(root, name)], capture_output=True,
+                                    text=True, timeout=30)
+            check(result.returncode == 64 and needle in result.stderr and len(result.stderr.strip().splitlines()) == 1,
+                  f"{name} is refused with one line and status 64 ({result.returncode}: {result.stderr.strip()!r})")
+
         # Every flag of `smh serve` is documented in README's configuration table.
         result = subprocess.run([BINARY, "serve", "--help"], capture_output=True, text=True, timeout=30)
         readme = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "README.md")).read()

@@ -17,11 +17,21 @@ enum EnvironmentArguments {
     static let serveSwitches = ["no-previews"]
     static let subcommands: Set<String> = ["serve", "migrate", "fsck", "library"]
 
+    /// The `--config` file named on the command line, if any.
+    static func configPath(_ arguments: [String]) -> String? {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { return nil }
+            if argument == "--config", index + 1 < arguments.count { return arguments[index + 1] }
+            if argument.hasPrefix("--config=") { return String(argument.dropFirst("--config=".count)) }
+        }
+        return nil
+    }
+
     static func variable(for flag: String) -> String {
         "SMH_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")
     }
 
-    static func expand(_ arguments: [String], environment: [String: String]) -> [String] {
+    static func expand(_ arguments: [String], environment: [String: String]) throws -> [String] {
         guard let subcommand = arguments.first, subcommands.contains(subcommand) else { return arguments }
         let given = Set(
             arguments.compactMap { $0.hasPrefix("--") ? String($0.dropFirst(2).split(separator: "=")[0]) : nil })
@@ -32,12 +42,35 @@ enum EnvironmentArguments {
             switches += serveSwitches
         }
         var added: [String] = []
+        var fromEnvironment: Set<String> = []
         for flag in values where !given.contains(flag) {
-            if let value = environment[variable(for: flag)], !value.isEmpty { added += ["--\(flag)", value] }
+            if let value = environment[variable(for: flag)], !value.isEmpty {
+                added += ["--\(flag)", value]
+                fromEnvironment.insert(flag)
+            }
         }
         for flag in switches where !given.contains(flag) {
             if let value = environment[variable(for: flag)]?.lowercased(), ["1", "true", "yes", "on"].contains(value) {
                 added.append("--\(flag)")
+            }
+            if environment[variable(for: flag)] != nil { fromEnvironment.insert(flag) }
+        }
+        if let path = configPath(arguments) ?? environment["SMH_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            for (key, value) in try ConfigFile.read(path: path) {
+                guard values.contains(key) || switches.contains(key) else {
+                    throw ConfigFile.Invalid(
+                        description: "--config: \(path): '\(key)' is not a setting of smh \(subcommand).")
+                }
+                if given.contains(key) || fromEnvironment.contains(key) { continue }
+                switch value {
+                case .text(let text) where values.contains(key): added += ["--\(key)", text]
+                case .flag(let on) where switches.contains(key): if on { added.append("--\(key)") }
+                default:
+                    throw ConfigFile.Invalid(
+                        description:
+                            "--config: \(path): '\(key)' takes \(switches.contains(key) ? "true or false" : "a value")."
+                    )
+                }
             }
         }
         // Before a `--` terminator if there is one, so they stay flags.

@@ -12,9 +12,14 @@ struct SMHCommand: AsyncParsableCommand {
         defaultSubcommand: nil
     )
 
-    /// Arguments from the command line, completed from `SMH_*` variables (`EnvironmentArguments`).
+    /// Arguments from the command line, completed from `SMH_*` variables and `--config` (`EnvironmentArguments`).
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        await main(EnvironmentArguments.expand(arguments, environment: ProcessInfo.processInfo.environment))
+        do {
+            await main(try EnvironmentArguments.expand(arguments, environment: ProcessInfo.processInfo.environment))
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error)\n".utf8))
+            Foundation.exit(64)  // EX_USAGE, as ArgumentParser's own usage errors
+        }
     }
 }

@@ -7,6 +7,13 @@ import SMHStoreSQL
 
 /// Where the data lives; shared by every subcommand so the CLI and the server work on the same data.
 struct StoreOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "TOML (or .json) file of settings named as the flags (port = 8080); flags and SMH_* variables win over it."
+    )
+    var config: String?
+
     @Option(name: .long, help: "Folder for the SQLite database and the blobs.")
     var dataDir: String = "./smh-data"
 
