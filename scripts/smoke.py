@@ -47,15 +47,21 @@ def start(data_dir, env=None):
     out = open(os.path.join(os.path.dirname(data_dir), "serve.log"), "ab")
     proc = subprocess.Popen([BINARY, "serve", "--port", str(PORT), "--data-dir", data_dir],
                             stdout=subprocess.PIPE, stderr=out, env=env or dict(os.environ))
-    deadline = time.time() + 30
+    if healthy_within(30):
+        return proc
+    proc.kill()
+    raise SystemExit("server did not answer /health within 30 s")
+
+
+def healthy_within(seconds):
+    deadline = time.time() + seconds
     while time.time() < deadline:
         try:
             if request("GET", "/health")[0] == 200:
-                return proc
+                return True
         except OSError:
             time.sleep(0.05)
-    proc.kill()
-    raise SystemExit("server did not answer /health within 30 s")
+    return False
 
 
 def stop(proc):
@@ -253,12 +259,7 @@ def main():
                                 env=dict(os.environ, SMH_PORT=str(PORT), SMH_DATA_DIR=env_data, SMH_NO_PREVIEWS="1",
                                          SMH_ADMIN_KEY="env-admin-key-0123456789", SMH_LOG_FORMAT="json",
                                          SMH_METRICS_TOKEN="metrics-token-0123456789"))
-        deadline, up = time.time() + 30, False
-        while time.time() < deadline and not up:
-            try:
-                up = request("GET", "/health")[0] == 200
-            except OSError:
-                time.sleep(0.05)
+        up = healthy_within(30)
         status, _ = request("GET", "/admin/v1/libraries", key="env-admin-key-0123456789")
         check(up and status == 200 and os.path.exists(os.path.join(env_data, "smh.sqlite")),
               "SMH_PORT, SMH_DATA_DIR, SMH_ADMIN_KEY configure a server without flags")
@@ -393,12 +394,7 @@ def main():
         proc = subprocess.Popen([BINARY, "serve", "--config", config, "--log-format", "text"],
                                 stdout=subprocess.DEVNULL, stderr=open(config_log, "wb"),
                                 env=dict({k: v for k, v in env.items() if not k.startswith("SMH_")}, SMH_PORT=str(PORT)))
-        deadline, up = time.time() + 30, False
-        while time.time() < deadline and not up:
-            try:
-                up = request("GET", "/health")[0] == 200
-            except OSError:
-                time.sleep(0.05)
+        up = healthy_within(30)
         status, _ = request("GET", "/admin/v1/libraries", key="file-admin-key-0123456789")
         check(up and status == 200 and os.path.exists(os.path.join(root, "from-file", "smh.sqlite")),
               "--config sets the data folder and admin key; SMH_PORT wins over the file's port")
