@@ -121,6 +121,11 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         JSON.response(["status": "ok"])
     }
     ReadinessController(store: deps.store, blobs: deps.blobs, timeoutSeconds: 2).register(on: router)
+    router.get("/openapi.json") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+    }
     MetricsController(
         metrics: deps.metrics, store: deps.store, previews: deps.previews, tokenHash: settings.metricsTokenHash
     ).register(on: router)
