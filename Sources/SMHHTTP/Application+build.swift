@@ -129,9 +129,10 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     MetricsController(
         metrics: deps.metrics, store: deps.store, previews: deps.previews, tokenHash: settings.metricsTokenHash
     ).register(on: router)
-    AdminController(
-        libraries: LibraryService(store: deps.store, clock: deps.clock), adminKeyHash: settings.adminKeyHash
-    ).register(on: router)
+    let libraries = LibraryService(
+        store: deps.store, clock: deps.clock,
+        secrets: settings.serviceAPI.map { LibrarySecretIssuer(serverKey: $0.secretKey) })
+    AdminController(libraries: libraries, adminKeyHash: settings.adminKeyHash).register(on: router)
     TokenController(tokens: TokenService(store: deps.store, clock: deps.clock)).register(on: router)
     SpaceController(
         spaces: SpaceService(store: deps.store, clock: deps.clock),
@@ -148,10 +149,21 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         recent: RecentService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), recorder: deps.recentUses
     ).register(on: router)
-    DataPlaneController(
+    let dataPlane = DataPlaneController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
-        store: deps.store, blobs: deps.blobs, clock: deps.clock, previews: deps.previews
-    ).register(on: router)
+        store: deps.store, blobs: deps.blobs, clock: deps.clock, previews: deps.previews)
+    dataPlane.register(on: router)
+    // `/` serves two callers: SMH's service API (signed API 3.0 calls) and form uploads (F-04.4).
+    let service = ServiceAPIController(
+        libraries: libraries, credentials: settings.serviceAPI, settings: settings, clock: deps.clock)
+    router.post("/") { request, context in
+        ServiceAPIController.claims(request)
+            ? await service.answer(request, context: context) : try await dataPlane.postForm(request, context: context)
+    }
+    router.get("/") { request, context in
+        guard ServiceAPIController.claims(request) else { throw SMHError(.routeNotFound, "No such API.") }
+        return await service.answer(request, context: context)
+    }
     AlbumController(
         directories: DirectoryService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock),

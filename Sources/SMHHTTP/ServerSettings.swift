@@ -12,6 +12,9 @@ public struct ServerSettings: Sendable {
     public var adminKeyHash: String
     /// SHA-256 of the bearer token `GET /metrics` asks for; nil leaves it open (it holds no secret and no path).
     public var metricsTokenHash: String?
+    /// The service API's SecretId/SecretKey; nil leaves it answering `AuthFailure.SecretIdNotFound`. The key also
+    /// derives library secrets, so the service API can show them again (`LibrarySecretIssuer`).
+    public var serviceAPI: ServiceAPICredentials?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, adminKeyHash: String) {
         self.host = host

@@ -305,5 +305,9 @@ enum Migrations {
                 Migrations.recountEntries,
             ] + Migrations.entryCounters(s)
         },
+        // The salt of a secret derived from the server key (service API `DescribeLibrarySecret`); NULL = random.
+        Migration(id: 7, name: "derivable library secrets") { _ in
+            ["ALTER TABLE libraries ADD COLUMN secret_salt TEXT"]
+        },
     ]
 }

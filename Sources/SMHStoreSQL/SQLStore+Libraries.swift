@@ -8,10 +8,12 @@ extension SQLStore: LibraryStore {
         try await transaction { db in
             try await db.raw(
                 """
-                INSERT INTO libraries (id, name, multi_space, library_type, settings, secret_hash, created_at, updated_at)
+                INSERT INTO libraries (id, name, multi_space, library_type, settings, secret_hash, secret_salt,
+                                       created_at, updated_at)
                 VALUES (\(bind: library.id.rawValue), \(bind: library.settings.name), \(bind: library.settings.multiSpace),
                         \(bind: library.settings.libraryType.rawValue), \(bind: settings), \(bind: library.secretHash),
-                        \(bind: library.createdAt.milliseconds), \(bind: library.updatedAt.milliseconds))
+                        \(bind: library.secretSalt), \(bind: library.createdAt.milliseconds),
+                        \(bind: library.updatedAt.milliseconds))
                 """
             ).run()
             if !library.settings.multiSpace {
@@ -51,16 +53,45 @@ extension SQLStore: LibraryStore {
         }
     }
 
-    public func replaceLibrarySecret(_ id: LibraryID, secretHash: String, at time: Timestamp) async throws -> Bool {
+    public func replaceLibrarySecret(
+        _ id: LibraryID, secretHash: String, salt: String?, ifCurrent: String?, at time: Timestamp
+    ) async throws -> Bool {
         defer { cache.clear() }
         return try await transaction { db in
+            let condition: SQLQueryString =
+                ifCurrent.map { "id = \(bind: id.rawValue) AND secret_hash = \(bind: $0)" }
+                ?? "id = \(bind: id.rawValue)"
             let rows = try await db.raw(
                 """
-                UPDATE libraries SET secret_hash = \(bind: secretHash), updated_at = \(bind: time.milliseconds)
-                WHERE id = \(bind: id.rawValue) RETURNING id
+                UPDATE libraries SET secret_hash = \(bind: secretHash), secret_salt = \(bind: salt),
+                    updated_at = \(bind: time.milliseconds)
+                WHERE \(condition) RETURNING id
                 """
             ).all()
             return !rows.isEmpty
+        }
+    }
+
+    /// Each space's root directory is counted in `dir_count` but is the space itself, not an entry: left out.
+    public func libraryTotals(_ ids: [LibraryID]) async throws -> [LibraryID: LibraryTotals] {
+        guard !ids.isEmpty else { return [:] }
+        var sql: SQLQueryString = """
+            SELECT library_id, CAST(SUM(used_bytes) AS BIGINT) AS bytes, CAST(SUM(CASE WHEN dir_count > 0 THEN dir_count - 1 ELSE 0 END) AS BIGINT) AS dirs,
+                CAST(SUM(file_count) AS BIGINT) AS files
+            FROM spaces WHERE library_id IN (
+            """
+        sql += ids.map { "\(bind: $0.rawValue)" }.joined(separator: ", ")
+        sql += ") GROUP BY library_id"
+        let query = sql
+        return try await read { db in
+            var totals: [LibraryID: LibraryTotals] = [:]
+            for row in try await db.raw(query).all() {
+                totals[LibraryID(try row.decode(column: "library_id", as: String.self))] = LibraryTotals(
+                    bytes: try row.decode(column: "bytes", as: Int64.self),
+                    directories: try row.decode(column: "dirs", as: Int64.self),
+                    files: try row.decode(column: "files", as: Int64.self))
+            }
+            return totals
         }
     }
 
@@ -101,6 +132,7 @@ extension SQLStore: LibraryStore {
             id: LibraryID(try row.decode(column: "id", as: String.self)),
             settings: settings,
             secretHash: try row.decode(column: "secret_hash", as: String.self),
+            secretSalt: try row.decode(column: "secret_salt", as: String?.self),
             createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)))
     }

@@ -12,7 +12,7 @@ enum EnvironmentArguments {
         "host", "port", "admin-key", "public-url", "upload-expiry-hours", "sweep-interval", "batch-sync-max-items",
         "database-pool-size", "blob-grace-minutes", "media-tools", "media-workers", "media-timeout",
         "media-memory-mib", "max-image-pixels", "pregenerate-thumbnails", "startup-timeout", "shutdown-timeout",
-        "metrics-token", "tls-cert", "tls-key",
+        "metrics-token", "tls-cert", "tls-key", "api-secret-id", "api-secret-key",
     ]
     static let serveSwitches = ["no-previews"]
     static let subcommands: Set<String> = ["serve", "migrate", "fsck", "library"]

@@ -38,6 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bearer token GET /metrics asks for (default: /metrics is open; it holds no secret and no path).")
     var metricsToken: String?
 
+    @Option(help: "SecretId of SMH's service API (TC3-signed API 3.0 calls on /); needs --api-secret-key.")
+    var apiSecretId: String?
+
+    @Option(
+        help:
+            "SecretKey of the service API (at least 16 characters; prefer SMH_API_SECRET_KEY). It also derives library secrets, so changing it makes DescribeLibrarySecret issue new ones."
+    )
+    var apiSecretKey: String?
+
     @Option(help: "Scheme, host and port that data-plane URLs carry, e.g. https://media.example.com.")
     var publicUrl: String?
 
@@ -100,6 +109,17 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let metricsToken, metricsToken.count < 16 {
             throw ValidationError("--metrics-token must be at least 16 characters.")
+        }
+        guard (apiSecretId == nil) == (apiSecretKey == nil) else {
+            throw ValidationError("--api-secret-id and --api-secret-key go together.")
+        }
+        if let apiSecretId,
+            apiSecretId.isEmpty || apiSecretId.count > 128 || apiSecretId.contains(where: \.isWhitespace)
+        {
+            throw ValidationError("--api-secret-id must be 1 to 128 characters without spaces.")
+        }
+        if let apiSecretKey, apiSecretKey.count < 16 {
+            throw ValidationError("--api-secret-key must be at least 16 characters.")
         }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together.")
@@ -217,6 +237,9 @@ struct ServeCommand: AsyncParsableCommand {
             var settings = ServerSettings(host: host, port: port, publicURL: publicUrl, adminKeyHash: hash)
             settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
             settings.servesTLS = tlsCert != nil
+            if let apiSecretId, let apiSecretKey {
+                settings.serviceAPI = ServiceAPICredentials(secretId: apiSecretId, secretKey: apiSecretKey)
+            }
             var deps = try await AppDependencies.load(
                 store: store, blobs: blobs, renditions: renditions, workDirectory: location.dataDirectory, media: media,
                 logger: logger)

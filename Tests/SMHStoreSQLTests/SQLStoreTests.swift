@@ -72,7 +72,8 @@ import Testing
                     == false)
 
             #expect(
-                try await store.replaceLibrarySecret(library.id, secretHash: "h2", at: Timestamp(milliseconds: 3000)))
+                try await store.replaceLibrarySecret(
+                    library.id, secretHash: "h2", salt: nil, ifCurrent: nil, at: Timestamp(milliseconds: 3000)))
             #expect(try await store.library(library.id)?.secretHash == "h2")
 
             let second = makeLibrary("two", multiSpace: true)

@@ -2,23 +2,62 @@
 public struct LibraryService<Store: LibraryStore>: Sendable {
     public let store: Store
     public let clock: any Clock
+    /// With a server key, secrets are derived and can be shown again (`revealSecret`); without, they are random.
+    public let secrets: LibrarySecretIssuer?
 
-    public init(store: Store, clock: any Clock = SystemClock()) {
+    public init(store: Store, clock: any Clock = SystemClock(), secrets: LibrarySecretIssuer? = nil) {
         self.store = store
         self.clock = clock
+        self.secrets = secrets
     }
 
-    /// Creates a library; the returned secret is the only copy that will ever exist in clear.
-    public func create(_ patch: LibrarySettingsPatch) async throws -> (library: Library, secret: String) {
+    /// Creates a library; without a server key the returned secret is the only copy that will ever exist in clear.
+    /// `defaults` are applied before the patch (the service API's defaults differ from the admin API's).
+    public func create(
+        _ patch: LibrarySettingsPatch, defaults: (inout LibrarySettings) -> Void = { _ in }
+    ) async throws -> (library: Library, secret: String) {
         guard patch.contains(.name) else { throw SMHError(.paramInvalid, "name is required.") }
         var settings = LibrarySettings(name: "")
+        defaults(&settings)
         try patch.apply(to: &settings, creating: true)
-        let secret = RandomToken.librarySecret()
+        let id = LibraryID.generate()
+        let (secret, salt) = newSecret(for: id)
         let now = clock.now()
         let library = Library(
-            id: .generate(), settings: settings, secretHash: SecretHash.hash(secret), createdAt: now, updatedAt: now)
+            id: id, settings: settings, secretHash: SecretHash.hash(secret), secretSalt: salt, createdAt: now,
+            updatedAt: now)
         try await store.insertLibrary(library)
         return (library, secret)
+    }
+
+    private func newSecret(for id: LibraryID) -> (secret: String, salt: String?) {
+        guard let secrets else { return (RandomToken.librarySecret(), nil) }
+        let issued = secrets.issue(for: id)
+        return (issued.secret, issued.salt)
+    }
+
+    /// The library's current secret (service API `DescribeLibrarySecret`). A secret that cannot be recomputed — made
+    /// at random before a server key was set, or under another key — is replaced by a derived one first; from then on
+    /// every call answers the same secret until it is rotated.
+    public func revealSecret(_ id: LibraryID) async throws -> String {
+        guard let secrets else {
+            throw SMHError(.functionNotEnabled, "Library secrets can be shown again only with a server key.")
+        }
+        for _ in 0..<5 {
+            let library = try await show(id)
+            if let salt = library.secretSalt {
+                let secret = secrets.secret(for: id, salt: salt)
+                if SecretHash.matches(secret, hash: library.secretHash) { return secret }
+            }
+            let issued = secrets.issue(for: id)
+            if try await store.replaceLibrarySecret(
+                id, secretHash: SecretHash.hash(issued.secret), salt: issued.salt, ifCurrent: library.secretHash,
+                at: clock.now())
+            {
+                return issued.secret
+            }
+        }
+        throw SMHError(.internalServerError, "The library's secret kept changing while it was read.")
     }
 
     public func list() async throws -> [Library] {
@@ -30,9 +69,12 @@ public struct LibraryService<Store: LibraryStore>: Sendable {
         return library
     }
 
-    public func update(_ id: LibraryID, _ patch: LibrarySettingsPatch) async throws -> Library {
+    public func update(
+        _ id: LibraryID, _ patch: LibrarySettingsPatch, also adjust: (inout LibrarySettings) -> Void = { _ in }
+    ) async throws -> Library {
         var library = try await show(id)
         try patch.apply(to: &library.settings, creating: false)
+        adjust(&library.settings)
         library.updatedAt = clock.now()
         guard try await store.updateLibrary(id, settings: library.settings, at: library.updatedAt) else {
             throw Self.notFound(id)
@@ -51,8 +93,11 @@ public struct LibraryService<Store: LibraryStore>: Sendable {
 
     /// Issues a new secret; the old one stops working at once.
     public func rotateSecret(_ id: LibraryID) async throws -> String {
-        let secret = RandomToken.librarySecret()
-        guard try await store.replaceLibrarySecret(id, secretHash: SecretHash.hash(secret), at: clock.now()) else {
+        let (secret, salt) = newSecret(for: id)
+        guard
+            try await store.replaceLibrarySecret(
+                id, secretHash: SecretHash.hash(secret), salt: salt, ifCurrent: nil, at: clock.now())
+        else {
             throw Self.notFound(id)
         }
         return secret

@@ -26,6 +26,10 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
     public var recognizeSensitiveContent: Bool = false
     public var enableQuota: Bool = false
     public var libraryQuota: Int64? = nil
+    /// Kept for the service API (`Tags`, `CosStorageClass`): they mean nothing to OpenSMH's storage, but scripts read
+    /// back what they set. Not part of the admin API's settings.
+    public var tags: [LibraryTag] = []
+    public var storageClass: String = "STANDARD"
 
     public init(name: String) {
         self.name = name
@@ -58,6 +62,8 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
         recognizeSensitiveContent = try c.decodeIfPresent(Bool.self, forKey: .recognizeSensitiveContent) ?? false
         enableQuota = try c.decodeIfPresent(Bool.self, forKey: .enableQuota) ?? false
         libraryQuota = try c.decodeIfPresent(Int64.self, forKey: .libraryQuota)
+        tags = try c.decodeIfPresent([LibraryTag].self, forKey: .tags) ?? []
+        storageClass = try c.decodeIfPresent(String.self, forKey: .storageClass) ?? "STANDARD"
     }
 
     public static let maxNameLength = 50
@@ -130,6 +136,17 @@ public struct LibrarySettings: Sendable, Hashable, Codable {
         let scalars = Array(ext.unicodeScalars)
         return scalars.count >= 2 && scalars.count <= 32 && scalars[0] == "."
             && !scalars.dropFirst().contains(where: { isControl($0) || NameRules.forbiddenCharacters.contains($0) })
+    }
+}
+
+/// A resource tag of the service API (`ResourceTag`: `TagKey`, `TagValue`).
+public struct LibraryTag: Sendable, Hashable, Codable {
+    public var key: String
+    public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
     }
 }
 

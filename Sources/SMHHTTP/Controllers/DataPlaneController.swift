@@ -19,7 +19,6 @@ struct DataPlaneController {
 
     func register(on router: Router<SMHRequestContext>) {
         router.put("/_opensmh/up/:confirmKey", use: putContent)
-        router.post("/", use: postForm)
         router.get("/_opensmh/dl/:capability/:name", use: download)
         router.head("/_opensmh/dl/:capability/:name", use: download)
         router.get("/_opensmh/th/:capability/:name", use: thumbnail)

@@ -51,7 +51,9 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
         let line = RequestLine(
             logger: context.logger, method: request.method.rawValue,
             target: LogRedaction.redact(target: request.uri.string), status: response.status.code, started: started,
-            path: request.uri.path, received: request.headers[.contentLength].flatMap { Int($0) } ?? 0, metrics: metrics
+            path: request.uri.path, received: request.headers[.contentLength].flatMap { Int($0) } ?? 0,
+            metrics: metrics,
+            serviceCall: request.uri.path == "/" && ServiceAPIController.claims(request)
         )
         let body = response.body
         let counter = ByteCounter()
@@ -98,11 +100,14 @@ struct RequestLine: Sendable {
     let path: String
     let received: Int
     let metrics: ServerMetrics
+    /// A call of the service API, which shares `/` with form uploads.
+    var serviceCall = false
 
     func log(bytes: Int, completed: Bool) {
         let elapsed = ContinuousClock.now - started
         metrics.request(
-            path: path[...], method: method, status: status, duration: elapsed, received: received, sent: bytes)
+            path: path[...], method: method, status: status, duration: elapsed, received: received, sent: bytes,
+            group: serviceCall ? "service" : nil)
         var metadata: Logger.Metadata = [
             "method": .string(method), "target": .string(target), "status": .stringConvertible(status),
             "bytes": .stringConvertible(bytes),

@@ -55,9 +55,12 @@ public final class ServerMetrics: Sendable {
     }
 
     /// One finished request: called when the last byte of its answer is written or the client went away.
-    func request(path: Substring, method: String, status: Int, duration: Duration, received: Int, sent: Int) {
-        // The form upload (F-04.4) is the one route at the root.
-        let group = path == "/" && method == "POST" ? "data_upload" : Self.routeGroup(path)
+    func request(
+        path: Substring, method: String, status: Int, duration: Duration, received: Int, sent: Int,
+        group known: String? = nil
+    ) {
+        // The form upload (F-04.4) is the other route at the root, beside the service API (`known`).
+        let group = known ?? (path == "/" && method == "POST" ? "data_upload" : Self.routeGroup(path))
         let key = RequestKey(group: group, method: Self.methodLabel(method), status: Self.statusClass(status))
         let counter =
             requestCounters.withLockedValue { $0[key] }
