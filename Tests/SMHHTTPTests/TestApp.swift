@@ -47,7 +47,7 @@ struct TestApp {
         media: MediaSettings = TestApp.media,
         blobs: (@Sendable (_ dataDirectory: String) async throws -> any BlobStore)? = nil,
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, metricsToken: String? = nil,
-        publicURL: String = "http://files.test:8080",
+        publicURL: String = "http://files.test:8080", serviceAPI: ServiceAPICredentials? = nil,
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
@@ -60,6 +60,7 @@ struct TestApp {
             let configured = deps
             var settings = ServerSettings(publicURL: publicURL, adminKeyHash: SecretHash.hash(adminKey))
             settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
+            settings.serviceAPI = serviceAPI
             let router = buildRouter(configured, settings: settings)
             return try await Application(router: router).test(.router) { client in
                 try await body(TestApp(client: client, store: store, dataDirectory: directory, deps: configured))

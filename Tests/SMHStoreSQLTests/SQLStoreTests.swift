@@ -21,7 +21,7 @@ import Testing
             var logger = Logger(label: "test")
             logger.logLevel = .warning
             let first = try await location.withStore(logger: logger) { store in try await store.appliedMigrations() }
-            #expect(first == [1, 2, 3, 4, 5, 6])
+            #expect(first == [1, 2, 3, 4, 5, 6, 7])
             // Second start on the same data: nothing new to apply, data intact.
             let library = makeLibrary("kept")
             try await location.withStore(logger: logger) { store in try await store.insertLibrary(library) }
@@ -30,7 +30,7 @@ import Testing
                 let applied = try await store.appliedMigrations()
                 let name = try await store.library(library.id)?.settings.name
                 #expect(newlyApplied == [])
-                #expect(applied == [1, 2, 3, 4, 5, 6])
+                #expect(applied == [1, 2, 3, 4, 5, 6, 7])
                 #expect(name == "kept")
             }
         }
@@ -75,6 +75,20 @@ import Testing
                 try await store.replaceLibrarySecret(
                     library.id, secretHash: "h2", salt: nil, ifCurrent: nil, at: Timestamp(milliseconds: 3000)))
             #expect(try await store.library(library.id)?.secretHash == "h2")
+            // Compare-and-swap: a replacement that expects another hash changes nothing.
+            #expect(
+                try await store.replaceLibrarySecret(
+                    library.id, secretHash: "h3", salt: "s3", ifCurrent: "h1", at: Timestamp(milliseconds: 4000))
+                    == false)
+            #expect(
+                try await store.replaceLibrarySecret(
+                    library.id, secretHash: "h3", salt: "s3", ifCurrent: "h2", at: Timestamp(milliseconds: 4000)))
+            let replaced = try await store.library(library.id)
+            #expect(replaced?.secretHash == "h3" && replaced?.secretSalt == "s3")
+            #expect(
+                try await store.libraryTotals([library.id, LibraryID("smhnope")]) == [
+                    library.id: LibraryTotals(bytes: 0, directories: 0, files: 0)
+                ])
 
             let second = makeLibrary("two", multiSpace: true)
             try await store.insertLibrary(second)

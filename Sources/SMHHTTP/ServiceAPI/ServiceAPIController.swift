@@ -36,6 +36,7 @@ struct ServiceAPIController: Sendable {
     static let versionHeader = HTTPField.Name("X-TC-Version")!
     static let timestamp = HTTPField.Name("X-TC-Timestamp")!
     static let contentSHA256 = HTTPField.Name("X-TC-Content-SHA256")!
+    static let host = HTTPField.Name("Host")!
 
     /// `POST /` is also where form uploads land (F-04.4): a request is the service API's when it names an action or
     /// carries a TC3 signature.
@@ -115,7 +116,10 @@ struct ServiceAPIController: Sendable {
             : SHA256.hash(data: isGet ? [] : body).hexString
         var headers: [(name: String, value: String)] = []
         for name in signature.signedHeaders {
-            let value = name == "host" ? request.head.authority : HTTPField.Name(name).flatMap { request.headers[$0] }
+            let value =
+                name == "host"
+                ? request.head.authority ?? request.headers[Self.host]
+                : HTTPField.Name(name).flatMap { request.headers[$0] }
             guard let value else {
                 throw ServiceAPIError(.signatureFailure, "The signed header '\(name)' is not in the request.")
             }
