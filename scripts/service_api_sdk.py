@@ -25,7 +25,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.smh.v20210712 import models, smh_client
 
 BINARY = sys.argv[1] if len(sys.argv) > 1 else ".build/debug/smh"
-PORT = int(os.environ.get("SMH_SERVICE_PORT", "18097"))
+PORT = int(os.environ.get("SMH_SERVICE_PORT", "18098"))
 SECRET_ID = "AKIDopensmhservicetest"
 SECRET_KEY = "service-api-secret-key-0123456789"
 passed = failed = 0
