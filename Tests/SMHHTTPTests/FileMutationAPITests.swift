@@ -19,6 +19,25 @@ import Testing
             as? String
     }
 
+    /// A PUT body names one action: several at once are ambiguous and refused before anything happens.
+    @Test func aBodyWithSeveralActionsIsRefused() async throws {
+        try await UploadAPITests.with { f in
+            _ = try await f.upload("a.txt", Array("alpha".utf8))
+            let file = "/api/v1/file/\(f.library.id)/-/b.txt?access_token=\(f.token)"
+            for body in [#"{"from":"a.txt","copyFrom":"a.txt"}"#, #"{"linkTo":"a.txt","fromTemplate":""}"#] {
+                let reply = try await f.app.call(.put, file, body: body)
+                #expect(reply.status == 400 && reply.code == "ParamInvalid", "\(body): \(reply.text)")
+            }
+            let template = try await f.app.call(.put, file, body: #"{"fromTemplate":"x"}"#)
+            #expect(template.status == 501 && template.code == "FunctionNotEnabled")
+            let directory = try await f.app.call(
+                .put, "/api/v1/directory/\(f.library.id)/-/d?access_token=\(f.token)",
+                body: #"{"from":"x","copyFrom":"y"}"#)
+            #expect(directory.status == 400 && directory.code == "ParamInvalid")
+            #expect(try await names(f, "") == ["a.txt"], "nothing was created")
+        }
+    }
+
     @Test func deleteIntoTheRecycleBinThenForGood() async throws {
         try await UploadAPITests.with { f in
             _ = try await f.upload("a.txt", Array("alpha".utf8))

@@ -45,6 +45,9 @@ struct DirectoryController {
                 return JSON.response(BatchController.TaskCreatedWire(taskId: id))
             }
             let body = try await JSON.decode(DirectoryBody.self, from: &request)
+            guard body.from == nil || body.copyFrom == nil else {
+                throw SMHError(.paramInvalid, "Give from (move) or copyFrom (copy), not both.")
+            }
             let strategy = try ConflictStrategy.parse(input.query, for: .directory)
             if let copyFrom = body.copyFrom {
                 return try await copy(

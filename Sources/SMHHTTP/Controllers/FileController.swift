@@ -54,6 +54,10 @@ struct FileController {
                 throw SMHError.notImplemented("This file operation")
             }
             let body = try await JSON.decode(BeginBody.self, from: &request)
+            let actions = [body.from, body.copyFrom, body.linkTo, body.fromTemplate].compactMap { $0 }
+            guard actions.count <= 1 else {
+                throw SMHError(.paramInvalid, "Give one of from, copyFrom, linkTo and fromTemplate, not several.")
+            }
             if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
             let strategy = try ConflictStrategy.parse(input.query, for: .file)
             if let linkTo = body.linkTo {
