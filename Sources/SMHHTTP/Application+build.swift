@@ -20,6 +20,8 @@ public struct AppDependencies: Sendable {
     public var pendingUploadLifetimeSeconds = UploadSession.defaultPendingLifetimeSeconds
     /// Counters and histograms of this process, exposed at `GET /metrics`.
     public let metrics = ServerMetrics()
+    /// Work requests start and do not wait for; `smh serve` runs it under its service group (`BackgroundService`).
+    public let background = BackgroundWork()
 
     public init(
         store: SQLStore, blobs: any BlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
@@ -30,7 +32,7 @@ public struct AppDependencies: Sendable {
         self.signer = signer
         self.clock = clock
         self.previews = previews
-        self.recentUses = RecentUseRecorder(store: store, logger: Logger(label: "smh.recent"))
+        self.recentUses = RecentUseRecorder(store: store, background: background, logger: Logger(label: "smh.recent"))
     }
 
     /// Recent uses (spec 30 §7.1), collected and written in batches.
@@ -89,7 +91,7 @@ public struct AppDependencies: Sendable {
 
     public var uploads: UploadService<SQLStore> {
         UploadService(
-            store: store, blobs: blobs, signer: signer, clock: clock, digests: digests,
+            store: store, blobs: blobs, signer: signer, clock: clock, digests: digests, background: background,
             pendingLifetimeSeconds: pendingUploadLifetimeSeconds)
     }
 
@@ -142,7 +144,8 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.dataPlaneURL,
         previews: deps.previews,
-        followUp: MediaFollowUp(previews: deps.previews, store: deps.store, logger: deps.previews.logger),
+        followUp: MediaFollowUp(
+            previews: deps.previews, store: deps.store, background: deps.background, logger: deps.previews.logger),
         recentUses: deps.recentUses, metrics: deps.metrics
     ).register(on: router)
     RecentController(

@@ -260,9 +260,13 @@ struct ServeCommand: AsyncParsableCommand {
                 deps, settings: settings, server: try tlsServer(), services: [sweeper, deps.jobRunner(logger: logger)],
                 logger: logger)
             // Services stop in reverse order: the announcement first, then the listener, which stops accepting and
-            // lets in-flight requests finish; past the timeout the group is cancelled and they are cut.
+            // lets in-flight requests finish, then the background work they started; past the timeout the group is
+            // cancelled and they are cut.
             var configuration = ServiceGroupConfiguration(
-                services: [application, ShutdownAnnouncement(timeoutSeconds: shutdownTimeout, logger: logger)],
+                services: [
+                    BackgroundService(deps.background), application,
+                    ShutdownAnnouncement(timeoutSeconds: shutdownTimeout, logger: logger),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
             try await ServiceGroup(configuration: configuration).run()

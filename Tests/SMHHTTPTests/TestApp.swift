@@ -63,7 +63,17 @@ struct TestApp {
             settings.serviceAPI = serviceAPI
             let router = buildRouter(configured, settings: settings)
             return try await Application(router: router).test(.router) { client in
-                try await body(TestApp(client: client, store: store, dataDirectory: directory, deps: configured))
+                // The background work runs beside the test, as under `smh serve`'s service group.
+                try await withThrowingTaskGroup(of: T?.self) { group in
+                    group.addTask {
+                        await configured.background.run()
+                        return nil
+                    }
+                    let result = try await body(
+                        TestApp(client: client, store: store, dataDirectory: directory, deps: configured))
+                    group.cancelAll()
+                    return result
+                }
             }
         }
     }

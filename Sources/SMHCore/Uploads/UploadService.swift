@@ -8,14 +8,17 @@ public struct UploadService<
     public let signer: DataPlaneSigner
     public let clock: any Clock
     public let digests: PartDigests
+    /// Where the running digest is advanced after each part, off the request (nil: confirm folds every part).
+    public let background: BackgroundWork?
     /// How long a pending task and its received bytes are kept (spec 20 §2.1: 7 days by default).
     public let pendingLifetimeSeconds: Int64
 
     public init(
         store: Store, blobs: any BlobStore, signer: DataPlaneSigner, clock: any Clock = SystemClock(),
-        digests: PartDigests = PartDigests(),
+        digests: PartDigests = PartDigests(), background: BackgroundWork? = nil,
         pendingLifetimeSeconds: Int64 = UploadSession.defaultPendingLifetimeSeconds
     ) {
+        self.background = background
         self.store = store
         self.blobs = blobs
         self.signer = signer
@@ -177,7 +180,8 @@ public struct UploadService<
         // Folding runs beside the next part's transfer; confirm waits for whatever is left.
         let parts = try await store.parts(confirmKey: session.confirmKey)
         let (digests, blobs, key) = (self.digests, self.blobs, session.confirmKey)
-        Task { try? await digests.advance(key, parts: parts, blobs: blobs) }
+        // A failed fold is not an error of this part: confirm folds whatever is missing itself.
+        background?.submit { try? await digests.advance(key, parts: parts, blobs: blobs) }
         return part
     }
 

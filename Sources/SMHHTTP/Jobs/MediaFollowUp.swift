@@ -12,6 +12,7 @@ import SMHStoreSQL
 struct MediaFollowUp: Sendable {
     let previews: PreviewService
     let store: SQLStore
+    let background: BackgroundWork
     let logger: Logger
 
     static let maxBacklog = 64
@@ -22,7 +23,7 @@ struct MediaFollowUp: Sendable {
             return
         }
         let (inode, name, clientTime) = (node.inode, node.name, node.localTimes.created)
-        Task.detached(priority: .low) {
+        background.submit {
             guard await previews.backlog < Self.maxBacklog else { return }
             do {
                 let info = await previews.information(sha256: sha, name: name)

@@ -8,6 +8,7 @@ import Synchronization
 /// uses at once; a crash loses at most the last second of uses — entries of a convenience list, nothing more.
 final class RecentUseRecorder: Sendable {
     let store: SQLStore
+    let background: BackgroundWork
     let logger: Logger
     private let state = Mutex(State())
 
@@ -20,8 +21,9 @@ final class RecentUseRecorder: Sendable {
         var inflight: Task<Void, Never>?
     }
 
-    init(store: SQLStore, logger: Logger) {
+    init(store: SQLStore, background: BackgroundWork, logger: Logger) {
         self.store = store
+        self.background = background
         self.logger = logger
     }
 
@@ -35,10 +37,11 @@ final class RecentUseRecorder: Sendable {
             return true
         }
         guard due else { return }
-        Task.detached(priority: .low) {
+        let queued = background.submit {
             await self.flush()
             self.state.withLock { $0.flushing = false }
         }
+        if !queued { state.withLock { $0.flushing = false } }
     }
 
     /// Writes what is pending now, after any write already under way.
