@@ -28,49 +28,26 @@ extension SQLStore {
                 try await BlobRows.retain(db, found, at: time)
                 digest = found
             }
-            var name = wanted
-            var attempt = 0
-            while true {
-                let created: Node?
+            var conflict = NameConflict(
+                strategy, wanted: wanted, incomingIsDirectory: false, maxNameLength: maxNameLength)
+            let (name, created) = try await Self.placeEntry(db, in: parent.inode, &conflict) { name in
                 if let digest {
-                    created = try await NodeRows.insertFile(
+                    return try await NodeRows.insertFile(
                         db, space: space, parent: parent.inode, name: name, content: digest,
                         contentType: node.contentType, meta: meta, userId: userId, at: time)
-                } else if let target = node.linkTarget {
-                    created = try await NodeRows.insertSymlink(
-                        db, space: space, parent: parent.inode, name: name, target: target, userId: userId, at: time)
-                } else {
+                }
+                guard let target = node.linkTarget else {
                     throw SMHError(.sourceFileNotFound, "The source link has no target.")
                 }
-                if let created {
-                    try await NodeRows.copyDescriptiveFields(db, from: node.inode, to: created.inode)
-                    try await NodeRows.copyMetaData(db, from: node.inode, to: created.inode)
-                    break
-                }
-                guard let existing = try await NodeRows.liveChild(db, parent: parent.inode, name: name) else {
-                    attempt += 1  // removed between the insert and the look-up: try again, a bounded number of times
-                    guard attempt <= ConflictRenaming.maxAttempts else {
-                        throw SMHError(.pathConflict, "'\(name)' keeps changing; try again.")
-                    }
-                    continue
-                }
-                switch strategy {
-                case .overwrite:
-                    try await Self.checkReplaceable(db, existing, by: node)
-                    _ = try await SubtreeRows.remove(
-                        db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
-                        retentionDays: retentionDays, userId: userId, at: time)
-                case .rename:
-                    attempt += 1
-                    guard attempt <= ConflictRenaming.maxAttempts else {
-                        throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
-                    }
-                    name = ConflictRenaming.candidate(
-                        for: wanted, attempt: attempt, isDirectory: false, maxLength: maxNameLength)
-                default:
-                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
-                }
+                return try await NodeRows.insertSymlink(
+                    db, space: space, parent: parent.inode, name: name, target: target, userId: userId, at: time)
+            } replace: { existing in
+                try await Self.removeReplaced(
+                    db, existing, by: node, in: space, under: parentPath, recycle: recycleReplaced,
+                    retentionDays: retentionDays, userId: userId, at: time)
             }
+            try await NodeRows.copyDescriptiveFields(db, from: node.inode, to: created.inode)
+            try await NodeRows.copyMetaData(db, from: node.inode, to: created.inode)
             try await SpaceRows.charge(db, library: space.libraryId, space: space.id, bytes: digest?.size ?? 0)
             try await NodeRows.touch(db, parent.inode, at: time)
             return parentPath.components + [name]
@@ -125,27 +102,12 @@ extension SQLStore {
         if try await NodeRows.isInside(db, parent, subtreeOf: node.inode) {
             throw SMHError(.sourceDirectoryIsParentOfDestination, "A directory cannot be copied into itself.")
         }
-        var name = wanted
-        var attempt = 0
-        var root: Node?
-        while root == nil {
-            root = try await NodeRows.insertDirectory(
-                db, space: space, parent: parent, name: name, userId: userId, at: time)
-            if root != nil { break }
-            let existing = try await NodeRows.liveChild(db, parent: parent, name: name)
-            guard strategy == .rename || existing == nil else {
-                throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
-            }
-            attempt += 1
-            guard attempt <= ConflictRenaming.maxAttempts else {
-                throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
-            }
-            if existing != nil {
-                name = ConflictRenaming.candidate(
-                    for: wanted, attempt: attempt, isDirectory: true, maxLength: maxNameLength)
-            }
+        var conflict = NameConflict(
+            strategy, wanted: wanted, incomingIsDirectory: true, maxNameLength: maxNameLength,
+            replaceable: NameConflict.nothing)
+        let (name, copyRoot) = try await placeEntry(db, in: parent, &conflict) { name in
+            try await NodeRows.insertDirectory(db, space: space, parent: parent, name: name, userId: userId, at: time)
         }
-        guard let copyRoot = root else { throw SMHError.internalError(StoreInvariant("no copy root")) }
         try await NodeRows.touch(db, parent, at: time)
         try await NodeRows.copyDescriptiveFields(db, from: node.inode, to: copyRoot.inode)
         return (parentPath.components + [name], copyRoot.inode)

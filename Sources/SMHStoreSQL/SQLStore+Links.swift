@@ -31,49 +31,33 @@ extension SQLStore {
             guard let targetNode = try await NodeRows.byId(db, target), targetNode.kind != .directory else {
                 throw SMHError(.sourceFileNotFound, "The link target no longer exists.")
             }
-            var name = wanted
-            var attempt = 0
-            while try await NodeRows.insertSymlink(
-                db, space: space, parent: parent.inode, name: name, target: target, userId: userId, at: time) == nil
-            {
-                guard let existing = try await NodeRows.liveChild(db, parent: parent.inode, name: name) else {
-                    attempt += 1  // removed between the insert and the look-up: try again, a bounded number of times
-                    guard attempt <= ConflictRenaming.maxAttempts else {
-                        throw SMHError(.pathConflict, "'\(name)' keeps changing; try again.")
-                    }
-                    continue
-                }
-                switch (strategy, existing.kind) {
-                case (.overwrite, .file):
+            // Overwriting a file replaces it; overwriting a link re-points it in place, so the links that lead to it
+            // follow. Neither may be on the new link's own chain.
+            var conflict = NameConflict(
+                strategy, wanted: wanted, incomingIsDirectory: false, maxNameLength: maxNameLength)
+            let (name, _) = try await Self.placeEntry(db, in: parent.inode, &conflict) { name in
+                try await NodeRows.insertSymlink(
+                    db, space: space, parent: parent.inode, name: name, target: target, userId: userId, at: time)
+            } replace: { existing -> Node? in
+                if existing.kind == .symlink {
                     guard !chain.contains(existing.inode) else {
-                        throw SMHError(.symlinkOverwriteConflict, "'\(name)' is the file the link would point to.")
+                        throw SMHError(.circleSymlink, "Pointing '\(existing.name)' there would make a loop of links.")
                     }
-                    _ = try await SubtreeRows.remove(
-                        db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
-                        retentionDays: retentionDays, userId: userId, at: time)
-                case (.overwrite, .symlink):
-                    guard !chain.contains(existing.inode) else {
-                        throw SMHError(.circleSymlink, "Pointing '\(name)' there would make a loop of links.")
-                    }
-                    // Re-pointed in place: the links that lead to this one follow.
                     try await db.raw(
                         """
                         UPDATE nodes SET link_target_id = \(bind: target.rawValue), updated_at = \(bind: time.milliseconds)
                         WHERE id = \(bind: existing.inode.rawValue)
                         """
                     ).run()
-                    try await NodeRows.touch(db, parent.inode, at: time)
-                    return parentPath.components + [name]
-                case (.rename, _):
-                    attempt += 1
-                    guard attempt <= ConflictRenaming.maxAttempts else {
-                        throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
-                    }
-                    name = ConflictRenaming.candidate(
-                        for: wanted, attempt: attempt, isDirectory: false, maxLength: maxNameLength)
-                default:
-                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
+                    return existing
                 }
+                guard !chain.contains(existing.inode) else {
+                    throw SMHError(.symlinkOverwriteConflict, "'\(existing.name)' is the file the link would point to.")
+                }
+                _ = try await SubtreeRows.remove(
+                    db, existing, in: space, path: parentPath.components + [existing.name], recycle: recycleReplaced,
+                    retentionDays: retentionDays, userId: userId, at: time)
+                return nil
             }
             try await NodeRows.touch(db, parent.inode, at: time)
             return parentPath.components + [name]

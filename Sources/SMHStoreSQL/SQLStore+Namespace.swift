@@ -26,30 +26,25 @@ extension SQLStore: NamespaceStore {
         return try await transaction { db in
             let parent = try await NodeRows.ensureDirectories(
                 db, space: space, path: parentPath, userId: userId, at: time)
-            if let created = try await NodeRows.insertDirectory(
-                db, space: space, parent: parent, name: name, userId: userId, at: time)
-            {
-                try await NodeRows.touch(db, parent, at: time)
-                return (path.components, created)
-            }
-            guard try await NodeRows.liveChild(db, parent: parent, name: name)?.kind == .directory else {
-                throw SMHError(.sameNameDirectoryOrFileExists, "A file named '\(name)' is in the way.")
-            }
-            guard strategy == .rename else {
-                throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
-            }
-            for attempt in 1...ConflictRenaming.maxAttempts {
-                let candidate = ConflictRenaming.candidate(
-                    for: name, attempt: attempt, isDirectory: true, maxLength: maxNameLength)
+            // A file in the way is refused whatever the strategy: renaming around it would hide the mistake (D-01).
+            var conflict = NameConflict(
+                strategy, wanted: name, incomingIsDirectory: true, maxNameLength: maxNameLength,
+                replaceable: NameConflict.nothing)
+            let (placedName, created) = try await Self.placeEntry(db, in: parent, &conflict) { candidate in
                 if let created = try await NodeRows.insertDirectory(
                     db, space: space, parent: parent, name: candidate, userId: userId, at: time)
                 {
-                    try await NodeRows.touch(db, parent, at: time)
-                    return (parentPath.components + [candidate], created)
+                    return created
                 }
+                if candidate == name, let existing = try await NodeRows.liveChild(db, parent: parent, name: name),
+                    existing.kind != .directory
+                {
+                    throw SMHError(.sameNameDirectoryOrFileExists, "A file named '\(name)' is in the way.")
+                }
+                return nil
             }
-            throw SMHError(
-                .renameTooManyTimes, "No free name for '\(name)' after \(ConflictRenaming.maxAttempts) tries.")
+            try await NodeRows.touch(db, parent, at: time)
+            return (parentPath.components + [placedName], created)
         }
     }
 
@@ -92,33 +87,25 @@ extension SQLStore: NamespaceStore {
                 throw SMHError(
                     .sourceDirectoryIsParentOfDestination, "A directory cannot be moved into itself or below itself.")
             }
-            var name = wanted
-            var attempt = 0
-            while let existing = try await NodeRows.liveChild(db, parent: parent, name: name) {
-                if strategy == .overwrite && current.kind != .directory {
-                    // The replaced entry is deleted as F-16 would delete it; the moved one keeps its identity.
-                    try await Self.checkReplaceable(db, existing, by: current)
-                    _ = try await SubtreeRows.remove(
-                        db, existing, in: space, path: parentPath.components + [name], recycle: recycleReplaced,
-                        retentionDays: retentionDays, userId: userId, at: time)
-                    break
+            // The replaced entry is deleted as F-16 would delete it; the moved one keeps its identity.
+            var conflict = NameConflict(
+                strategy, wanted: wanted, incomingIsDirectory: current.kind == .directory,
+                maxNameLength: maxNameLength,
+                replaceable: current.kind == .directory ? NameConflict.nothing : NameConflict.onlyFilesAndLinks)
+            let (name, _) = try await Self.placeEntry(db, in: parent, &conflict) { name in
+                try await Self.ifFree(db, in: parent, name) {
+                    try await db.raw(
+                        """
+                        UPDATE nodes SET parent_id = \(bind: parent.rawValue), name = \(bind: name)
+                        WHERE id = \(bind: current.inode.rawValue)
+                        """
+                    ).run()
                 }
-                guard strategy == .rename else {
-                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' already exists.")
-                }
-                attempt += 1
-                guard attempt <= ConflictRenaming.maxAttempts else {
-                    throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
-                }
-                name = ConflictRenaming.candidate(
-                    for: wanted, attempt: attempt, isDirectory: current.kind == .directory, maxLength: maxNameLength)
+            } replace: { existing in
+                try await Self.removeReplaced(
+                    db, existing, by: current, in: space, under: parentPath, recycle: recycleReplaced,
+                    retentionDays: retentionDays, userId: userId, at: time)
             }
-            try await db.raw(
-                """
-                UPDATE nodes SET parent_id = \(bind: parent.rawValue), name = \(bind: name)
-                WHERE id = \(bind: current.inode.rawValue)
-                """
-            ).run()
             if source.id != space.id || source.libraryId != space.libraryId {
                 try await SubtreeRows.changeSpace(db, current.inode, from: source, to: space)
             }

@@ -97,39 +97,29 @@ extension SQLStore: RecycleStore {
                 parent = try await NodeRows.byId(db, space.rootInode)
             }
             guard let parent else { throw SMHError.internalError(StoreInvariant("space without root")) }
-            let wanted = node.name
-            var name = wanted
-            var attempt = 0
-            while let existing = try await NodeRows.liveChild(db, parent: parent.inode, name: name) {
-                switch strategy {
-                case .ask:
-                    throw SMHError(.sameNameDirectoryOrFileExists, "'\(name)' exists where the item was.")
-                case .overwrite:
-                    guard existing.kind != .directory, node.kind != .directory else {
-                        throw SMHError(.sameNameDirectoryOrFileExists, "A directory cannot be overwritten.")
-                    }
-                    if try await HistoryRows.hasVersions(db, existing.inode) {
-                        throw SMHError(
-                            .overwriteFileNotAllowed, "'\(name)' has history versions; it cannot be overwritten.")
-                    }
-                    // The replaced file is discarded, as an overwriting upload would (spec 30 R4).
-                    try await NodeRows.touch(db, parent.inode, at: now)
-                    try await SubtreeRows.purge(db, root: existing.inode, space: space, at: now)
-                case .rename:
-                    attempt += 1
-                    guard attempt <= ConflictRenaming.maxAttempts else {
-                        throw SMHError(.renameTooManyTimes, "No free name for '\(wanted)'.")
-                    }
-                    name = ConflictRenaming.candidate(
-                        for: wanted, attempt: attempt, isDirectory: node.kind == .directory, maxLength: maxNameLength)
+            // The replaced file is discarded, as an overwriting upload would (spec 30 R4).
+            var conflict = NameConflict(
+                strategy, wanted: node.name, incomingIsDirectory: node.kind == .directory,
+                maxNameLength: maxNameLength,
+                replaceable: node.kind == .directory ? NameConflict.nothing : NameConflict.onlyFilesAndLinks)
+            let (name, _) = try await Self.placeEntry(db, in: parent.inode, &conflict) { name in
+                try await Self.ifFree(db, in: parent.inode, name) {
+                    try await db.raw(
+                        """
+                        UPDATE nodes SET state = 'live', parent_id = \(bind: parent.inode.rawValue), name = \(bind: name)
+                        WHERE id = \(bind: node.inode.rawValue)
+                        """
+                    ).run()
                 }
+            } replace: { existing in
+                if try await HistoryRows.hasVersions(db, existing.inode) {
+                    throw SMHError(
+                        .overwriteFileNotAllowed, "'\(existing.name)' has history versions; it cannot be overwritten.")
+                }
+                try await NodeRows.touch(db, parent.inode, at: now)
+                try await SubtreeRows.purge(db, root: existing.inode, space: space, at: now)
+                return nil
             }
-            try await db.raw(
-                """
-                UPDATE nodes SET state = 'live', parent_id = \(bind: parent.inode.rawValue), name = \(bind: name)
-                WHERE id = \(bind: node.inode.rawValue)
-                """
-            ).run()
             try await db.raw("DELETE FROM recycle_items WHERE id = \(bind: id)").run()
             try await NodeRows.touch(db, parent.inode, at: now)
             try await Self.restoreLinks(db, recycledWith: node.inode, maxNameLength: maxNameLength, now: now)
@@ -146,21 +136,18 @@ extension SQLStore: RecycleStore {
         ).all().map(NodeRows.decode)
         for link in links {
             guard let parent = link.parent else { continue }
-            var name = link.name
-            var attempt = 0
-            while try await NodeRows.liveChild(db, parent: parent, name: name) != nil,
-                attempt < ConflictRenaming.maxAttempts
-            {
-                attempt += 1
-                name = ConflictRenaming.candidate(
-                    for: link.name, attempt: attempt, isDirectory: false, maxLength: maxNameLength)
+            var conflict = NameConflict(
+                .rename, wanted: link.name, incomingIsDirectory: false, maxNameLength: maxNameLength)
+            _ = try await placeEntry(db, in: parent, &conflict) { name in
+                try await ifFree(db, in: parent, name) {
+                    try await db.raw(
+                        """
+                        UPDATE nodes SET state = 'live', recycled_with = NULL, name = \(bind: name)
+                        WHERE id = \(bind: link.inode.rawValue)
+                        """
+                    ).run()
+                }
             }
-            try await db.raw(
-                """
-                UPDATE nodes SET state = 'live', recycled_with = NULL, name = \(bind: name)
-                WHERE id = \(bind: link.inode.rawValue)
-                """
-            ).run()
             try await NodeRows.touch(db, parent, at: now)
         }
     }

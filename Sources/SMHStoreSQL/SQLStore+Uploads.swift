@@ -112,44 +112,31 @@ extension SQLStore: UploadStore {
             }
             parent = next.inode
         }
-        var candidate = name
-        var attempt = 0
-        var placed: Node?
-        var overwritten = false
-        while placed == nil {
-            if let created = try await NodeRows.insertFile(
+        // Overwriting a file gives it new content (the same inode, history kept); a link or a directory stays.
+        var conflict = NameConflict(
+            strategy, wanted: name, incomingIsDirectory: false, maxNameLength: maxNameLength,
+            replaceable: { kind in
+                switch kind {
+                case .file: return nil
+                case .symlink:
+                    return SMHError(.symlinkOverwriteConflict, "A symbolic link cannot be overwritten by a file.")
+                case .directory: return SMHError(.sameNameDirectoryOrFileExists, "'\(name)' is a directory.")
+                }
+            })
+        let (_, result) = try await placeEntry(db, in: parent, &conflict) { candidate -> (Node, Bool)? in
+            try await NodeRows.insertFile(
                 db, space: space, parent: parent, name: candidate, content: content,
-                contentType: FileKinds.contentType(of: name), meta: meta, userId: session.userId, at: time)
-            {
-                placed = created
-                break
-            }
-            let existing = try await NodeRows.liveChild(db, parent: parent, name: candidate)
-            switch (strategy, existing?.kind) {
-            case (_, nil):
-                // Removed between the insert and the look-up: try the same name again, a bounded number of times.
-                attempt += 1
-                guard attempt <= ConflictRenaming.maxAttempts else {
-                    throw SMHError(.pathConflict, "'\(candidate)' keeps changing; try again.")
-                }
-            case (.overwrite, .file?):
-                placed = try await NodeRows.replaceContent(
-                    db, existing!, with: content, in: space, history: history, userId: session.userId, at: time)
-                overwritten = true
-            case (.overwrite, .symlink?):
-                throw SMHError(.symlinkOverwriteConflict, "A symbolic link cannot be overwritten by a file.")
-            case (.rename, _):
-                attempt += 1
-                guard attempt <= ConflictRenaming.maxAttempts else {
-                    throw SMHError(.renameTooManyTimes, "No free name for '\(name)'.")
-                }
-                candidate = ConflictRenaming.candidate(
-                    for: name, attempt: attempt, isDirectory: false, maxLength: maxNameLength)
-            default:
-                throw SMHError(.sameNameDirectoryOrFileExists, "'\(candidate)' already exists.")
-            }
+                contentType: FileKinds.contentType(of: name), meta: meta, userId: session.userId, at: time
+            ).map { ($0, false) }
+        } replace: { existing in
+            (
+                try await NodeRows.replaceContent(
+                    db, existing, with: content, in: space, history: history, userId: session.userId, at: time),
+                true
+            )
         }
-        guard var node = placed else { throw SMHError.internalError(StoreInvariant("no node placed")) }
+        let (placed, overwritten) = result
+        var node = placed
         let description = session.description
         if description != FileDescription() {
             try await NodeRows.describe(
