@@ -119,9 +119,11 @@ let package = Package(
         .target(
             name: "SMHTestSupport",
             dependencies: [
-                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHBlobS3",
+                "SMHCore", "SMHStoreSQL", "SMHBlobLocal", "SMHBlobS3", "SMHMedia", "SMHHTTP",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             path: "Tests/SMHTestSupport"
         ),

@@ -84,6 +84,9 @@ public final class ToolRunner: Sendable {
         process.standardError = errors
         let timedOut = TimeoutFlag()
         let done = TimeoutFlag()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        // Resumed on every path below (a suspended source must not be released), cancelled when the tool is done.
+        defer { timer.cancel() }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { finished in
                 done.set()
@@ -93,17 +96,19 @@ public final class ToolRunner: Sendable {
                 try process.run()
             } catch {
                 process.terminationHandler = nil
+                timer.resume()
                 continuation.resume(throwing: SMHError.internalError(ToolFailure("cannot start \(argv[0]): \(error)")))
                 return
             }
+            // A Dispatch timer, not a task: it fires on time even when Swift's cooperative pool is busy.
             let pid = process.processIdentifier
-            let limit = timeoutSeconds
-            Task.detached {
-                try? await Task.sleep(for: .milliseconds(Int(limit * 1000)))
+            timer.schedule(deadline: .now() + timeoutSeconds)
+            timer.setEventHandler {
                 guard !done.isSet else { return }
                 timedOut.set()
                 kill(pid, SIGKILL)
             }
+            timer.resume()
         }
         let printed = Self.read(outputPath, limit: 1 << 20)
         var complaint = Self.read(errorPath, limit: 1 << 16)

@@ -1,12 +1,13 @@
 import Foundation
 import HTTPTypes
 import SMHCore
+import SMHTestSupport
 import Testing
 
 /// Spec 30 §5 (B1–B3): per-item results, 200 when all succeed, 207 when some fail, no half-applied item.
 @Suite struct BatchAPITests {
     @Test func batchDeleteCopyAndMove() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let lib = f.library.id
             let batch = "/api/v1/batch/\(lib)/-"
             _ = try await f.app.call(.put, "/api/v1/directory/\(lib)/-/tmp/old?access_token=\(f.token)")
@@ -112,7 +113,7 @@ import Testing
             func upload(_ space: String, _ path: String, _ text: String) async throws {
                 let begun = try await app.call(
                     .put, "/api/v1/file/\(lib)/\(space)/\(path)?access_token=\(library.admin)")
-                let f = UploadAPITests.Fixture(app: app, library: (lib, library.secret), token: library.admin)
+                let f = UploadFixture(app: app, library: (lib, library.secret), token: library.admin)
                 _ = try await f.send(begun, Array(text.utf8))
                 let key = begun.json["confirmKey"] as? String ?? ""
                 let confirmed = try await app.call(
@@ -220,7 +221,7 @@ import Testing
 
     /// Issue 15: the Java SDK sends `"permanent":"1"`; string flags are honoured, and a bad flag names its field.
     @Test func batchDeleteTakesStringFlags() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let lib = f.library.id
             for name in ["s1.txt", "s0.txt", "st.txt", "sf.txt"] { _ = try await f.upload(name, Array("s".utf8)) }
             let deleted = try await f.app.call(
@@ -246,7 +247,7 @@ import Testing
 
     /// Issue 15: a bad id in an id array is reported as an id, not as a `size`.
     @Test func badIdsInIdArraysAreNamedAsIds() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let lib = f.library.id
             let q = "access_token=\(f.token)"
             for body in [#"["abc"]"#, "[null]", #"[1, 2.5]"#] {

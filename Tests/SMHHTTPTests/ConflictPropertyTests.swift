@@ -1,4 +1,5 @@
 import Foundation
+import SMHTestSupport
 import Testing
 
 /// The name rule of spec 10 §1.13 / spec 20 §1.7 through every door (uploads, new directories, copies, moves, links,
@@ -45,7 +46,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func everyDoorFollowsTheOneRule(seed: UInt64) async throws {
-        try await UploadAPITests.with(#"{"name":"files","useRecycleBin":true}"#) { f in
+        try await UploadFixture.with(#"{"name":"files","useRecycleBin":true}"#) { f in
             var random = Random(state: seed)
             var model = Model()
             var recycled: [(id: Int, name: String, kind: Kind)] = []

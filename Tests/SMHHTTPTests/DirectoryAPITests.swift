@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import SMHCore
+import SMHTestSupport
 import SQLKit
 import Testing
 

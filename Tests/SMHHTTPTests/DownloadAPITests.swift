@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SMHCore
+import SMHTestSupport
 import Testing
 
 /// Spec 20 F-09 … F-11 and the download data plane (F-04.5).
@@ -17,7 +18,7 @@ import Testing
     }
 
     @Test func redirectThenRangesETagsAndHead() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let uploaded = try await f.upload("报告 1.bin", Self.content)
             #expect(uploaded.status == 200)
             let url = "/api/v1/file/\(f.library.id)/-/%E6%8A%A5%E5%91%8A%201.bin?access_token=\(f.token)"
@@ -81,7 +82,7 @@ import Testing
     }
 
     @Test func infoGivesTheURLAndTheFields() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("b.txt", Array("hello".utf8))
             let base = "/api/v1/file/\(f.library.id)/-/b.txt?access_token=\(f.token)&info"
             let info = try await f.app.call(.get, base)
@@ -103,7 +104,7 @@ import Testing
     }
 
     @Test func notFilesAreNotFound() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/folder?access_token=\(f.token)")
             for path in ["folder", "missing.txt", ""] {
                 let reply = try await f.app.call(.get, "/api/v1/file/\(f.library.id)/-/\(path)?access_token=\(f.token)")
@@ -133,7 +134,7 @@ import Testing
 
     /// F-13 (issue 15, item 10): a document's preview is its download link (inline); the usual refusals come first.
     @Test func documentPreviewRedirectsToTheDownload() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let lib = f.library.id
             _ = try await f.upload("report.pdf", Array("%PDF-1.4 one".utf8))
             for query in ["preview", "preview&type=html&purpose=preview&lang=en", "preview&type=pic"] {
@@ -168,7 +169,7 @@ import Testing
     @Test func dataPlanePathsCarryThePrefix() async throws {
         try await TestApp.with(publicURL: "https://media.example.com/smh/") { app in
             let library = try await app.createLibrary()
-            let f = UploadAPITests.Fixture(
+            let f = UploadFixture(
                 app: app, library: library, token: try await app.token(library, "grant=admin"))
             let begun = try await f.begin("a.txt")
             #expect(begun.json["domain"] as? String == "media.example.com")

@@ -1,10 +1,11 @@
 import Foundation
+import SMHTestSupport
 import Testing
 
 /// Spec 30 §6 (F1–F3): per user and space, following moves, deleted targets listed with an empty name.
 @Suite struct FavoriteAPITests {
     @Test func addListRemoveAcrossMovesAndDeletes() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let lib = f.library.id
             let alice = try await f.app.token(f.library, "grant=admin&user_id=alice")
             let bob = try await f.app.token(f.library, "grant=admin&user_id=bob")

@@ -4,24 +4,25 @@ import HTTPTypes
 import Hummingbird
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import SQLKit
 import Testing
 
 /// Spec 20 F-16 (delete file) and F-17 (rename or move file).
 @Suite struct FileMutationAPITests {
-    func names(_ f: UploadAPITests.Fixture, _ path: String) async throws -> [String] {
+    func names(_ f: UploadFixture, _ path: String) async throws -> [String] {
         let reply = try await f.app.call(.get, "/api/v1/directory/\(f.library.id)/-/\(path)?access_token=\(f.token)")
         return (reply.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
     }
 
-    func usedBytes(_ f: UploadAPITests.Fixture) async throws -> String? {
+    func usedBytes(_ f: UploadFixture) async throws -> String? {
         try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
             as? String
     }
 
     /// A PUT body names one action: several at once are ambiguous and refused before anything happens.
     @Test func aBodyWithSeveralActionsIsRefused() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("a.txt", Array("alpha".utf8))
             let file = "/api/v1/file/\(f.library.id)/-/b.txt?access_token=\(f.token)"
             for body in [#"{"from":"a.txt","copyFrom":"a.txt"}"#, #"{"linkTo":"a.txt","fromTemplate":""}"#] {
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func deleteIntoTheRecycleBinThenForGood() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("a.txt", Array("alpha".utf8))
             _ = try await f.upload("b.txt", Array("bravo".utf8))
             let file = "/api/v1/file/\(f.library.id)/-"
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func moveAndRenameFiles() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("doc.txt", Array("one".utf8))
             _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/folder?access_token=\(f.token)")
             let file = "/api/v1/file/\(f.library.id)/-"
@@ -138,7 +139,7 @@ import Testing
     }
 
     @Test func copySharesTheContent() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("a.txt", Array("shared".utf8))
             let file = "/api/v1/file/\(f.library.id)/-"
             let sha = SHA256.hash(data: Array("shared".utf8)).hexString
@@ -192,7 +193,7 @@ import Testing
     }
 
     @Test func lookupByInodeFollowsMovesAndHidesRecycledEntries() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/a/b?access_token=\(f.token)")
             _ = try await f.upload("a/b/x.txt", Array("x".utf8))
             let inode = try #require(
@@ -232,7 +233,7 @@ import Testing
     }
 
     @Test func updateLabelsCategoryAndMetadata() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let begun = try await f.begin("note.txt", headers: [HTTPField.Name("x-smh-meta-origin")!: "phone"])
             _ = try await f.send(begun, Array("n".utf8))
             let confirmed = try await f.confirm(begun)
@@ -281,7 +282,7 @@ import Testing
     }
 
     @Test func copyADirectoryTree() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let dir = "/api/v1/directory/\(f.library.id)/-"
             _ = try await f.app.call(.put, "\(dir)/src/sub?access_token=\(f.token)")
             _ = try await f.upload("src/a.txt", Array("aaa".utf8))

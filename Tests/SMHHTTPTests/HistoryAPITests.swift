@@ -4,22 +4,23 @@ import HTTPTypes
 import Hummingbird
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import SQLKit
 import Testing
 
 /// Spec 30 §4 (H1, H2, H4–H7) and the versions overwrite uploads create.
 @Suite struct HistoryAPITests {
-    static func enable(_ f: UploadAPITests.Fixture, _ body: String) async throws {
+    static func enable(_ f: UploadFixture, _ body: String) async throws {
         let reply = try await f.app.call(
             .post, "/api/v1/directory-history/\(f.library.id)/library-history?access_token=\(f.token)", body: body)
         guard reply.status == 204 else { throw TestFailure("enable history: \(reply.text)") }
     }
 
-    static func overwrite(_ f: UploadAPITests.Fixture, _ path: String, _ text: String) async throws -> Reply {
+    static func overwrite(_ f: UploadFixture, _ path: String, _ text: String) async throws -> Reply {
         try await f.upload(path, Array(text.utf8), "&conflict_resolution_strategy=overwrite")
     }
 
-    static func download(_ f: UploadAPITests.Fixture, _ path: String, _ query: String = "") async throws -> Reply {
+    static func download(_ f: UploadFixture, _ path: String, _ query: String = "") async throws -> Reply {
         let redirect = try await f.app.call(
             .get, "/api/v1/file/\(f.library.id)/-/\(path)?access_token=\(f.token)\(query)")
         guard let location = redirect.header("Location") else { return redirect }
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func settingsReadAndWrite() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let url = "/api/v1/directory-history/\(f.library.id)/library-history?access_token=\(f.token)"
             #expect(try await f.app.call(.get, url).text == #"{"enableFileHistory":false}"#)
             try await Self.enable(
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func overwritesKeepVersionsWithinTheCount() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             try await Self.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":2,"fileHistoryExpireDay":0}"#)
             _ = try await f.upload("plan.txt", Array("one".utf8))
             for text in ["two", "three", "four"] { _ = try await Self.overwrite(f, "plan.txt", text) }
@@ -155,7 +156,7 @@ import Testing
     }
 
     @Test func expiredVersionsArePruned() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             try await Self.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":10,"fileHistoryExpireDay":7}"#)
             _ = try await f.upload("e.txt", Array("old".utf8))
             _ = try await Self.overwrite(f, "e.txt", "mid")
@@ -179,7 +180,7 @@ import Testing
     }
 
     @Test func mergeIntervalAndDisabledHistoryKeepNothing() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("a.txt", Array("1".utf8))
             _ = try await Self.overwrite(f, "a.txt", "2")
             let url = "/api/v1/directory-history/\(f.library.id)/-/history-list/a.txt?access_token=\(f.token)"

@@ -1,6 +1,7 @@
 import Foundation
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import Testing
 
 /// Issue 6's property: after any sequence of operations the usage counters and blob references equal what
@@ -20,7 +21,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2])
     func fiveHundredRandomOperationsKeepTheCountersExact(seed: UInt64) async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             var rng = Seeded(state: seed)
             let lib = f.library.id
             let t = f.token
@@ -132,7 +133,7 @@ import Testing
     }
 
     @Test func fsckFindsAndRepairsDrift() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.upload("a.txt", Array("12345".utf8))
             _ = try await f.upload("b.txt", Array("12345".utf8))
             #expect(try await f.app.store.recount().report.isClean)

@@ -1,10 +1,11 @@
 import Foundation
+import SMHTestSupport
 import Testing
 
 /// Spec 20 §1.6 `localCreationTime` / `localModificationTime`: accepted with any offset, returned normalised.
 @Suite struct LocalTimesAPITests {
     @Test func directoriesKeepAndEchoLocalTimes() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let dir = "/api/v1/directory/\(f.library.id)/-"
             let created = try await f.app.call(
                 .put, "\(dir)/trip?access_token=\(f.token)",
@@ -29,7 +30,7 @@ import Testing
     }
 
     @Test func uploadsTakeTimesAndLabelsFromBeginAndConfirm() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let begun = try await f.app.call(
                 .put, "/api/v1/file/\(f.library.id)/-/clip.mp4?access_token=\(f.token)",
                 body: #"{"labels":["holiday"],"category":"video","localCreationTime":"2022-07-26T02:58:09Z"}"#)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import Testing
 
 /// Libraries, tokens and spaces are cached for the access check (issue 12): every change made through this server

@@ -43,7 +43,7 @@ import Testing
             }
             #expect(
                 try await app.call(.get, "/api/v1/directory/\(library.id)/-/nope?access_token=\(token)").status == 404)
-            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let f = UploadFixture(app: app, library: library, token: token)
             let begun = try await f.begin("secret-holiday.jpg")
             #expect(try await f.send(begun, Array(repeating: 7, count: 1000)).status == 200)
             #expect(try await f.confirm(begun).status == 200)

@@ -5,6 +5,7 @@ import Hummingbird
 import SMHBlobLocal
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import SQLKit
 import Testing
 
@@ -18,7 +19,7 @@ import Testing
     }
 
     struct Multipart {
-        let f: UploadAPITests.Fixture
+        let f: UploadFixture
         var file: String { "/api/v1/file/\(f.library.id)/-" }
 
         func begin(_ path: String, _ query: String = "", body: String? = nil, space: String = "-") async throws
@@ -81,7 +82,7 @@ import Testing
     static func with(_ libraryBody: String = #"{"name":"files"}"#, _ body: @Sendable (Multipart) async throws -> Void)
         async throws
     {
-        try await UploadAPITests.with(libraryBody) { f in try await body(Multipart(f: f)) }
+        try await UploadFixture.with(libraryBody) { f in try await body(Multipart(f: f)) }
     }
 
     @Test func partsOutOfOrderAndResentThenConfirm() async throws {

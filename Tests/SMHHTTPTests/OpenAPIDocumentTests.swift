@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SMHCore
+import SMHTestSupport
 import Testing
 
 @testable import SMHHTTP

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import SMHTestSupport
 import Testing
 
 /// The permission matrix through real requests, for the grants whose endpoints exist so far: each grant gets one

@@ -5,6 +5,7 @@ import Hummingbird
 import SMHBlobS3
 import SMHCore
 import SMHMedia
+import SMHTestSupport
 import Testing
 
 /// Spec 20 F-12 (thumbnails, video covers), D-12 (album and space covers), spec 30 R3, through real libvips and
@@ -22,7 +23,7 @@ import Testing
         let token: String
 
         func upload(_ path: String, _ fixture: String) async throws {
-            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let f = UploadFixture(app: app, library: library, token: token)
             let reply = try await f.upload(path, try PreviewAPITests.fixture(fixture))
             guard reply.status == 200 else { throw TestFailure("upload \(path): \(reply.status) \(reply.text)") }
         }
@@ -271,7 +272,7 @@ import Testing
             let viaLink = try await m.thumbnail("link.jpg", "&size=30")
             #expect(viaLink.width == 30)
             // A document previews as its download link (F-13).
-            let f = UploadAPITests.Fixture(app: m.app, library: m.library, token: m.token)
+            let f = UploadFixture(app: m.app, library: m.library, token: m.token)
             _ = try await f.upload("notes.txt", Array("hello".utf8))
             let doc = try await m.preview("notes.txt", "&size=64")
             #expect(doc.status == 302 && doc.header("Location")?.contains("/_opensmh/dl/") == true)
@@ -386,7 +387,7 @@ extension PreviewAPITests {
     @Test func historyVersions() async throws {
         try await Self.with(#"{"name":"files","enableFileHistory":true}"#) { m in
             try await m.upload("pic.jpg", "portrait-exif.jpg")
-            let f = UploadAPITests.Fixture(app: m.app, library: m.library, token: m.token)
+            let f = UploadFixture(app: m.app, library: m.library, token: m.token)
             // The same name now holds a transparent PNG.
             let replaced = try await f.upload(
                 "pic.jpg", try Self.fixture("alpha.png"), "&conflict_resolution_strategy=overwrite")
@@ -458,7 +459,7 @@ extension PreviewAPITests {
             #expect(plain.json["mediaInfo"] == nil, "only when asked")
 
             // A time the client sent is never replaced.
-            let f = UploadAPITests.Fixture(app: m.app, library: m.library, token: m.token)
+            let f = UploadFixture(app: m.app, library: m.library, token: m.token)
             let begun = try await m.app.call(
                 .put, "/api/v1/file/\(m.library.id)/-/mine.jpg?access_token=\(m.token)",
                 body: #"{"localCreationTime":"2020-01-01T00:00:00Z"}"#)

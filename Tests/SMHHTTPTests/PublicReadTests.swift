@@ -1,13 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import SMHTestSupport
 import Testing
 
 /// Spec 10 §1.5.3: a public-read library or space opens its content reads to callers without a token, and nothing
 /// else.
 @Suite struct PublicReadTests {
     @Test func singleTenantPublicLibrary() async throws {
-        try await UploadAPITests.with(#"{"name":"open","isPublicRead":true}"#) { f in
+        try await UploadFixture.with(#"{"name":"open","isPublicRead":true}"#) { f in
             _ = try await f.upload("readme.txt", Array("hi".utf8))
             let base = "/api/v1/directory/\(f.library.id)/-"
             let listing = try await f.app.call(.get, base)

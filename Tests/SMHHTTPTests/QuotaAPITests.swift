@@ -1,10 +1,11 @@
 import Foundation
+import SMHTestSupport
 import Testing
 
 /// Spec 10 §4: quotas, and their enforcement by upload, copy and restore.
 @Suite struct QuotaAPITests {
     @Test func singleTenantQuotaLifecycle() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let base = "/api/v1/quota/\(f.library.id)"
             let created = try await f.app.call(
                 .post, "\(base)?access_token=\(f.token)",
@@ -50,7 +51,7 @@ import Testing
     }
 
     @Test func uploadsCopiesAndRestoresStayWithinTheQuota() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             _ = try await f.app.call(
                 .post, "/api/v1/quota/\(f.library.id)?access_token=\(f.token)", body: #"{"capacity":10}"#)
             #expect(try await f.upload("six.txt", Array("123456".utf8)).status == 200)
@@ -144,7 +145,7 @@ import Testing
         try await TestApp.with { app in
             let library = try await app.createLibrary(#"{"name":"strict","denyOnQuotaLessThanUsage":true}"#)
             let token = try await app.token(library, "grant=admin")
-            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let f = UploadFixture(app: app, library: library, token: token)
             _ = try await f.upload("a.txt", Array("12345".utf8))
             let tooSmall = try await app.call(
                 .post, "/api/v1/quota/\(library.id)?access_token=\(token)", body: #"{"capacity":4}"#)

@@ -4,13 +4,14 @@ import HTTPTypes
 import Hummingbird
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import SQLKit
 import Testing
 
 /// Spec 30 §1 (R1–R9), through HTTP, with the link rules of spec 20 F-19 across recycle and restore.
 @Suite struct RecycleAPITests {
     struct Bin {
-        let f: UploadAPITests.Fixture
+        let f: UploadFixture
         var bin: String { "/api/v1/recycled/\(f.library.id)/-" }
         var file: String { "/api/v1/file/\(f.library.id)/-" }
         var dir: String { "/api/v1/directory/\(f.library.id)/-" }
@@ -58,7 +59,7 @@ import Testing
     static func with(_ library: String = #"{"name":"bin"}"#, _ body: @Sendable (Bin) async throws -> Void)
         async throws
     {
-        try await UploadAPITests.with(library) { f in try await body(Bin(f: f)) }
+        try await UploadFixture.with(library) { f in try await body(Bin(f: f)) }
     }
 
     @Test func listInfoAndPreview() async throws {

@@ -16,7 +16,7 @@ import Testing
         }
         try await TestApp.with(blobs: presigned) { app in
             let library = try await app.createLibrary()
-            let f = UploadAPITests.Fixture(
+            let f = UploadFixture(
                 app: app, library: library, token: try await app.token(library, "grant=admin"))
             let bytes = Array("bytes kept in the bucket, fetched from it directly".utf8)
             #expect(try await f.upload("photo 1.txt", bytes).status == 200)
@@ -62,7 +62,7 @@ extension String {
         }
         try await TestApp.with(blobs: unreachable) { app in
             let library = try await app.createLibrary()
-            let f = UploadAPITests.Fixture(
+            let f = UploadFixture(
                 app: app, library: library, token: try await app.token(library, "grant=admin"))
             let begun = try await f.begin("a.txt")
             #expect(begun.status == 201, "metadata alone: no S3 call yet")

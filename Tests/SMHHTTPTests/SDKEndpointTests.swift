@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SMHCore
+import SMHTestSupport
 import Testing
 
 /// Issue 15: the P2 endpoints SMH's SDKs call, with the wire shapes they send.
 @Suite struct SDKEndpointTests {
     /// H3 (JS `history.emptyHistory`): `DELETE …/library-history` → `202 {taskId}`; the task removes every version.
     @Test func emptyTheLibrarysHistory() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             try await HistoryAPITests.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":5}"#)
             _ = try await f.upload("plan.txt", Array("one".utf8))
             for text in ["two", "three"] { _ = try await HistoryAPITests.overwrite(f, "plan.txt", text) }
@@ -52,7 +53,7 @@ import Testing
     /// D-10 (JS `directory.getDirectoryStats`) and §3.10 (JS `space.getFileCountInSpace`), kept right by moves,
     /// recycling, restores and history.
     @Test func directoryStatisticsAndSpaceFileCount() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             try await HistoryAPITests.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":5}"#)
             let dir = "/api/v1/directory/\(f.library.id)/-"
             for path in ["a", "a/b", "a/b/c", "x"] {
@@ -170,7 +171,7 @@ import Testing
             _ = try await app.createSpace(library.id, token: library.admin, body: #"{"spaceTag":"team"}"#)
             _ = try await app.createSpace(library.id, token: library.admin, body: #"{"spaceTag":"personal"}"#)
             _ = try await app.createSpace(library.id, token: library.admin)
-            let f = UploadAPITests.Fixture(app: app, library: (library.id, library.secret), token: library.admin)
+            let f = UploadFixture(app: app, library: (library.id, library.secret), token: library.admin)
             let begun = try await app.call(
                 .put, "/api/v1/file/\(library.id)/\(team1)/a.bin?access_token=\(library.admin)")
             _ = try await f.send(begun, Array(repeating: 7, count: 1234))
@@ -197,7 +198,7 @@ import Testing
 
     /// §7.1 (JS `recent.listRecentlyUsedFile`): previews with `purpose=preview` and uploads, per user, newest first.
     @Test func recentlyUsedFiles() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let pause = { try await Task.sleep(for: .milliseconds(5)) }
             _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/docs?access_token=\(f.token)")
             #expect(try await f.upload("docs/a.txt", Array("alpha".utf8)).status == 200)
@@ -257,7 +258,7 @@ import Testing
     /// F-03 + F-04.4 (JS `file.formUploadFile`): begin answers `201` with `domain`, `path: "/"` and the `form`
     /// fields; the form (fields first, then `file`) is posted to the data plane (`204`); confirm makes the file.
     @Test func formUpload() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let content = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             let begun = try await f.app.call(
                 .post, "/api/v1/file/\(f.library.id)/-/form.bin?filesize=200000&access_token=\(f.token)",
@@ -320,7 +321,7 @@ import Testing
     /// Item 1 widened, item 3 decided: boolean-ish settings fields accept the SDKs' string forms; unknown fields are
     /// ignored as spec 10 says ("Unknown JSON fields are ignored"), while the aliases the SDKs send are honoured.
     @Test func stringFlagsAndUnknownFields() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let url = "/api/v1/directory-history/\(f.library.id)/library-history?access_token=\(f.token)"
             let set = try await f.app.call(
                 .post, url, body: #"{"enableFileHistory":"true","fileHistoryCount":"7","mergeInterval":"0"}"#)

@@ -1,5 +1,6 @@
 import Foundation
 import SMHHTTP
+import SMHTestSupport
 import Testing
 
 /// Spec 30 §3 (S1–S3): every filter over a few thousand files, ordering, paging through stored cursors, errors.
@@ -14,7 +15,7 @@ import Testing
     static let trees = copies + 1
 
     struct Search {
-        let f: UploadAPITests.Fixture
+        let f: UploadFixture
         var base: String { "/api/v1/search/\(f.library.id)/-" }
 
         func start(_ body: String, _ query: String = "") async throws -> Reply {
@@ -59,7 +60,7 @@ import Testing
         @Sendable func configure(_ deps: inout AppDependencies) { deps.store.searchLookupLimit = lookupLimit }
         try await TestApp.with(configure: configure) { app in
             let library = try await app.createLibrary(#"{"name":"files"}"#)
-            let f = UploadAPITests.Fixture(
+            let f = UploadFixture(
                 app: app, library: library, token: try await app.token(library, "grant=admin"))
             for directory in ["seed", "seed/invoices"] {
                 _ = try await f.app.call(
@@ -200,7 +201,7 @@ import Testing
     }
 
     @Test func resultFieldsLifecycleAndErrors() async throws {
-        try await UploadAPITests.with { f in
+        try await UploadFixture.with { f in
             let s = Search(f: f)
             for directory in ["docs/old", "trash"] {
                 _ = try await f.app.call(

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import SMHCore
+import SMHTestSupport
 import Testing
 
 @testable import SMHHTTP

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SMHCore
+import SMHTestSupport
 import SQLKit
 import Testing
 
@@ -10,7 +11,7 @@ import Testing
 /// Spec 20 F-19 and its normative link rules, through HTTP.
 @Suite struct SymlinkAPITests {
     struct Links {
-        let f: UploadAPITests.Fixture
+        let f: UploadFixture
         var file: String { "/api/v1/file/\(f.library.id)/-" }
         var dir: String { "/api/v1/directory/\(f.library.id)/-" }
 
@@ -45,7 +46,7 @@ import Testing
     }
 
     static func with(_ body: @Sendable (Links) async throws -> Void) async throws {
-        try await UploadAPITests.with { f in try await body(Links(f: f)) }
+        try await UploadFixture.with { f in try await body(Links(f: f)) }
     }
 
     @Test func createReadAndListThroughALink() async throws {

@@ -13,7 +13,7 @@ import Testing
         try await TestApp.with(configure: threshold) { app in
             let library = try await app.createLibrary()
             let token = try await app.token(library, "grant=admin")
-            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let f = UploadFixture(app: app, library: library, token: token)
             _ = try await f.upload("a.txt", [1])
             _ = try await f.upload("b.txt", [2])
             let batch = "/api/v1/batch/\(library.id)/-"
@@ -101,7 +101,7 @@ import Testing
         try await TestApp.with(configure: threshold) { app in
             let library = try await app.createLibrary()
             let token = try await app.token(library, "grant=admin")
-            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let f = UploadFixture(app: app, library: library, token: token)
             var ids: [Int] = []
             for name in ["a.txt", "b.txt", "c.txt"] {
                 _ = try await f.upload(name, [1])
@@ -148,7 +148,7 @@ import Testing
         try await TestApp.with(configure: threshold) { app in
             let library = try await app.createLibrary()
             let token = try await app.token(library, "grant=admin")
-            let f = UploadAPITests.Fixture(app: app, library: library, token: token)
+            let f = UploadFixture(app: app, library: library, token: token)
             let dir = "/api/v1/directory/\(library.id)/-"
             _ = try await app.call(.put, "\(dir)/small/inner?access_token=\(token)")
             _ = try await f.upload("small/a.txt", Array("aaaa".utf8))

@@ -1,5 +1,6 @@
 import Foundation
 import SMHCore
+import SMHTestSupport
 import SQLKit
 import Testing
 

@@ -4,63 +4,14 @@ import HTTPTypes
 import Hummingbird
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import SQLKit
 import Testing
 
 /// Spec 20 F-01, F-04.2 and F-07: simple upload end to end.
 @Suite struct UploadAPITests {
-    struct Fixture {
-        let app: TestApp
-        let library: (id: String, secret: String)
-        let token: String
-
-        func begin(_ path: String, _ query: String = "", token: String? = nil, headers: HTTPFields = [:]) async throws
-            -> Reply
-        {
-            try await app.call(
-                .put, "/api/v1/file/\(library.id)/-/\(path)?access_token=\(token ?? self.token)\(query)",
-                headers: headers)
-        }
-
-        func send(_ begun: Reply, _ bytes: [UInt8], authorization: String? = nil) async throws -> Reply {
-            let path = begun.json["path"] as? String ?? ""
-            let auth = authorization ?? ((begun.json["headers"] as? [String: String])?["Authorization"] ?? "")
-            let response = try await app.client.execute(
-                uri: path, method: .put, headers: [.authorization: auth, .contentLength: String(bytes.count)],
-                body: ByteBuffer(bytes: bytes))
-            return Reply(
-                status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
-        }
-
-        func confirm(_ begun: Reply, _ query: String = "", body: String? = nil, token: String? = nil) async throws
-            -> Reply
-        {
-            let key = begun.json["confirmKey"] as? String ?? "missing"
-            return try await app.call(
-                .post, "/api/v1/file/\(library.id)/-/\(key)?confirm&access_token=\(token ?? self.token)\(query)",
-                body: body)
-        }
-
-        /// Begin, send, confirm.
-        func upload(_ path: String, _ bytes: [UInt8], _ query: String = "") async throws -> Reply {
-            let begun = try await begin(path, query)
-            guard begun.status == 201 else { return begun }
-            _ = try await send(begun, bytes)
-            return try await confirm(begun)
-        }
-    }
-
-    static func with(_ libraryBody: String = #"{"name":"files"}"#, _ body: @Sendable (Fixture) async throws -> Void)
-        async throws
-    {
-        try await TestApp.with { app in
-            let library = try await app.createLibrary(libraryBody)
-            try await body(Fixture(app: app, library: library, token: try await app.token(library, "grant=admin")))
-        }
-    }
-
     @Test func beginSendConfirm() async throws {
-        try await Self.with { f in
+        try await UploadFixture.with { f in
             let begun = try await f.begin(
                 "hello.txt", "&filesize=9", headers: [HTTPField.Name("x-smh-meta-creation-date")!: "x"])
             #expect(begun.status == 201)
@@ -118,7 +69,7 @@ import Testing
     }
 
     @Test func dataPlaneRefusesBadCredentialsAndKeys() async throws {
-        try await Self.with { f in
+        try await UploadFixture.with { f in
             let begun = try await f.begin("a.bin")
             for auth in ["", "OpenSMH-UP 1.abc", "OpenSMH-UP 99999999999.00", "OpenSMH-UP 9223372036854775807.00"] {
                 let reply = try await f.send(begun, [1, 2, 3], authorization: auth)
@@ -136,7 +87,7 @@ import Testing
     }
 
     @Test func confirmRefusals() async throws {
-        try await Self.with { f in
+        try await UploadFixture.with { f in
             let begun = try await f.begin("c.txt")
             let early = try await f.confirm(begun)
             #expect(early.status == 404)
@@ -159,7 +110,7 @@ import Testing
     }
 
     @Test func conflictStrategies() async throws {
-        try await Self.with { f in
+        try await UploadFixture.with { f in
             #expect(try await f.upload("doc.txt", Array("one".utf8)).status == 200)
             let ask = try await f.begin("doc.txt", "&conflict_resolution_strategy=ask")
             #expect(ask.status == 409)
@@ -198,7 +149,7 @@ import Testing
     }
 
     @Test func targetRules() async throws {
-        try await Self.with { f in
+        try await UploadFixture.with { f in
             #expect(try await f.begin("missing/a.txt").code == "DirectoryNotFound")
             _ = try await f.upload("plain.txt", [1])
             #expect(try await f.begin("plain.txt/a.txt").code == "DirectoryNotFound")
@@ -211,7 +162,7 @@ import Testing
                 try await f.begin("a.txt", "&conflict_resolution_strategy=keep").code
                     == "InvalidConflictResolutionStrategy")
         }
-        try await Self.with(#"{"name":"album","libraryType":"media"}"#) { f in
+        try await UploadFixture.with(#"{"name":"album","libraryType":"media"}"#) { f in
             #expect(try await f.begin("photo.jpg").code == "UploadToRootDirectoryNotAllowed")
             _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/trip?access_token=\(f.token)")
             #expect(try await f.begin("trip/notes.txt").code == "ExtnameNotAllowed")
@@ -221,7 +172,7 @@ import Testing
     }
 
     @Test func fiftyConcurrentSameNameUploadsGiveFiftyFiles() async throws {
-        try await Self.with { f in
+        try await UploadFixture.with { f in
             let paths = try await withThrowingTaskGroup(of: [String].self) { group in
                 for index in 0..<50 {
                     group.addTask {

@@ -1,6 +1,7 @@
 import Foundation
 import SMHCore
 import SMHStoreSQL
+import SMHTestSupport
 import Testing
 
 @testable import SMHHTTP

@@ -8,42 +8,47 @@ import SMHCore
 import SMHHTTP
 import SMHMedia
 import SMHStoreSQL
-import SMHTestSupport
 import SQLKit
 
 /// An answer of the server, with its JSON body parsed.
-struct Reply {
-    let status: Int
-    let headers: HTTPFields
-    let text: String
+public struct Reply: Sendable {
+    public let status: Int
+    public let headers: HTTPFields
+    public let text: String
 
-    var json: [String: Any] {
+    public init(status: Int, headers: HTTPFields, text: String) {
+        self.status = status
+        self.headers = headers
+        self.text = text
+    }
+
+    public var json: [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
     }
 
-    var code: String? { json["code"] as? String }
+    public var code: String? { json["code"] as? String }
 
-    func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
+    public func header(_ name: String) -> String? { headers[HTTPField.Name(name)!] }
 }
 
 /// The server under test: the real router on a real store (SQLite file or PostgreSQL database) and blob folder.
-struct TestApp {
-    static let adminKey = "test-admin-key-0123456789"
+public struct TestApp: Sendable {
+    public static let adminKey = "test-admin-key-0123456789"
 
-    let client: any TestClientProtocol
-    let store: SQLStore
-    let dataDirectory: String
-    let deps: AppDependencies
+    public let client: any TestClientProtocol
+    public let store: SQLStore
+    public let dataDirectory: String
+    public let deps: AppDependencies
 
     /// Previews as `smh serve` makes them, minus the thumbnails made ahead of time after each upload: background work
     /// the tests would race with. The preview tests that want it turn it on.
-    static var media: MediaSettings {
+    public static var media: MediaSettings {
         var settings = MediaSettings()
         settings.pregenerateSizes = []
         return settings
     }
 
-    static func with<T: Sendable>(
+    public static func with<T: Sendable>(
         media: MediaSettings = TestApp.media,
         blobs: (@Sendable (_ dataDirectory: String) async throws -> any BlobStore)? = nil,
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, metricsToken: String? = nil,
@@ -79,7 +84,7 @@ struct TestApp {
     }
 
     /// Sends a request; admin calls carry the admin key unless `adminKey` says otherwise.
-    func call(
+    public func call(
         _ method: HTTPRequest.Method, _ uri: String, body: String? = nil, adminKey: String? = TestApp.adminKey,
         headers: HTTPFields = [:]
     ) async throws -> Reply {
@@ -91,7 +96,7 @@ struct TestApp {
     }
 
     /// Creates a library through the admin API and returns its id and secret.
-    func createLibrary(_ body: String = #"{"name":"test"}"#) async throws -> (id: String, secret: String) {
+    public func createLibrary(_ body: String = #"{"name":"test"}"#) async throws -> (id: String, secret: String) {
         let reply = try await call(.post, "/admin/v1/libraries", body: body)
         guard reply.status == 201, let id = reply.json["libraryId"] as? String,
             let secret = reply.json["librarySecret"] as? String
@@ -104,7 +109,7 @@ struct TestApp {
 
 extension TestApp {
     /// Issues a token with the given extra query (e.g. `grant=admin&space_id=x`) and returns the token string.
-    func token(_ library: (id: String, secret: String), _ query: String = "") async throws -> String {
+    public func token(_ library: (id: String, secret: String), _ query: String = "") async throws -> String {
         let reply = try await call(
             .get,
             "/api/v1/token?library_id=\(library.id)&library_secret=\(library.secret)"
@@ -116,12 +121,13 @@ extension TestApp {
     }
 
     /// A multi-tenant library with an admin token.
-    func multiTenantLibrary() async throws -> (id: String, secret: String, admin: String) {
+    public func multiTenantLibrary() async throws -> (id: String, secret: String, admin: String) {
         let library = try await createLibrary(#"{"name":"tenants","multiSpace":true}"#)
         return (library.id, library.secret, try await token(library, "grant=admin"))
     }
 
-    func createSpace(_ libraryId: String, token: String, query: String = "", body: String? = nil) async throws -> String
+    public func createSpace(_ libraryId: String, token: String, query: String = "", body: String? = nil) async throws
+        -> String
     {
         let reply = try await call(.post, "/api/v1/space/\(libraryId)?access_token=\(token)\(query)", body: body)
         guard reply.status == 201, let id = reply.json["spaceId"] as? String else {
@@ -131,25 +137,25 @@ extension TestApp {
     }
 
     /// Runs SQL against the store, for arranging states the API cannot reach quickly (an expired token).
-    func execute(_ sql: String) async throws {
+    public func execute(_ sql: String) async throws {
         try await store.transaction { db in try await db.raw("\(unsafeRaw: sql)").run() }
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension TestApp {
     /// Whether the blob store holds bytes under this content address.
-    func hasBlob(_ sha256: String) async throws -> Bool {
+    public func hasBlob(_ sha256: String) async throws -> Bool {
         try await deps.blobs.contains(sha256: sha256)
     }
 
     /// What the staging area holds, whichever the store: the upload keys with staged parts, and the number of staged
     /// whole contents (simple and form uploads not yet confirmed).
-    func stagingArea() async throws -> (uploads: [String], contents: Int) {
+    public func stagingArea() async throws -> (uploads: [String], contents: Int) {
         if let s3 = deps.blobs as? S3BlobStore {
             var uploads = Set<String>()
             var contents = 0
@@ -175,7 +181,7 @@ extension TestApp {
     }
 
     /// The parts staged for one multipart upload.
-    func stagedParts(_ confirmKey: String) async throws -> Int {
+    public func stagedParts(_ confirmKey: String) async throws -> Int {
         if let s3 = deps.blobs as? S3BlobStore {
             return try await s3.client.listObjects(prefix: s3.client.location.prefix + "uploads/\(confirmKey)/").objects
                 .count
