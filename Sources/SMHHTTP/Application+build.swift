@@ -136,10 +136,13 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         secrets: settings.serviceAPI.map { LibrarySecretIssuer(serverKey: $0.secretKey) })
     AdminController(libraries: libraries, adminKeyHash: settings.adminKeyHash).register(on: router)
     TokenController(tokens: TokenService(store: deps.store, clock: deps.clock)).register(on: router)
+    // The business API: one group whose middleware establishes the caller before any handler runs.
+    let business = router.group().add(
+        middleware: CallerMiddleware(access: AccessService(store: deps.store, clock: deps.clock)))
     SpaceController(
         spaces: SpaceService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
+    ).register(on: business)
     FileController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), publicURL: settings.dataPlaneURL,
@@ -147,11 +150,11 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         followUp: MediaFollowUp(
             previews: deps.previews, store: deps.store, background: deps.background, logger: deps.previews.logger),
         recentUses: deps.recentUses, metrics: deps.metrics
-    ).register(on: router)
+    ).register(on: business)
     RecentController(
         recent: RecentService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock), recorder: deps.recentUses
-    ).register(on: router)
+    ).register(on: business)
     let dataPlane = DataPlaneController(
         uploads: deps.uploads, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
         store: deps.store, blobs: deps.blobs, clock: deps.clock, previews: deps.previews)
@@ -173,24 +176,25 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
         responder: PreviewResponder(
             previews: deps.previews, files: FileService(store: deps.store, signer: deps.signer, clock: deps.clock),
             publicURL: settings.dataPlaneURL)
-    ).register(on: router)
-    deps.batchController.register(on: router)
-    TaskController(access: AccessService(store: deps.store, clock: deps.clock), store: deps.store).register(on: router)
+    ).register(on: business)
+    deps.batchController.register(on: business)
+    TaskController(access: AccessService(store: deps.store, clock: deps.clock), store: deps.store).register(
+        on: business)
     SearchController(
         search: SearchService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
+    ).register(on: business)
     FavoriteController(
         favorites: FavoriteService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
-    deps.historyController.register(on: router)
+    ).register(on: business)
+    deps.historyController.register(on: business)
     QuotaController(
         quotas: QuotaService(store: deps.store, clock: deps.clock),
         access: AccessService(store: deps.store, clock: deps.clock)
-    ).register(on: router)
-    deps.recycleController(publicURL: settings.dataPlaneURL).register(on: router)
-    deps.directoryController.register(on: router)
+    ).register(on: business)
+    deps.recycleController(publicURL: settings.dataPlaneURL).register(on: business)
+    deps.directoryController.register(on: business)
     return router
 }
 

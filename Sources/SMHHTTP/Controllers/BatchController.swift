@@ -12,7 +12,7 @@ struct BatchController {
     /// Batches with more items run as tasks (spec 30 §5.0 `batchSyncMaxItems`).
     let syncMaxItems: Int
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         router.post("/api/v1/batch/:libraryId/:spaceId", use: post)
     }
 
@@ -41,28 +41,27 @@ struct BatchController {
     @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let spaceId = input.parameter("spaceId")
-            let space = try await access.space(spaceId, for: caller, operation: .read)
-            let flags = ["delete", "copy", "move"].filter { input.query.flag($0) }
-            guard flags.count == 1 else { throw SMHError(.paramInvalid, "Add exactly one of ?delete, ?copy, ?move.") }
-            var buffer = try await request.collectBody(upTo: 8 << 20)
-            let body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            let items = try Self.decode(flags[0], body, spaceId: spaceId)
-            try BatchService<SQLStore>.check(caller, items.items)
-            if items.items.count > syncMaxItems {
-                // Above the threshold the batch runs as a task (spec 30 §5.0): 202 now, the same result via T1.
-                let payload = try JobPayload(
-                    operation: flags[0], body: String(decoding: body, as: UTF8.self), caller: caller)
-                let id = try await jobs.enqueueJob(
-                    kind: Self.jobKind, library: caller.library.id, space: space.id, payload: try payload.encoded(),
-                    at: access.clock.now())
-                return JSON.response(status: .accepted, TaskCreatedWire(taskId: id))
-            }
-            let (status, wire) = try await run(caller, spaceId, items)
-            return JSON.response(
-                status: HTTPResponse.Status(code: status, reasonPhrase: status == 207 ? "Multi-Status" : "OK"), wire)
+        let caller = try context.requireCaller()
+        let spaceId = input.parameter("spaceId")
+        let space = try await access.space(spaceId, for: caller, operation: .read)
+        let flags = ["delete", "copy", "move"].filter { input.query.flag($0) }
+        guard flags.count == 1 else { throw SMHError(.paramInvalid, "Add exactly one of ?delete, ?copy, ?move.") }
+        var buffer = try await request.collectBody(upTo: 8 << 20)
+        let body = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let items = try Self.decode(flags[0], body, spaceId: spaceId)
+        try BatchService<SQLStore>.check(caller, items.items)
+        if items.items.count > syncMaxItems {
+            // Above the threshold the batch runs as a task (spec 30 §5.0): 202 now, the same result via T1.
+            let payload = try JobPayload(
+                operation: flags[0], body: String(decoding: body, as: UTF8.self), caller: caller)
+            let id = try await jobs.enqueueJob(
+                kind: Self.jobKind, library: caller.library.id, space: space.id, payload: try payload.encoded(),
+                at: access.clock.now())
+            return JSON.response(status: .accepted, TaskCreatedWire(taskId: id))
         }
+        let (status, wire) = try await run(caller, spaceId, items)
+        return JSON.response(
+            status: HTTPResponse.Status(code: status, reasonPhrase: status == 207 ? "Multi-Status" : "OK"), wire)
     }
 
     static let jobKind = "batch"

@@ -7,7 +7,7 @@ struct FavoriteController {
     let favorites: FavoriteService<SQLStore>
     let access: AccessService<SQLStore>
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         router.post("/api/v1/favorite/:libraryId/:spaceId", use: post)
         router.get("/api/v1/favorite/:libraryId/:spaceId/list", use: list)
     }
@@ -22,18 +22,17 @@ struct FavoriteController {
     @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            _ = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
-            let body = try await JSON.decode(Body.self, from: &request)
-            if input.query.flag("cancel") {
-                try await favorites.remove(
-                    caller, space: input.parameter("spaceId"), inode: body.inode, path: body.path)
-                return Response(status: .noContent)
-            }
-            let inode = try await favorites.add(
+        let caller = try context.requireCaller()
+        _ = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
+        let body = try await JSON.decode(Body.self, from: &request)
+        if input.query.flag("cancel") {
+            try await favorites.remove(
                 caller, space: input.parameter("spaceId"), inode: body.inode, path: body.path)
-            return JSON.response(AddedWire(inode: Node.formatInode(inode)))
+            return Response(status: .noContent)
         }
+        let inode = try await favorites.add(
+            caller, space: input.parameter("spaceId"), inode: body.inode, path: body.path)
+        return JSON.response(AddedWire(inode: Node.formatInode(inode)))
     }
 
     /// Markers carry the last favorite's time and inode: `f<milliseconds>.<inode>`.
@@ -51,35 +50,34 @@ struct FavoriteController {
 
     @Sendable func list(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let query = input.query
-            let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
-            var descending = true
-            if let raw = query["order_by_type"] ?? query["orderByType"], !raw.isEmpty {
-                switch raw.lowercased() {
-                case "asc": descending = false
-                case "desc": descending = true
-                default: throw SMHError(.orderByTypeNotAllowed, "order_by_type must be asc or desc.")
-                }
+        let caller = try context.requireCaller()
+        let query = input.query
+        let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
+        var descending = true
+        if let raw = query["order_by_type"] ?? query["orderByType"], !raw.isEmpty {
+            switch raw.lowercased() {
+            case "asc": descending = false
+            case "desc": descending = true
+            default: throw SMHError(.orderByTypeNotAllowed, "order_by_type must be asc or desc.")
             }
-            let withPath = try query.bool("with_path")
-            let pageStyle = query["page"] != nil || query["page_size"] != nil
-            let paging = try Paging.parse(query, pageStyle: pageStyle)
-            let (offset, limit) = (paging.offset, paging.limit)
-            let after = try paging.marker.map { try Self.decodeMarker($0, space: space.id, userId: caller.userId) }
-            // One more than asked tells whether another page exists.
-            let (total, entries) = try await favorites.list(
-                caller, space: space.id.rawValue, descending: descending, after: after, offset: offset,
-                limit: pageStyle ? limit : limit + 1)
-            let shown = Array(entries.prefix(limit))
-            let next = !pageStyle && entries.count > limit ? shown.last.map { Self.encodeMarker($0.favorite) } : nil
-            return JSON.response(
-                ListWire(
-                    nextMarker: next, totalNum: pageStyle ? total : nil,
-                    contents: shown.map {
-                        ItemWire(entry: $0, withPath: withPath, libraryType: caller.library.settings.libraryType)
-                    }))
         }
+        let withPath = try query.bool("with_path")
+        let pageStyle = query["page"] != nil || query["page_size"] != nil
+        let paging = try Paging.parse(query, pageStyle: pageStyle)
+        let (offset, limit) = (paging.offset, paging.limit)
+        let after = try paging.marker.map { try Self.decodeMarker($0, space: space.id, userId: caller.userId) }
+        // One more than asked tells whether another page exists.
+        let (total, entries) = try await favorites.list(
+            caller, space: space.id.rawValue, descending: descending, after: after, offset: offset,
+            limit: pageStyle ? limit : limit + 1)
+        let shown = Array(entries.prefix(limit))
+        let next = !pageStyle && entries.count > limit ? shown.last.map { Self.encodeMarker($0.favorite) } : nil
+        return JSON.response(
+            ListWire(
+                nextMarker: next, totalNum: pageStyle ? total : nil,
+                contents: shown.map {
+                    ItemWire(entry: $0, withPath: withPath, libraryType: caller.library.settings.libraryType)
+                }))
     }
 
     struct ListWire: Encodable {

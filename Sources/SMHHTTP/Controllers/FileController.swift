@@ -27,7 +27,7 @@ struct FileController {
                 inode: node.inode, action: action, at: access.clock.now()))
     }
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         for path in ["/api/v1/file/:libraryId/:spaceId", "/api/v1/file/:libraryId/:spaceId/**"] {
             router.put(RouterPath(path), use: put)
             router.post(RouterPath(path), use: post)
@@ -49,37 +49,36 @@ struct FileController {
     @Sendable func put(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            if input.query.flag("convert") || input.query.flag("virtual_file") {
-                throw SMHError.notImplemented("This file operation")
-            }
-            let body = try await JSON.decode(BeginBody.self, from: &request)
-            let actions = [body.from, body.copyFrom, body.linkTo, body.fromTemplate].compactMap { $0 }
-            guard actions.count <= 1 else {
-                throw SMHError(.paramInvalid, "Give one of from, copyFrom, linkTo and fromTemplate, not several.")
-            }
-            if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
-            let strategy = try ConflictStrategy.parse(input.query, for: .file)
-            if let linkTo = body.linkTo {
-                let path = try await files.createSymlink(
-                    caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), linkTo: linkTo,
-                    strategy: strategy)
-                return JSON.response(SymlinkWire(path: path, name: path.last ?? "", type: "symlink"))
-            }
-            if let copyFrom = body.copyFrom {
-                let path = try await files.copy(
-                    caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: copyFrom,
-                    strategy: strategy)
-                return JSON.response(MovedWire(path: path))
-            }
-            if let from = body.from {
-                let path = try await files.move(
-                    caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: from,
-                    strategy: strategy)
-                return JSON.response(MovedWire(path: path))
-            }
-            return try await begin(request, input, caller, strategy: strategy, multipart: false)
+        let caller = try context.requireCaller()
+        if input.query.flag("convert") || input.query.flag("virtual_file") {
+            throw SMHError.notImplemented("This file operation")
         }
+        let body = try await JSON.decode(BeginBody.self, from: &request)
+        let actions = [body.from, body.copyFrom, body.linkTo, body.fromTemplate].compactMap { $0 }
+        guard actions.count <= 1 else {
+            throw SMHError(.paramInvalid, "Give one of from, copyFrom, linkTo and fromTemplate, not several.")
+        }
+        if body.fromTemplate != nil { throw SMHError.notImplemented("Files from templates") }
+        let strategy = try ConflictStrategy.parse(input.query, for: .file)
+        if let linkTo = body.linkTo {
+            let path = try await files.createSymlink(
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), linkTo: linkTo,
+                strategy: strategy)
+            return JSON.response(SymlinkWire(path: path, name: path.last ?? "", type: "symlink"))
+        }
+        if let copyFrom = body.copyFrom {
+            let path = try await files.copy(
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: copyFrom,
+                strategy: strategy)
+            return JSON.response(MovedWire(path: path))
+        }
+        if let from = body.from {
+            let path = try await files.move(
+                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(), from: from,
+                strategy: strategy)
+            return JSON.response(MovedWire(path: path))
+        }
+        return try await begin(request, input, caller, strategy: strategy, multipart: false)
     }
 
     /// F-01 (PUT) and F-02 (POST `?multipart`): 201 with the data-plane target, or 202/200 for instant upload.
@@ -124,39 +123,38 @@ struct FileController {
     @Sendable func post(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            if input.query.flag("multipart") {
-                return try await begin(
-                    request, input, caller, strategy: try ConflictStrategy.parse(input.query, for: .file),
-                    multipart: true)
-            }
-            let key = String(try request.itemTail().split(separator: "/").last ?? "")
-            if input.query.flag("renew") {
-                let ticket = try await uploads.renew(caller, space: input.parameter("spaceId"), confirmKey: key)
-                return JSON.response(try BeginWire(ticket, request: request, publicURL: publicURL))
-            }
-            guard input.query.flag("confirm") else {
-                // F-03: no flag begins a form upload; the form is then posted to the data plane (F-04.4).
-                return try await begin(
-                    request, input, caller, strategy: try ConflictStrategy.parse(input.query, for: .file),
-                    multipart: false, form: true)
-            }
-            let body = try await JSON.decode(ConfirmBody.self, from: &request)
-            let description = try await JSON.decode(DescriptionPatch.self, from: &request)
-            let strategyGiven =
-                input.query["conflict_resolution_strategy"] ?? input.query["conflict-resolution-strategy"]
-            let strategy = strategyGiven == nil ? nil : try ConflictStrategy.parse(input.query, for: .file)
-            let (path, node, overwritten) = try await uploads.confirm(
-                caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
-                crc64: body.crc64, description: description)
-            metrics.uploadsConfirmed.increment()
-            followUp.afterConfirm(node)
-            recordUse(caller, input, node, .modify)
-            return JSON.response(
-                ConfirmWire(
-                    node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
-                    withInode: try input.query.bool("with_inode")))
+        let caller = try context.requireCaller()
+        if input.query.flag("multipart") {
+            return try await begin(
+                request, input, caller, strategy: try ConflictStrategy.parse(input.query, for: .file),
+                multipart: true)
         }
+        let key = String(try request.itemTail().split(separator: "/").last ?? "")
+        if input.query.flag("renew") {
+            let ticket = try await uploads.renew(caller, space: input.parameter("spaceId"), confirmKey: key)
+            return JSON.response(try BeginWire(ticket, request: request, publicURL: publicURL))
+        }
+        guard input.query.flag("confirm") else {
+            // F-03: no flag begins a form upload; the form is then posted to the data plane (F-04.4).
+            return try await begin(
+                request, input, caller, strategy: try ConflictStrategy.parse(input.query, for: .file),
+                multipart: false, form: true)
+        }
+        let body = try await JSON.decode(ConfirmBody.self, from: &request)
+        let description = try await JSON.decode(DescriptionPatch.self, from: &request)
+        let strategyGiven =
+            input.query["conflict_resolution_strategy"] ?? input.query["conflict-resolution-strategy"]
+        let strategy = strategyGiven == nil ? nil : try ConflictStrategy.parse(input.query, for: .file)
+        let (path, node, overwritten) = try await uploads.confirm(
+            caller, space: input.parameter("spaceId"), confirmKey: key, strategyOverride: strategy,
+            crc64: body.crc64, description: description)
+        metrics.uploadsConfirmed.increment()
+        followUp.afterConfirm(node)
+        recordUse(caller, input, node, .modify)
+        return JSON.response(
+            ConfirmWire(
+                node: node, path: path, overwritten: overwritten, libraryType: caller.library.settings.libraryType,
+                withInode: try input.query.bool("with_inode")))
     }
 
     /// F-06: the state of an upload task, with its parts and fresh credentials to resume.
@@ -190,100 +188,96 @@ struct FileController {
     /// GET: `?info` (F-10), `?preview` (F-12 thumbnails and covers, F-13 documents), else the download redirect (F-09).
     @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            if input.query.flag("upload") { return try await uploadState(request, input, caller) }
-            let (path, node, linkTo) = try await files.file(
-                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
-                historyId: input.query["history_id"])
-            // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
-            if input.query["purpose"] == "preview" && !input.query.flag("info") {
-                recordUse(caller, input, node, .preview)
-            }
-            if input.query.flag("preview") && !input.query.flag("info") {
-                return try await PreviewResponder(previews: previews, files: files, publicURL: publicURL)
-                    .respond(to: node, query: input.query, request: request)
-            }
-            let attachment = try Self.attachment(input.query)
-            let type = NodeWire(
-                node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
-            ).type
-            if input.query.flag("info") {
-                var period = FileService<SQLStore>.defaultPeriod
-                if let asked = try input.query.int("period") {
-                    guard (60...7200).contains(asked) else {
-                        throw SMHError(.paramInvalid, "period must be 60 to 7200.")
-                    }
-                    period = Int64(asked)
-                }
-                let url =
-                    try input.query.bool("pre_check")
-                    ? nil : try absolute(files.downloadPath(for: node, attachment: attachment, period: period), request)
-                var wire = FileInfoWire(node: node, path: path, type: type, cosUrl: url, linkTo: linkTo)
-                if try input.query.bool("with_media_info"), let sha = node.blobSha256,
-                    ["image", "video"].contains(FileKinds.fileType(of: node.name))
-                {
-                    wire.mediaInfo = await previews.information(sha256: sha, name: node.name).map(MediaInfoWire.init)
-                }
-                if try input.query.bool("with_favorite_status") {
-                    let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
-                    wire.isFavorite = try await files.store.favorited(
-                        library: caller.library.id, space: space.id, userId: caller.userId, among: [node.inode]
-                    ).contains(node.inode)
-                }
-                return JSON.response(wire)
-            }
-            var response = Response(status: .found)
-            response.headers[.location] = try absolute(files.downloadPath(for: node, attachment: attachment), request)
-            Self.addFileHeaders(node, type: type, to: &response.headers)
-            return response
+        let caller = try context.requireCaller()
+        if input.query.flag("upload") { return try await uploadState(request, input, caller) }
+        let (path, node, linkTo) = try await files.file(
+            caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
+            historyId: input.query["history_id"])
+        // With `info`, `preview=1` asks for a preview link, and the download link is the answer (spec 20 F-10).
+        if input.query["purpose"] == "preview" && !input.query.flag("info") {
+            recordUse(caller, input, node, .preview)
         }
+        if input.query.flag("preview") && !input.query.flag("info") {
+            return try await PreviewResponder(previews: previews, files: files, publicURL: publicURL)
+                .respond(to: node, query: input.query, request: request)
+        }
+        let attachment = try Self.attachment(input.query)
+        let type = NodeWire(
+            node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
+        ).type
+        if input.query.flag("info") {
+            var period = FileService<SQLStore>.defaultPeriod
+            if let asked = try input.query.int("period") {
+                guard (60...7200).contains(asked) else {
+                    throw SMHError(.paramInvalid, "period must be 60 to 7200.")
+                }
+                period = Int64(asked)
+            }
+            let url =
+                try input.query.bool("pre_check")
+                ? nil : try absolute(files.downloadPath(for: node, attachment: attachment, period: period), request)
+            var wire = FileInfoWire(node: node, path: path, type: type, cosUrl: url, linkTo: linkTo)
+            if try input.query.bool("with_media_info"), let sha = node.blobSha256,
+                ["image", "video"].contains(FileKinds.fileType(of: node.name))
+            {
+                wire.mediaInfo = await previews.information(sha256: sha, name: node.name).map(MediaInfoWire.init)
+            }
+            if try input.query.bool("with_favorite_status") {
+                let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
+                wire.isFavorite = try await files.store.favorited(
+                    library: caller.library.id, space: space.id, userId: caller.userId, among: [node.inode]
+                ).contains(node.inode)
+            }
+            return JSON.response(wire)
+        }
+        var response = Response(status: .found)
+        response.headers[.location] = try absolute(files.downloadPath(for: node, attachment: attachment), request)
+        Self.addFileHeaders(node, type: type, to: &response.headers)
+        return response
     }
 
     /// HEAD (F-11): the headers of F-09 without `Location`; 404 without a body when there is no file.
     @Sendable func head(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let (path, node, _) = try await files.file(
-                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
-                historyId: input.query["history_id"])
-            let type = NodeWire(
-                node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
-            ).type
-            var response = Response(status: .ok)
-            Self.addFileHeaders(node, type: type, to: &response.headers)
-            return response
-        }
+        let caller = try context.requireCaller()
+        let (path, node, _) = try await files.file(
+            caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
+            historyId: input.query["history_id"])
+        let type = NodeWire(
+            node: node, path: path, libraryType: caller.library.settings.libraryType, withInode: false
+        ).type
+        var response = Response(status: .ok)
+        Self.addFileHeaders(node, type: type, to: &response.headers)
+        return response
     }
 
     /// F-14: the entry with an inode, wherever it is now.
     @Sendable func byInode(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let (path, node) = try await files.byInode(
-                caller, space: input.parameter("spaceId"), inode: input.parameter("inode"))
-            return JSON.response(
-                NodeWire(
-                    node: node, path: path, libraryType: caller.library.settings.libraryType,
-                    withInode: try input.query.bool("with_inode")))
-        }
+        let caller = try context.requireCaller()
+        let (path, node) = try await files.byInode(
+            caller, space: input.parameter("spaceId"), inode: input.parameter("inode"))
+        return JSON.response(
+            NodeWire(
+                node: node, path: path, libraryType: caller.library.settings.libraryType,
+                withInode: try input.query.bool("with_inode")))
     }
 
     /// DELETE: `?upload` aborts an upload (not built yet); otherwise F-16.
     @Sendable func delete(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            if input.query.flag("upload") {
-                // F-08
-                let key = String(try request.itemTail().split(separator: "/").last ?? "")
-                try await uploads.abort(caller, space: input.parameter("spaceId"), confirmKey: key)
-                return Response(status: .noContent)
-            }
-            let recycled = try await files.delete(
-                caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
-                permanent: try input.query.bool("permanent"))
-            guard let recycled else { return Response(status: .noContent) }
-            return JSON.response(DirectoryController.RecycledWire(recycledItemId: recycled))
+        let caller = try context.requireCaller()
+        if input.query.flag("upload") {
+            // F-08
+            let key = String(try request.itemTail().split(separator: "/").last ?? "")
+            try await uploads.abort(caller, space: input.parameter("spaceId"), confirmKey: key)
+            return Response(status: .noContent)
         }
+        let recycled = try await files.delete(
+            caller, space: input.parameter("spaceId"), rawPath: try request.itemTail(),
+            permanent: try input.query.bool("permanent"))
+        guard let recycled else { return Response(status: .noContent) }
+        return JSON.response(DirectoryController.RecycledWire(recycledItemId: recycled))
     }
 
     static func attachment(_ query: QueryParameters) throws -> Bool {

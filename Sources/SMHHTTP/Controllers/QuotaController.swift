@@ -7,7 +7,7 @@ struct QuotaController {
     let quotas: QuotaService<SQLStore>
     let access: AccessService<SQLStore>
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         router.post("/api/v1/quota/:libraryId", use: create)
         router.get("/api/v1/quota/:libraryId/:target", use: get)
         router.put("/api/v1/quota/:libraryId/:target", use: update)
@@ -55,46 +55,41 @@ struct QuotaController {
     }
 
     @Sendable func create(_ request: Request, context: SMHRequestContext) async throws -> Response {
-        let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            try caller.require(.libraryAdministration)
-            let body = try await JSON.decode(Body.self, from: &request)
-            return JSON.response(status: .created, CreatedWire(quotaId: try await quotas.create(caller, body.patch)))
-        }
+        let caller = try context.requireCaller()
+        try caller.require(.libraryAdministration)
+        let body = try await JSON.decode(Body.self, from: &request)
+        return JSON.response(status: .created, CreatedWire(quotaId: try await quotas.create(caller, body.patch)))
     }
 
     @Sendable func get(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let target = try await quotas.target(caller, input.parameter("target"))
-            let quota = try await quotas.quota(caller, target)
-            if case .space = target {
-                return JSON.response(SpaceQuotaWire(id: quota.id, capacity: String(quota.capacity)))
-            }
-            return JSON.response(QuotaWire(spaces: quota.spaces.map(\.rawValue), capacity: String(quota.capacity)))
+        let caller = try context.requireCaller()
+        let target = try await quotas.target(caller, input.parameter("target"))
+        let quota = try await quotas.quota(caller, target)
+        if case .space = target {
+            return JSON.response(SpaceQuotaWire(id: quota.id, capacity: String(quota.capacity)))
         }
+        return JSON.response(QuotaWire(spaces: quota.spaces.map(\.rawValue), capacity: String(quota.capacity)))
     }
 
     @Sendable func getSpace(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            try caller.require(.libraryAdministration)
-            let space = try await access.space(
-                input.parameter("target"), for: caller, operation: .libraryAdministration)
-            let quota = try await quotas.quota(caller, .space(space))
-            return JSON.response(SpaceQuotaWire(id: quota.id, capacity: String(quota.capacity)))
-        }
+        let caller = try context.requireCaller()
+        try caller.require(.libraryAdministration)
+        let space = try await access.space(
+            input.parameter("target"), for: caller, operation: .libraryAdministration)
+        let quota = try await quotas.quota(caller, .space(space))
+        return JSON.response(SpaceQuotaWire(id: quota.id, capacity: String(quota.capacity)))
     }
 
     @Sendable func update(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let target = try await quotas.target(caller, input.parameter("target"))
-            let body = try await JSON.decode(Body.self, from: &request)
-            try await quotas.update(caller, target, body.patch)
-            return Response(status: .noContent)
-        }
+        let caller = try context.requireCaller()
+        let target = try await quotas.target(caller, input.parameter("target"))
+        let body = try await JSON.decode(Body.self, from: &request)
+        try await quotas.update(caller, target, body.patch)
+        return Response(status: .noContent)
     }
 }

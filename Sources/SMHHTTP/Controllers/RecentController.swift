@@ -8,7 +8,7 @@ struct RecentController {
     let access: AccessService<SQLStore>
     let recorder: RecentUseRecorder
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         router.post("/api/v1/recent/:libraryId/:spaceId/recently-used-file", use: list)
     }
 
@@ -54,28 +54,27 @@ struct RecentController {
     @Sendable func list(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let body = try await JSON.decode(Body.self, from: &request)
-            await recorder.flush()
-            let limit = try body.limit.map { value -> Int in
-                guard let int = Int(exactly: value.value) else { throw SMHError(.paramInvalid, "limit is too big.") }
-                return int
-            }
-            let page = try await recent.list(
-                caller, space: input.parameter("spaceId"), limit: limit, marker: body.marker,
-                action: body.filterActionBy, fileTypes: body.type.map { Set($0.values) })
-            let withPath = body.withPath ?? false
-            return JSON.response(
-                PageWire(
-                    nextMarker: page.nextMarker,
-                    contents: page.entries.map {
-                        ItemWire(
-                            name: $0.node.name, spaceId: $0.use.spaceId.rawValue,
-                            inode: Node.formatInode($0.node.inode),
-                            size: String($0.node.size), actionType: $0.use.action.rawValue,
-                            operationTime: $0.use.at.iso8601, creationTime: $0.node.createdAt.iso8601,
-                            crc64: $0.node.crc64 ?? "0", path: withPath ? $0.path : nil)
-                    }))
+        let caller = try context.requireCaller()
+        let body = try await JSON.decode(Body.self, from: &request)
+        await recorder.flush()
+        let limit = try body.limit.map { value -> Int in
+            guard let int = Int(exactly: value.value) else { throw SMHError(.paramInvalid, "limit is too big.") }
+            return int
         }
+        let page = try await recent.list(
+            caller, space: input.parameter("spaceId"), limit: limit, marker: body.marker,
+            action: body.filterActionBy, fileTypes: body.type.map { Set($0.values) })
+        let withPath = body.withPath ?? false
+        return JSON.response(
+            PageWire(
+                nextMarker: page.nextMarker,
+                contents: page.entries.map {
+                    ItemWire(
+                        name: $0.node.name, spaceId: $0.use.spaceId.rawValue,
+                        inode: Node.formatInode($0.node.inode),
+                        size: String($0.node.size), actionType: $0.use.action.rawValue,
+                        operationTime: $0.use.at.iso8601, creationTime: $0.node.createdAt.iso8601,
+                        crc64: $0.node.crc64 ?? "0", path: withPath ? $0.path : nil)
+                }))
     }
 }

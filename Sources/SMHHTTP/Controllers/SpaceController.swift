@@ -7,7 +7,7 @@ struct SpaceController {
     let spaces: SpaceService<SQLStore>
     let access: AccessService<SQLStore>
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         router.post("/api/v1/space/:libraryId", use: create)
         router.get("/api/v1/space/:libraryId", use: legacyList)
         router.get("/api/v1/space/:libraryId/list", use: list)
@@ -28,8 +28,7 @@ struct SpaceController {
     func notImplemented(_ feature: String) -> @Sendable (Request, SMHRequestContext) async throws -> Response {
         { request, context in
             let input = BusinessRequest(request, context: context)
-            let caller = try await access.caller(
-                libraryId: input.parameter("libraryId"), credentials: input.credentials)
+            let caller = try context.requireCaller()
             let spaceId = input.parameter("spaceId")
             try caller.requireCredentials()
             if !spaceId.isEmpty { _ = try await access.space(spaceId, for: caller, operation: .read) }
@@ -48,14 +47,13 @@ struct SpaceController {
     /// Spec 10 §3.10 (JS `space.getFileCountInSpace`): decimal strings.
     @Sendable func fileCount(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let counts = try await spaces.fileCounts(caller, spaceId: input.parameter("spaceId"))
-            return JSON.response(
-                FileCountWire(
-                    fileNum: String(counts.files), dirNum: String(counts.directories),
-                    recycledFileNum: String(counts.recycledFiles), recycledDirNum: String(counts.recycledDirectories),
-                    historyFileNum: String(counts.historyVersions)))
-        }
+        let caller = try context.requireCaller()
+        let counts = try await spaces.fileCounts(caller, spaceId: input.parameter("spaceId"))
+        return JSON.response(
+            FileCountWire(
+                fileNum: String(counts.files), dirNum: String(counts.directories),
+                recycledFileNum: String(counts.recycledFiles), recycledDirNum: String(counts.recycledDirectories),
+                historyFileNum: String(counts.historyVersions)))
     }
 
     struct TagSizeWire: Encodable {
@@ -66,104 +64,90 @@ struct SpaceController {
     /// Spec 10 §3.15 (Java `getStats`): `[{spaceTag, size}]`.
     @Sendable func sizeByTag(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let tag = input.query["space_tag"].flatMap { $0.isEmpty ? nil : $0 }
-            let sums = try await spaces.sizeByTag(caller, tag: tag)
-            return JSON.response(sums.map { TagSizeWire(spaceTag: $0.tag, size: String($0.size)) })
-        }
+        let caller = try context.requireCaller()
+        let tag = input.query["space_tag"].flatMap { $0.isEmpty ? nil : $0 }
+        let sums = try await spaces.sizeByTag(caller, tag: tag)
+        return JSON.response(sums.map { TagSizeWire(spaceTag: $0.tag, size: String($0.size)) })
     }
 
     @Sendable func create(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            try caller.requireMultiSpace()
-            try caller.require(.createSpace)
-            let body = try await JSON.decode(SpaceExtensionPatch.self, from: &request)
-            let id = try await spaces.create(caller, customId: input.query["space_id"], body: body)
-            context.logger.info("space created", metadata: ["library_id": "\(caller.library.id)", "space_id": "\(id)"])
-            return JSON.response(status: .created, SpaceWire.Created(spaceId: id.rawValue))
-        }
+        let caller = try context.requireCaller()
+        try caller.requireMultiSpace()
+        try caller.require(.createSpace)
+        let body = try await JSON.decode(SpaceExtensionPatch.self, from: &request)
+        let id = try await spaces.create(caller, customId: input.query["space_id"], body: body)
+        context.logger.info("space created", metadata: ["library_id": "\(caller.library.id)", "space_id": "\(id)"])
+        return JSON.response(status: .created, SpaceWire.Created(spaceId: id.rawValue))
     }
 
     @Sendable func list(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let ordered = try input.query.bool("ordered")
-            let page = try await spaces.list(
-                caller, marker: input.query["marker"], limit: try input.query.int("limit"),
-                prefix: ordered ? input.query["prefix"] : nil, startName: ordered ? input.query["start_name"] : nil)
-            return JSON.response(
-                SpaceWire.Page(
-                    list: page.spaces.map(SpaceWire.Item.init), marker: page.nextMarker, nextMarker: page.nextMarker))
-        }
+        let caller = try context.requireCaller()
+        let ordered = try input.query.bool("ordered")
+        let page = try await spaces.list(
+            caller, marker: input.query["marker"], limit: try input.query.int("limit"),
+            prefix: ordered ? input.query["prefix"] : nil, startName: ordered ? input.query["start_name"] : nil)
+        return JSON.response(
+            SpaceWire.Page(
+                list: page.spaces.map(SpaceWire.Item.init), marker: page.nextMarker, nextMarker: page.nextMarker))
     }
 
     @Sendable func legacyList(_ request: Request, context: SMHRequestContext) async throws -> Response {
-        let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            JSON.response(try await spaces.listAll(caller).map(SpaceWire.Item.init))
-        }
+        let caller = try context.requireCaller()
+        return JSON.response(try await spaces.listAll(caller).map(SpaceWire.Item.init))
     }
 
     @Sendable func count(_ request: Request, context: SMHRequestContext) async throws -> Response {
-        let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            JSON.response(SpaceWire.Count(total: try await spaces.count(caller)))
-        }
+        let caller = try context.requireCaller()
+        return JSON.response(SpaceWire.Count(total: try await spaces.count(caller)))
     }
 
     @Sendable func delete(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let spaceId = input.parameter("spaceId")
-            try await spaces.delete(caller, spaceId: spaceId, force: try input.query.bool("force"))
-            context.logger.info(
-                "space deleted", metadata: ["library_id": "\(caller.library.id)", "space_id": "\(spaceId)"])
-            return Response(status: .noContent)
-        }
+        let caller = try context.requireCaller()
+        let spaceId = input.parameter("spaceId")
+        try await spaces.delete(caller, spaceId: spaceId, force: try input.query.bool("force"))
+        context.logger.info(
+            "space deleted", metadata: ["library_id": "\(caller.library.id)", "space_id": "\(spaceId)"])
+        return Response(status: .noContent)
     }
 
     @Sendable func showSettings(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            JSON.response(
-                SpaceWire.Settings(settings: try await spaces.settings(caller, spaceId: input.parameter("spaceId"))))
-        }
+        let caller = try context.requireCaller()
+        return JSON.response(
+            SpaceWire.Settings(settings: try await spaces.settings(caller, spaceId: input.parameter("spaceId"))))
     }
 
     @Sendable func updateSettings(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
         var request = request
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            // Scope, existence and permission come before the body is even read (spec 10 §1.5.1).
-            _ = try await access.space(input.parameter("spaceId"), for: caller, operation: .updateSpaceExtension)
-            let patch = try await JSON.decode(SpaceExtensionPatch.self, from: &request)
-            try await spaces.updateSettings(caller, spaceId: input.parameter("spaceId"), patch: patch)
-            return Response(status: .noContent)
-        }
+        let caller = try context.requireCaller()
+        // Scope, existence and permission come before the body is even read (spec 10 §1.5.1).
+        _ = try await access.space(input.parameter("spaceId"), for: caller, operation: .updateSpaceExtension)
+        let patch = try await JSON.decode(SpaceExtensionPatch.self, from: &request)
+        try await spaces.updateSettings(caller, spaceId: input.parameter("spaceId"), patch: patch)
+        return Response(status: .noContent)
     }
 
     @Sendable func size(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let bytes = try await spaces.size(caller, spaceId: input.parameter("spaceId"))
-            return JSON.response(SpaceWire.Size(size: String(bytes)))
-        }
+        let caller = try context.requireCaller()
+        let bytes = try await spaces.size(caller, spaceId: input.parameter("spaceId"))
+        return JSON.response(SpaceWire.Size(size: String(bytes)))
     }
 
     @Sendable func libraryUsage(_ request: Request, context: SMHRequestContext) async throws -> Response {
-        let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            JSON.response(SpaceWire.LibraryUsage(usage: try await spaces.libraryUsage(caller)))
-        }
+        let caller = try context.requireCaller()
+        return JSON.response(SpaceWire.LibraryUsage(usage: try await spaces.libraryUsage(caller)))
     }
 
     @Sendable func spaceUsage(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let usage = try await spaces.spaceUsage(caller, spaceIds: input.parameter("spaceIds"))
-            return JSON.response(usage.map(SpaceWire.SpaceUsage.init))
-        }
+        let caller = try context.requireCaller()
+        let usage = try await spaces.spaceUsage(caller, spaceIds: input.parameter("spaceIds"))
+        return JSON.response(usage.map(SpaceWire.SpaceUsage.init))
     }
 }

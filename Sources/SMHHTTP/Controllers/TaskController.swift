@@ -9,7 +9,7 @@ struct TaskController {
     let access: AccessService<SQLStore>
     let store: SQLStore
 
-    func register(on router: Router<SMHRequestContext>) {
+    func register(on router: some RouterMethods<SMHRequestContext>) {
         router.get("/api/v1/task/:libraryId/:spaceId/:ids", use: spaceTasks)
         // T2's id list sits where T1 has the space id: Hummingbird wants one parameter name per position.
         router.get("/api/v1/task/:libraryId/:spaceId", use: libraryTasks)
@@ -32,34 +32,30 @@ struct TaskController {
 
     @Sendable func spaceTasks(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
-            return try await answer(caller, space: space.id, ids: try Self.ids(input.parameter("ids")))
-        }
+        let caller = try context.requireCaller()
+        let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
+        return try await answer(caller, space: space.id, ids: try Self.ids(input.parameter("ids")))
     }
 
     @Sendable func libraryTasks(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            try caller.requireCredentials()
-            return try await answer(caller, space: nil, ids: try Self.ids(input.parameter("spaceId")))
-        }
+        let caller = try context.requireCaller()
+        try caller.requireCredentials()
+        return try await answer(caller, space: nil, ids: try Self.ids(input.parameter("spaceId")))
     }
 
     @Sendable func spaceTaskV2(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
-            return try await answerV2(caller, space: space.id, id: input.parameter("ids"))
-        }
+        let caller = try context.requireCaller()
+        let space = try await access.space(input.parameter("spaceId"), for: caller, operation: .read)
+        return try await answerV2(caller, space: space.id, id: input.parameter("ids"))
     }
 
     @Sendable func libraryTaskV2(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let input = BusinessRequest(request, context: context)
-        return try await asCaller(access, input, library: input.parameter("libraryId")) { caller in
-            try caller.requireCredentials()
-            return try await answerV2(caller, space: nil, id: input.parameter("spaceId"))
-        }
+        let caller = try context.requireCaller()
+        try caller.requireCredentials()
+        return try await answerV2(caller, space: nil, id: input.parameter("spaceId"))
     }
 
     /// T3/T4: `taskId` as a string, `taskType`, the status with `400` when every item failed, and the result under

@@ -34,22 +34,3 @@ extension Request {
         return tail
     }
 }
-
-/// Runs a business handler as the caller the request's credentials name, and slides the token's expiry when the
-/// handler succeeded (spec 10 §1.5.1: failed calls do not renew).
-func asCaller(
-    _ access: AccessService<SQLStore>, _ request: BusinessRequest, library: String,
-    _ body: (Caller) async throws -> Response
-) async throws -> Response {
-    let caller = try await access.caller(libraryId: library, credentials: request.credentials)
-    let response = try await body(caller)
-    if response.status.code < 400 {
-        do {
-            try await access.renew(caller)
-        } catch {
-            // The answer is already decided; a missed renewal only shortens the token's life.
-            request.context.logger.warning("token renewal failed", metadata: ["error": "\(error)"])
-        }
-    }
-    return response
-}
