@@ -64,7 +64,7 @@ struct BatchController {
             status: HTTPResponse.Status(code: status, reasonPhrase: status == 207 ? "Multi-Status" : "OK"), wire)
     }
 
-    static let jobKind = "batch"
+    static let jobKind = TaskType.batchKind
 
     struct TaskCreatedWire: Encodable { let taskId: Int64 }
 

@@ -140,7 +140,7 @@ struct RecycleController {
         throw SMHError(.paramInvalid, "Add ?restore, ?delete or ?lifecycle.")
     }
 
-    static let restoreJobKind = "restoreRecycled"
+    static let restoreJobKind = TaskType.restoreKind
 
     struct RestoreJob: Codable {
         let ids: [Int64]

@@ -59,53 +59,69 @@ struct TaskController {
     }
 
     /// T3/T4: `taskId` as a string, `taskType`, the status with `400` when every item failed, and the result under
-    /// the field its type names (spec 30 T3). A large directory copy, which the v2 vocabulary does not name, is
-    /// `copyDirectory` with `copyDirectoryResult`.
+    /// the field its type names (spec 30 T3).
     func answerV2(_ caller: Caller, space: SpaceID?, id raw: String) async throws -> Response {
         guard let id = Int64(raw), id > 0 else { throw SMHError(.paramInvalid, "The task id is a positive integer.") }
         let jobs = try await store.jobs(library: caller.library.id, space: space, ids: [id], now: access.clock.now())
         guard let job = jobs.first else { throw SMHError(.taskNotFound, "Task \(id) does not exist here.") }
-        let operation =
-            (try? JSONSerialization.jsonObject(with: Data(job.payload.utf8)) as? [String: Any])?["operation"]
-            as? String
-        let type: String
-        switch (job.kind, operation) {
-        case (BatchController.jobKind, "delete"): type = "batchDelete"
-        case (BatchController.jobKind, "copy"): type = "batchCopy"
-        case (BatchController.jobKind, _): type = "batchMove"
-        case (RecycleController.restoreJobKind, _): type = "batchRestoreRecycle"
-        default: type = job.kind
-        }
+        let type = TaskType(kind: job.kind, operation: try? JobPayload.decode(job.payload).operation)
+        let result = Self.result(of: job)
         var status = job.status
-        let result = job.result.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
-        if status == 207, let items = result as? [[String: Any]],
-            items.allSatisfy({ ($0["status"] as? Int ?? 500) >= 300 })
-        {
+        if status == 207, case .array(let items)? = result, items.allSatisfy({ Self.itemStatus($0) >= 300 }) {
             status = 400
         }
-        var fields = [
-            "\"taskId\":\"\(job.id)\"", "\"taskType\":\"\(type)\"", "\"status\":\(status)",
-        ]
-        if job.status == 200 || job.status == 207, let stored = job.result {
-            let field = type.hasPrefix("batch") ? "\(type)Results" : "\(type)Result"
-            fields.append("\"\(field)\":\(stored)")
-        }
-        return Response(
-            status: .ok, headers: [.contentType: JSON.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: "{" + fields.joined(separator: ",") + "}")))
+        return JSON.response(TaskV2Wire(taskId: String(job.id), type: type, status: status, result: result))
     }
 
     func answer(_ caller: Caller, space: SpaceID?, ids: [Int64]) async throws -> Response {
         let jobs = try await store.jobs(library: caller.library.id, space: space, ids: ids, now: access.clock.now())
         guard !jobs.isEmpty else { throw SMHError(.taskNotFound, "None of these tasks exists here.") }
-        // The stored result is JSON already: the answer is assembled around it rather than re-encoded.
-        let items = jobs.map { job -> String in
-            var fields = ["\"id\":\(job.id)", "\"status\":\(job.status)", "\"taskId\":\(job.id)"]
-            if job.status == 200 || job.status == 207, let result = job.result { fields.append("\"result\":\(result)") }
-            return "{" + fields.joined(separator: ",") + "}"
+        return JSON.response(
+            jobs.map { TaskWire(id: $0.id, status: $0.status, taskId: $0.id, result: Self.result(of: $0)) })
+    }
+
+    /// The stored result of a finished task (200 or 207), as the JSON it was stored as.
+    static func result(of job: Job) -> AnyJSON? {
+        guard job.status == 200 || job.status == 207, let stored = job.result else { return nil }
+        return try? JSONDecoder().decode(AnyJSON.self, from: Data(stored.utf8))
+    }
+
+    static func itemStatus(_ item: AnyJSON) -> Int64 {
+        guard case .object(let fields) = item, case .int(let status)? = fields["status"] else { return 500 }
+        return status
+    }
+
+    /// T1/T2's element: `id` and `taskId` both (SDKs read either), the status, the result once finished.
+    struct TaskWire: Encodable {
+        let id: Int64
+        let status: Int
+        let taskId: Int64
+        let result: AnyJSON?
+
+        // Synthesized: a nil result is left out (encodeIfPresent).
+    }
+
+    /// T3/T4's answer; the result's field is named after the task type.
+    struct TaskV2Wire: Encodable {
+        let taskId: String
+        let type: TaskType
+        let status: Int
+        let result: AnyJSON?
+
+        struct Key: CodingKey {
+            let stringValue: String
+            var intValue: Int? { nil }
+            init(_ name: String) { stringValue = name }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
         }
-        return Response(
-            status: .ok, headers: [.contentType: JSON.contentType],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: "[" + items.joined(separator: ",") + "]")))
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(taskId, forKey: Key("taskId"))
+            try c.encode(type.name, forKey: Key("taskType"))
+            try c.encode(status, forKey: Key("status"))
+            if let result { try c.encode(result, forKey: Key(type.resultField)) }
+        }
     }
 }

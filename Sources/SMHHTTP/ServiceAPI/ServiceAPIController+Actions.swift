@@ -5,7 +5,7 @@ extension ServiceAPIController {
     /// One action; the answer's fields without `RequestId`.
     func perform(
         _ action: String, _ p: ServiceParameters, request: Request, context: SMHRequestContext
-    ) async throws -> [String: ServiceValue] {
+    ) async throws -> [String: AnyJSON] {
         switch action {
         case "CreateLibrary": return try await createLibrary(p, request: request, context: context)
         case "DescribeLibraries": return try await describeLibraries(p, request: request)
@@ -38,7 +38,7 @@ extension ServiceAPIController {
 
     private func createLibrary(
         _ p: ServiceParameters, request: Request, context: SMHRequestContext
-    ) async throws -> [String: ServiceValue] {
+    ) async throws -> [String: AnyJSON] {
         try p.allowOnly(["Name", "Remark", "BucketName", "BucketRegion", "LibraryExtension", "Tags"])
         let name = try p.requiredString("Name")
         // Bytes go to OpenSMH's own blob store: a COS bucket is accepted for compatibility and not used.
@@ -57,7 +57,7 @@ extension ServiceAPIController {
         return ["LibraryId": .string(library.id.rawValue), "AccessDomain": .string(accessDomain(request))]
     }
 
-    private func describeLibraries(_ p: ServiceParameters, request: Request) async throws -> [String: ServiceValue] {
+    private func describeLibraries(_ p: ServiceParameters, request: Request) async throws -> [String: AnyJSON] {
         try p.allowOnly(["LibraryIds", "PageNumber", "PageSize", "Offset", "Limit", "TagFilters"])
         let ids = try p.strings("LibraryIds")
         if let ids, ids.count > 100 {
@@ -115,7 +115,7 @@ extension ServiceAPIController {
         return (Int((number - 1) * size), Int(size))
     }
 
-    private func modifyLibrary(_ p: ServiceParameters) async throws -> [String: ServiceValue] {
+    private func modifyLibrary(_ p: ServiceParameters) async throws -> [String: AnyJSON] {
         try p.allowOnly(["LibraryId", "Name", "Remark", "LibraryExtension", "Tags"])
         let id = LibraryID(try p.requiredString("LibraryId"))
         let tags = try ServiceLibraryFields.tags(p)
@@ -136,7 +136,7 @@ extension ServiceAPIController {
     /// tenant spaces answers SMH's `ResourceInUse.MultiSpace`; a single-space one with content `ResourceInUse`. The
     /// admin API's `?force=1` deletes content and all.
     private func deleteLibrary(_ p: ServiceParameters, context: SMHRequestContext) async throws -> [String:
-        ServiceValue]
+        AnyJSON]
     {
         try p.allowOnly(["LibraryId"])
         let id = LibraryID(try p.requiredString("LibraryId"))
@@ -156,7 +156,7 @@ extension ServiceAPIController {
         return [:]
     }
 
-    private func describeLibrarySecret(_ p: ServiceParameters) async throws -> [String: ServiceValue] {
+    private func describeLibrarySecret(_ p: ServiceParameters) async throws -> [String: AnyJSON] {
         try p.allowOnly(["LibraryId"])
         let id = LibraryID(try p.requiredString("LibraryId"))
         return ["LibraryId": .string(id.rawValue), "LibrarySecret": .string(try await libraries.revealSecret(id))]

@@ -65,7 +65,7 @@ struct ServiceAPIController: Sendable {
     }
 
     /// Reads the parameters and checks the signature over exactly the bytes that arrived.
-    private func authenticated(_ request: inout Request) async throws(ServiceAPIError) -> [String: ServiceValue] {
+    private func authenticated(_ request: inout Request) async throws(ServiceAPIError) -> [String: AnyJSON] {
         let body: [UInt8]
         do {
             var buffer = try await request.collectBody(upTo: Self.maxBodyBytes)
@@ -144,14 +144,14 @@ struct ServiceAPIController: Sendable {
         }
 
         if isGet {
-            return try ServiceValue.parse(query: Self.queryPairs(query))
+            return try AnyJSON.parse(query: Self.queryPairs(query))
         }
         let contentType = request.headers[.contentType]?.split(separator: ";").first?
             .trimmingCharacters(in: .whitespaces).lowercased()
         guard contentType == "application/json" else {
             throw ServiceAPIError(.invalidParameter, "A POST body must be application/json.")
         }
-        return try ServiceValue.parse(json: body)
+        return try AnyJSON.parse(json: body)
     }
 
     private static func checkedAction(_ request: Request) throws(ServiceAPIError) -> String {
@@ -178,7 +178,7 @@ struct ServiceAPIController: Sendable {
         }
     }
 
-    private func respond(_ fields: [String: ServiceValue], requestId: String) -> Response {
+    private func respond(_ fields: [String: AnyJSON], requestId: String) -> Response {
         var fields = fields
         fields["RequestId"] = .string(requestId)
         return Self.envelope(.object(["Response": .object(fields)]))
@@ -197,7 +197,7 @@ struct ServiceAPIController: Sendable {
     }
 
     /// Exactly `application/json`: Tencent's SDKs look for errors only under that content type.
-    private static func envelope(_ value: ServiceValue) -> Response {
+    private static func envelope(_ value: AnyJSON) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(value)) ?? Data(#"{"Response":{}}"#.utf8)

@@ -63,7 +63,7 @@ enum ServiceLibraryFields {
     static func patch(
         name: String?, remark: String?, extension ext: ServiceParameters?, creating: Bool
     ) throws(ServiceAPIError) -> (patch: LibrarySettingsPatch, storageClass: String?) {
-        var admin: [String: ServiceValue] = [:]
+        var admin: [String: AnyJSON] = [:]
         if let name { admin["name"] = .string(name) }
         if let remark { admin["remark"] = .string(remark) }
         var storageClass: String?
@@ -107,7 +107,7 @@ enum ServiceLibraryFields {
             admin["isMultiAlbum"] = .bool(false)
         }
         do {
-            let data = try JSONEncoder().encode(ServiceValue.object(admin))
+            let data = try JSONEncoder().encode(AnyJSON.object(admin))
             return (try JSONDecoder().decode(LibrarySettingsPatch.self, from: data), storageClass)
         } catch let error as SMHError {
             throw ServiceAPIError(error)
@@ -117,13 +117,13 @@ enum ServiceLibraryFields {
     }
 
     /// `Library` as the SDK's model has it. Counts are decimal strings (SMH: "due to number precision").
-    static func wire(_ library: Library, totals: LibraryTotals?, accessDomain: String) -> ServiceValue {
+    static func wire(_ library: Library, totals: LibraryTotals?, accessDomain: String) -> AnyJSON {
         let s = library.settings
-        func applicable(_ field: LibrarySettingsField, _ value: ServiceValue) -> ServiceValue {
+        func applicable(_ field: LibrarySettingsField, _ value: AnyJSON) -> AnyJSON {
             s.applies(field) ? value : .null
         }
-        let strings = { (list: [String]) in ServiceValue.array(list.map { .string($0) }) }
-        let ext: [String: ServiceValue] = [
+        let strings = { (list: [String]) in AnyJSON.array(list.map { .string($0) }) }
+        let ext: [String: AnyJSON] = [
             "IsFileLibrary": .bool(s.libraryType == .file),
             "IsMultiSpace": .bool(s.multiSpace),
             "CosStorageClass": .string(s.storageClass),

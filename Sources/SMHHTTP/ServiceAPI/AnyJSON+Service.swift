@@ -1,52 +1,13 @@
 import Foundation
 
-/// A parameter tree of the service API: a JSON body, or GET query parameters unflattened (`A.B.0=v`). Values from a
-/// query are all strings; the typed readers accept them where the JSON form would hold a number or a boolean.
-enum ServiceValue: Sendable, Equatable, Codable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case double(Double)
-    case string(String)
-    case array([ServiceValue])
-    case object([String: ServiceValue])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let value = try? c.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? c.decode(Int64.self) {
-            self = .int(value)
-        } else if let value = try? c.decode(Double.self) {
-            self = .double(value)
-        } else if let value = try? c.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? c.decode([ServiceValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try c.decode([String: ServiceValue].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case .bool(let v): try c.encode(v)
-        case .int(let v): try c.encode(v)
-        case .double(let v): try c.encode(v)
-        case .string(let v): try c.encode(v)
-        case .array(let v): try c.encode(v)
-        case .object(let v): try c.encode(v)
-        }
-    }
-
+/// The service API's parameter trees: a JSON body, or GET query parameters unflattened (`A.B.0=v`). Values from a
+/// query are all strings; the typed readers (`ServiceParameters`) accept them where JSON would hold a number or a
+/// boolean.
+extension AnyJSON {
     /// A JSON body; anything but an object is refused (API 3.0 bodies are objects).
-    static func parse(json bytes: [UInt8]) throws(ServiceAPIError) -> [String: ServiceValue] {
+    static func parse(json bytes: [UInt8]) throws(ServiceAPIError) -> [String: AnyJSON] {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return [:] }
-        guard let value = try? JSONDecoder().decode(ServiceValue.self, from: Data(bytes)) else {
+        guard let value = try? JSONDecoder().decode(AnyJSON.self, from: Data(bytes)) else {
             throw ServiceAPIError(.invalidParameter, "The body is not valid JSON.")
         }
         guard case .object(let fields) = value else {
@@ -56,8 +17,8 @@ enum ServiceValue: Sendable, Equatable, Codable {
     }
 
     /// GET parameters as API 3.0 flattens them: `LibraryIds.0=a&LibraryExtension.UseRecycleBin=true`.
-    static func parse(query pairs: [(String, String)]) throws(ServiceAPIError) -> [String: ServiceValue] {
-        var root = ServiceValue.object([:])
+    static func parse(query pairs: [(String, String)]) throws(ServiceAPIError) -> [String: AnyJSON] {
+        var root = AnyJSON.object([:])
         for (key, value) in pairs {
             let path = key.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
             guard !path.contains(where: \.isEmpty), path.count <= 8 else {
@@ -66,13 +27,13 @@ enum ServiceValue: Sendable, Equatable, Codable {
             try root.insert(.string(value), at: path[...], name: key)
         }
         guard case .object(let fields) = root else { return [:] }
-        var closed: [String: ServiceValue] = [:]
+        var closed: [String: AnyJSON] = [:]
         for (key, value) in fields { closed[key] = try value.closingArrays() }
         return closed
     }
 
     /// Query arrays are built as objects keyed by index, then turned into arrays once all indices are known.
-    private mutating func insert(_ leaf: ServiceValue, at path: ArraySlice<String>, name: String)
+    private mutating func insert(_ leaf: AnyJSON, at path: ArraySlice<String>, name: String)
         throws(ServiceAPIError)
     {
         guard let head = path.first else {
@@ -91,9 +52,9 @@ enum ServiceValue: Sendable, Equatable, Codable {
         self = .object(fields)
     }
 
-    private func closingArrays() throws(ServiceAPIError) -> ServiceValue {
+    private func closingArrays() throws(ServiceAPIError) -> AnyJSON {
         guard case .object(let fields) = self else { return self }
-        var closed: [String: ServiceValue] = [:]
+        var closed: [String: AnyJSON] = [:]
         for (key, value) in fields { closed[key] = try value.closingArrays() }
         let indices = closed.keys.compactMap { Int($0) }
         guard !closed.isEmpty, indices.count == closed.count else { return .object(closed) }
@@ -107,11 +68,11 @@ enum ServiceValue: Sendable, Equatable, Codable {
 /// Typed reads of one action's parameters, with API 3.0's errors: `MissingParameter`, `InvalidParameter` (wrong
 /// type), `UnknownParameter`.
 struct ServiceParameters {
-    let fields: [String: ServiceValue]
+    let fields: [String: AnyJSON]
     /// Where these fields sit, for messages (`LibraryExtension.`).
     let prefix: String
 
-    init(_ fields: [String: ServiceValue], prefix: String = "") {
+    init(_ fields: [String: AnyJSON], prefix: String = "") {
         self.fields = fields
         self.prefix = prefix
     }
