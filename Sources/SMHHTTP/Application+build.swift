@@ -75,18 +75,13 @@ public struct AppDependencies: Sendable {
 
     /// The runner of queued tasks, with a handler for every kind of task this server creates.
     public func jobRunner(logger: Logger) -> JobRunner {
-        let (batch, directories) = (batchController, directoryController)
-        let recycle = recycleController(publicURL: nil)
-        let history = historyController
+        let registry = TaskRegistry(
+            batch: batchController, directories: directoryController, recycle: recycleController(publicURL: nil),
+            history: historyController)
         return JobRunner(
             store: store,
-            handlers: [
-                BatchController.jobKind: { try await batch.runJob($0) },
-                DirectoryController.copyJobKind: { try await directories.runCopyJob($0) },
-                RecycleController.restoreJobKind: { try await recycle.runRestoreJob($0) },
-                HistoryController.emptyJobKind: { try await history.runEmptyJob($0) },
-                DirectoryController.calibrateJobKind: { _ in (200, nil) },
-            ], clock: clock, metrics: metrics, logger: logger)
+            handlers: Dictionary(uniqueKeysWithValues: TaskParameters.kinds.map { ($0, registry.run) }),
+            clock: clock, metrics: metrics, logger: logger)
     }
 
     public var uploads: UploadService<SQLStore> {

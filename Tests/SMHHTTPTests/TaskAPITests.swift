@@ -190,6 +190,36 @@ import Testing
         }
     }
 
+    /// Tasks are stored with typed parameters; one queued by the version before them (operation and request body
+    /// in a string) still runs after an upgrade, with the same result.
+    @Test func aTaskQueuedInTheFormatBeforeTypedParametersStillRuns() async throws {
+        try await UploadFixture.with { f in
+            _ = try await f.upload("old.txt", Array("x".utf8))
+            let legacy =
+                #"{"body":"[{\"path\":\"old.txt\"},{\"path\":\"gone.txt\"}]","grants":["admin"],"operation":"delete","spaces":null,"userId":""}"#
+            let id = try await f.app.store.enqueueJob(
+                kind: TaskType.batchKind, library: LibraryID(f.library.id), space: .singleTenant, payload: legacy,
+                at: SystemClock().now())
+            try await f.app.deps.jobRunner(logger: Logger(label: "test")).drain()
+            let v2 = try await f.app.call(
+                .get, "/api/v1/task-result/\(f.library.id)/-/\(id)?access_token=\(f.token)")
+            #expect(v2.json["taskType"] as? String == "batchDelete")
+            #expect(v2.json["status"] as? Int == 207)
+            #expect((v2.json["batchDeleteResults"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200, 404])
+
+            // New tasks store their typed parameters, which read back equal.
+            let parameters = TaskParameters.batch(
+                operation: "copy", items: [.copy(from: "a", to: "b", strategy: "rename", fromSpace: "s")],
+                requester: TaskRequester(userId: "u", grants: ["admin"], spaces: ["s"]))
+            let job = Job(
+                id: 1, kind: parameters.kind, libraryId: LibraryID("x"), spaceId: nil,
+                payload: try parameters.encoded(), state: .queued, status: 202, result: nil, attempts: 0,
+                finishedAt: nil)
+            #expect(try TaskParameters.of(job) == parameters)
+            #expect(parameters.type == .batchCopy && parameters.type.resultField == "batchCopyResults")
+        }
+    }
+
     @Test func failedTasksAreRetriedThenEndAs500AndExpiredLeasesAreReclaimed() async throws {
         try await TestStore.with { store, _ async throws in
             let library = LibraryID("smhtasklibrary01")

@@ -14,14 +14,7 @@ public struct BatchService<
 
     public static var maxItems: Int { 1000 }
 
-    public enum Item: Sendable {
-        case delete(path: String, permanent: Bool)
-        /// `fromSpace`: the source's space when it is not the batch's own (spec 30 B2 `copyFromSpaceId`).
-        /// `fromLibrary`: saving from another library's share (P2), refused.
-        case copy(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
-        /// `fromSpace`: spec 30 B3 `fromSpaceId`.
-        case move(from: String, to: String, strategy: String?, fromSpace: String? = nil)
-    }
+    public typealias Item = BatchItem
 
     public struct Outcome: Sendable {
         /// 200 / 204 on success (per operation, spec 30 B1–B3), else the error's status.
@@ -158,4 +151,14 @@ public struct BatchService<
 
 struct BatchCopyReserved: Error, CustomStringConvertible {
     var description: String { "a batch copy was split into a task" }
+}
+
+/// One item of a batch (spec 30 B1–B3), as parsed from the request; Codable, so a batch run as a task stores it.
+public enum BatchItem: Sendable, Codable, Equatable {
+    case delete(path: String, permanent: Bool)
+    /// `fromSpace`: the source's space when it is not the batch's own (spec 30 B2 `copyFromSpaceId`).
+    /// `fromLibrary`: saving from another library's share (P2), refused.
+    case copy(from: String, to: String, strategy: String?, fromSpace: String? = nil, fromLibrary: String? = nil)
+    /// `fromSpace`: spec 30 B3 `fromSpaceId`.
+    case move(from: String, to: String, strategy: String?, fromSpace: String? = nil)
 }

@@ -52,19 +52,15 @@ struct BatchController {
         try BatchService<SQLStore>.check(caller, items.items)
         if items.items.count > syncMaxItems {
             // Above the threshold the batch runs as a task (spec 30 §5.0): 202 now, the same result via T1.
-            let payload = try JobPayload(
-                operation: flags[0], body: String(decoding: body, as: UTF8.self), caller: caller)
-            let id = try await jobs.enqueueJob(
-                kind: Self.jobKind, library: caller.library.id, space: space.id, payload: try payload.encoded(),
-                at: access.clock.now())
+            let id = try await TaskService(store: jobs, clock: access.clock).enqueue(
+                .batch(operation: flags[0], items: items.items, requester: TaskRequester(caller)),
+                library: caller.library.id, space: space.id)
             return JSON.response(status: .accepted, TaskCreatedWire(taskId: id))
         }
         let (status, wire) = try await run(caller, spaceId, items)
         return JSON.response(
             status: HTTPResponse.Status(code: status, reasonPhrase: status == 207 ? "Multi-Status" : "OK"), wire)
     }
-
-    static let jobKind = TaskType.batchKind
 
     struct TaskCreatedWire: Encodable { let taskId: Int64 }
 
@@ -91,7 +87,7 @@ struct BatchController {
             let decoded = try decode([DeleteItem].self)
             return Decoded(
                 items: decoded.map { .delete(path: $0.path, permanent: $0.permanent?.value ?? false) },
-                echoes: decoded.map { ("path", split($0.path), "", []) })
+                echoes: decoded.map { echo(.delete(path: $0.path, permanent: false)) })
         case "copy":
             let decoded = try decode([CopyItem].self)
             return Decoded(
@@ -100,14 +96,14 @@ struct BatchController {
                         from: $0.copyFrom, to: $0.to, strategy: $0.conflictResolutionStrategy,
                         fromSpace: $0.copyFromSpaceId, fromLibrary: $0.copyFromLibraryId)
                 },
-                echoes: decoded.map { ("copyFrom", split($0.copyFrom), "to", split($0.to)) })
+                echoes: decoded.map { echo(.copy(from: $0.copyFrom, to: $0.to, strategy: nil)) })
         default:
             let decoded = try decode([MoveItem].self)
             return Decoded(
                 items: decoded.map {
                     .move(from: $0.from, to: $0.to, strategy: $0.conflictResolutionStrategy, fromSpace: $0.fromSpaceId)
                 },
-                echoes: decoded.map { ("from", split($0.from), "to", split($0.to)) })
+                echoes: decoded.map { echo(.move(from: $0.from, to: $0.to, strategy: nil)) })
         }
     }
 
@@ -121,18 +117,26 @@ struct BatchController {
         )
     }
 
-    /// The job handler: the same batch, run later as the caller who asked for it.
-    func runJob(_ job: Job) async throws -> (status: Int, result: String?) {
-        let payload = try JobPayload.decode(job.payload)
+    /// A queued batch, run later as the caller who asked for it: the same items, the same answer.
+    func runTask(
+        operation: String, items: [BatchItem], requester: TaskRequester, job: Job
+    ) async throws -> (status: Int, result: AnyJSON?) {
         guard let library = try await access.store.library(job.libraryId), let spaceId = job.spaceId else {
             return (500, nil)
         }
-        let caller = payload.caller(in: library, now: access.clock.now())
-        let decoded = try Self.decode(payload.operation, Array(payload.body.utf8), spaceId: spaceId.rawValue)
-        let (status, wire) = try await run(caller, spaceId.rawValue, decoded)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (status, String(decoding: try encoder.encode(wire.result), as: UTF8.self))
+        let decoded = Decoded(items: items, echoes: items.map(Self.echo))
+        let (status, wire) = try await run(
+            requester.caller(in: library, now: access.clock.now()), spaceId.rawValue, decoded)
+        return (status, try AnyJSON(encoding: wire.result))
+    }
+
+    /// The request paths an item's result repeats.
+    static func echo(_ item: BatchItem) -> (String, [String], String, [String]) {
+        switch item {
+        case .delete(let path, _): return ("path", split(path), "", [])
+        case .copy(let from, let to, _, _, _): return ("copyFrom", split(from), "to", split(to))
+        case .move(let from, let to, _, _): return ("from", split(from), "to", split(to))
+        }
     }
 
     static func split(_ path: String) -> [String] {

@@ -37,10 +37,8 @@ struct DirectoryController {
                 caller, space: spaceId, rawPath: try request.itemTail(), type: input.query["stats_type"],
                 recycledId: input.query["recycled_id"])
             let space = try await access.space(spaceId, for: caller, operation: .spaceAdministration)
-            let payload = try JobPayload(operation: "calibrate", body: "{}", caller: caller)
-            let id = try await jobs.enqueueJob(
-                kind: Self.calibrateJobKind, library: caller.library.id, space: space.id,
-                payload: try payload.encoded(), at: access.clock.now())
+            let id = try await TaskService(store: jobs, clock: access.clock).enqueue(
+                .calibrate, library: caller.library.id, space: space.id)
             context.logger.debug("statistics calibrated", metadata: ["files": "\(stats.fileCount)"])
             return JSON.response(BatchController.TaskCreatedWire(taskId: id))
         }
@@ -86,10 +84,9 @@ struct DirectoryController {
         case .done(let path):
             return strategy == .ask ? Response(status: .noContent) : JSON.response(MovedWire(path: path))
         case .reserved(let path, let source, let target, let space):
-            let payload = CopyJob(source: source.rawValue, target: target.rawValue, path: path, userId: caller.userId)
-            let id = try await jobs.enqueueJob(
-                kind: Self.copyJobKind, library: caller.library.id, space: space,
-                payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self), at: access.clock.now())
+            let id = try await TaskService(store: jobs, clock: access.clock).enqueue(
+                .copyDirectory(source: source.rawValue, target: target.rawValue, path: path, userId: caller.userId),
+                library: caller.library.id, space: space)
             return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
         }
     }
@@ -116,8 +113,6 @@ struct DirectoryController {
             caller, input.parameter("spaceId"), try request.itemTail(fixedSegments: 4), from: copyFrom,
             fromSpace: fromSpace, strategy: try ConflictStrategy.parse(input.query, for: .directory))
     }
-
-    static let calibrateJobKind = "calibrateStats"
 
     /// D-10's answer: `storage`, `fileCount` and `dirCount` are JSON numbers.
     struct StatsWire: Encodable {
@@ -221,26 +216,15 @@ struct DirectoryController {
         return response
     }
 
-    static let copyJobKind = "copyDirectory"
-
-    /// A large copy's task: the reserved target is filled from the source.
-    struct CopyJob: Codable {
-        let source: Int64
-        let target: Int64
-        let path: [String]
-        let userId: String
-    }
-
-    /// The job handler; its result is D-06's `{"path": [...]}` (spec 30 §2.0).
-    func runCopyJob(_ job: Job) async throws -> (status: Int, result: String?) {
-        let copy = try JSONDecoder().decode(CopyJob.self, from: Data(job.payload.utf8))
+    /// A large copy's task: the reserved target is filled from the source; its result is D-06's `{"path": [...]}`
+    /// (spec 30 §2.0).
+    func runCopyTask(
+        source: Int64, target: Int64, path: [String], userId: String, job: Job
+    ) async throws -> (status: Int, result: AnyJSON?) {
         guard let space = job.spaceId else { return (500, nil) }
         try await directories.copyContents(
-            library: job.libraryId, space: space, source: Inode(copy.source), target: Inode(copy.target),
-            userId: copy.userId)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (200, String(decoding: try encoder.encode(MovedWire(path: copy.path)), as: UTF8.self))
+            library: job.libraryId, space: space, source: Inode(source), target: Inode(target), userId: userId)
+        return (200, try AnyJSON(encoding: MovedWire(path: path)))
     }
 
     struct DirectoryBody: Decodable {

@@ -81,14 +81,10 @@ struct HistoryController {
     @Sendable func emptyHistory(_ request: Request, context: SMHRequestContext) async throws -> Response {
         let caller = try context.requireCaller()
         try history.checkEmpty(caller)
-        let payload = try JobPayload(operation: "emptyHistory", body: "{}", caller: caller)
-        let id = try await jobs.enqueueJob(
-            kind: Self.emptyJobKind, library: caller.library.id, space: nil, payload: try payload.encoded(),
-            at: clock.now())
+        let id = try await TaskService(store: jobs, clock: clock).enqueue(
+            .emptyHistory, library: caller.library.id, space: nil)
         return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
     }
-
-    static let emptyJobKind = "emptyHistory"
 
     struct EmptyResultWire: Encodable {
         let err: String
@@ -97,12 +93,9 @@ struct HistoryController {
     }
 
     /// H3's task: its result is `[{"err":"","status":0,"deleteCount":N}]` (spec 30 H3).
-    func runEmptyJob(_ job: Job) async throws -> (status: Int, result: String?) {
+    func runEmptyTask(job: Job) async throws -> (status: Int, result: AnyJSON?) {
         let count = try await history.empty(library: job.libraryId)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let result = [EmptyResultWire(err: "", status: 0, deleteCount: count)]
-        return (200, String(decoding: try encoder.encode(result), as: UTF8.self))
+        return (200, try AnyJSON(encoding: [EmptyResultWire(err: "", status: 0, deleteCount: count)]))
     }
 
     struct VersionWire: Encodable {

@@ -115,13 +115,9 @@ struct RecycleController {
             let ids = try await JSON.decode([FlexibleInt64].self, from: &request).map(\.value)
             if ids.count > syncMaxItems {
                 let space = try await recycle.checkRestore(caller, space: spaceId, ids: ids)
-                let body = RestoreJob(ids: ids, fallbackToRoot: fallback)
-                let payload = try JobPayload(
-                    operation: "restore", body: String(decoding: try JSONEncoder().encode(body), as: UTF8.self),
-                    caller: caller)
-                let id = try await jobs.enqueueJob(
-                    kind: Self.restoreJobKind, library: caller.library.id, space: space.id,
-                    payload: try payload.encoded(), at: access.clock.now())
+                let id = try await TaskService(store: jobs, clock: access.clock).enqueue(
+                    .restore(ids: ids, fallbackToRoot: fallback, requester: TaskRequester(caller)),
+                    library: caller.library.id, space: space.id)
                 return JSON.response(status: .accepted, BatchController.TaskCreatedWire(taskId: id))
             }
             let wire = try await restore(caller, spaceId, ids, fallback)
@@ -140,13 +136,6 @@ struct RecycleController {
         throw SMHError(.paramInvalid, "Add ?restore, ?delete or ?lifecycle.")
     }
 
-    static let restoreJobKind = TaskType.restoreKind
-
-    struct RestoreJob: Codable {
-        let ids: [Int64]
-        let fallbackToRoot: Bool
-    }
-
     func restore(_ caller: Caller, _ spaceId: String, _ ids: [Int64], _ fallbackToRoot: Bool) async throws
         -> BatchWire
     {
@@ -161,17 +150,15 @@ struct RecycleController {
 
     /// Runs a queued R5 as the caller who asked for it; the task's result is the `result` array of a synchronous
     /// answer.
-    func runRestoreJob(_ job: Job) async throws -> (status: Int, result: String?) {
-        let payload = try JobPayload.decode(job.payload)
+    func runTask(
+        ids: [Int64], fallbackToRoot: Bool, requester: TaskRequester, job: Job
+    ) async throws -> (status: Int, result: AnyJSON?) {
         guard let library = try await access.store.library(job.libraryId), let spaceId = job.spaceId else {
             return (500, nil)
         }
-        let body = try JSONDecoder().decode(RestoreJob.self, from: Data(payload.body.utf8))
         let wire = try await restore(
-            payload.caller(in: library, now: access.clock.now()), spaceId.rawValue, body.ids, body.fallbackToRoot)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (wire.failed ? 207 : 200, String(decoding: try encoder.encode(wire.result), as: UTF8.self))
+            requester.caller(in: library, now: access.clock.now()), spaceId.rawValue, ids, fallbackToRoot)
+        return (wire.failed ? 207 : 200, try AnyJSON(encoding: wire.result))
     }
 
     func purge(_ caller: Caller, _ spaceId: String, _ request: inout Request) async throws -> Response {

@@ -64,7 +64,7 @@ struct TaskController {
         guard let id = Int64(raw), id > 0 else { throw SMHError(.paramInvalid, "The task id is a positive integer.") }
         let jobs = try await store.jobs(library: caller.library.id, space: space, ids: [id], now: access.clock.now())
         guard let job = jobs.first else { throw SMHError(.taskNotFound, "Task \(id) does not exist here.") }
-        let type = TaskType(kind: job.kind, operation: try? JobPayload.decode(job.payload).operation)
+        let type = (try? TaskRegistry.parameters(of: job))?.type ?? TaskType(kind: job.kind, operation: nil)
         let result = Self.result(of: job)
         var status = job.status
         if status == 207, case .array(let items)? = result, items.allSatisfy({ Self.itemStatus($0) >= 300 }) {

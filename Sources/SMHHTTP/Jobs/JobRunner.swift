@@ -56,6 +56,8 @@ public struct JobRunner: Service {
         guard let job = try await store.claimJob(owner: owner, now: now, leaseUntil: now.adding(seconds: leaseSeconds))
         else { return false }
         guard let handler = handlers[job.kind] else {
+            logger.error(
+                "task of an unknown kind", metadata: ["task": .stringConvertible(job.id), "kind": .string(job.kind)])
             try await store.finishJob(job.id, owner: owner, status: 500, result: nil, at: clock.now())
             return true
         }

@@ -43,3 +43,10 @@ enum AnyJSON: Sendable, Equatable, Codable {
         }
     }
 }
+
+extension AnyJSON {
+    /// A wire value as JSON, for storing a task's result in the form its synchronous answer has.
+    init(encoding value: some Encodable) throws {
+        self = try JSONDecoder().decode(AnyJSON.self, from: try JSONEncoder().encode(value))
+    }
+}
