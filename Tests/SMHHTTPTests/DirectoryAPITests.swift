@@ -22,7 +22,7 @@ import Testing
 
         func names(_ path: String, _ query: String = "") async throws -> [String] {
             let reply = try await call(.get, path, query)
-            return (reply.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            return try reply.decoded(ListingAnswer.self).contents.map(\.name)
         }
 
         /// A file row, standing in for an upload until uploads exist.
@@ -59,9 +59,10 @@ import Testing
         try await Self.with { f in
             let created = try await f.call(.put, "a%2Fb/c", "&with_inode=1")
             #expect(created.status == 201)
-            #expect(created.json["path"] as? [String] == ["a", "b", "c"])
-            #expect((created.json["inode"] as? String)?.count == 32)
-            #expect((created.json["creationTime"] as? String)?.hasSuffix("Z") == true)
+            let made = try created.decoded(CreatedAnswer.self)
+            #expect(made.path == ["a", "b", "c"])
+            #expect(made.inode?.count == 32)
+            #expect(made.creationTime.hasSuffix("Z"))
             #expect(try await f.call(.head, "a/b/c").status == 200)
             #expect(try await f.names("a/b") == ["c"])
         }
@@ -74,9 +75,9 @@ import Testing
             #expect(ask.status == 409)
             #expect(ask.code == "SameNameDirectoryOrFileExists")
             let renamed = try await f.call(.put, "docs", "&conflict_resolution_strategy=rename")
-            #expect(renamed.json["path"] as? [String] == ["docs (1)"])
+            #expect(try renamed.decoded(CreatedAnswer.self).path == ["docs (1)"])
             let again = try await f.call(.put, "docs", "&conflict_resolution_strategy=rename")
-            #expect(again.json["path"] as? [String] == ["docs (2)"])
+            #expect(try again.decoded(CreatedAnswer.self).path == ["docs (2)"])
             let overwrite = try await f.call(.put, "docs", "&conflict_resolution_strategy=overwrite")
             #expect(overwrite.code == "InvalidConflictResolutionStrategy")
             let bogus = try await f.call(.put, "docs", "&conflict_resolution_strategy=merge")
@@ -98,7 +99,7 @@ import Testing
                 for _ in 0..<20 {
                     group.addTask {
                         let reply = try await f.call(.put, "same", "&conflict_resolution_strategy=rename")
-                        return reply.json["path"] as? [String] ?? []
+                        return try reply.decoded(CreatedAnswer.self).path
                     }
                 }
                 return try await group.reduce(into: [[String]]()) { $0.append($1) }
@@ -127,7 +128,7 @@ import Testing
             #expect(try await f.call(.put, "abcde").status == 201)
             #expect(try await f.call(.put, "abcdef").code == "DirectoryNameLengthExceed")
             let renamed = try await f.call(.put, "abcde", "&conflict_resolution_strategy=rename")
-            #expect(renamed.json["path"] as? [String] == ["a (1)"], "the stem is shortened to fit")
+            #expect(try renamed.decoded(CreatedAnswer.self).path == ["a (1)"], "the stem is shortened to fit")
         }
     }
 
@@ -152,23 +153,22 @@ import Testing
             try await f.insertFile("y.jpg", in: "top", size: 50, createdAt: 2000)
             let reply = try await f.call(.get, "top", "&with_inode=1")
             #expect(reply.status == 200)
-            #expect(reply.json["path"] as? [String] == ["top"])
-            #expect(reply.json["fileCount"] as? Int == 2)
-            #expect(reply.json["subDirCount"] as? Int == 3)
-            #expect(reply.json["totalNum"] as? Int == 5)
-            #expect(reply.json["nextMarker"] == nil)
-            #expect(reply.header("ETag") == reply.json["eTag"] as? String)
-            let items = try #require(reply.json["contents"] as? [[String: Any]])
-            #expect(
-                items.map { $0["name"] as? String } == ["a", "b", "c", "y.jpg", "z.txt"],
-                "directories first, then files")
+            let page = try reply.decoded(ListingAnswer.self)
+            #expect(page.path == ["top"])
+            #expect(page.fileCount == 2)
+            #expect(page.subDirCount == 3)
+            #expect(page.totalNum == 5)
+            #expect(page.nextMarker == nil)
+            #expect(reply.header("ETag") == page.eTag)
+            let items = page.contents
+            #expect(items.map(\.name) == ["a", "b", "c", "y.jpg", "z.txt"], "directories first, then files")
             let file = try #require(items.last)
-            #expect(file["type"] as? String == "file")
-            #expect(file["size"] as? String == "5")
-            #expect(file["fileType"] as? String == "text")
-            #expect(file["path"] as? [String] == ["top", "z.txt"])
-            #expect((file["inode"] as? String)?.count == 32)
-            #expect(items.first?["type"] as? String == "dir")
+            #expect(file.type == "file")
+            #expect(file.size == "5")
+            #expect(file.fileType == "text")
+            #expect(file.path == ["top", "z.txt"])
+            #expect(file.inode?.count == 32)
+            #expect(items.first?.type == "dir")
 
             #expect(try await f.names("top", "&filter=onlyFile") == ["y.jpg", "z.txt"])
             #expect(try await f.names("top", "&filter=onlyDir") == ["a", "b", "c"])
@@ -208,9 +208,9 @@ import Testing
             try await f.insertFile("new.mp4", in: "", createdAt: 5000)
             try await f.insertFile("mid.jpg", in: "", createdAt: 3000)
             let reply = try await f.call(.get, "")
-            let items = try #require(reply.json["contents"] as? [[String: Any]])
-            #expect(items.map { $0["name"] as? String } == ["new.mp4", "mid.jpg", "old.jpg"])
-            #expect(items.map { $0["type"] as? String } == ["video", "image", "image"])
+            let items = try reply.decoded(ListingAnswer.self).contents
+            #expect(items.map(\.name) == ["new.mp4", "mid.jpg", "old.jpg"])
+            #expect(items.map(\.type) == ["video", "image", "image"])
         }
     }
 
@@ -237,16 +237,19 @@ import Testing
             try await f.insertFile("f.txt", in: "a")
             let root = try await f.call(.get, "", "&info")
             #expect(root.status == 200)
-            #expect(root.json["path"] as? [String] == [])
-            #expect(root.json["name"] as? String == "")
-            #expect(root.json["type"] as? String == "dir")
+            let rootEntry = try root.decoded(NodeAnswer.self)
+            #expect(rootEntry.path == [])
+            #expect(rootEntry.name == "")
+            #expect(rootEntry.type == "dir")
             let dir = try await f.call(.get, "a/b", "&info=1&with_inode=1")
-            #expect(dir.json["name"] as? String == "b")
-            #expect(dir.json["path"] as? [String] == ["a", "b"])
-            #expect((dir.json["inode"] as? String)?.count == 32)
+            let dirEntry = try dir.decoded(NodeAnswer.self)
+            #expect(dirEntry.name == "b")
+            #expect(dirEntry.path == ["a", "b"])
+            #expect(dirEntry.inode?.count == 32)
             let file = try await f.call(.get, "a/f.txt", "&info")
-            #expect(file.json["type"] as? String == "file")
-            #expect(file.json["size"] as? String == "10")
+            let fileEntry = try file.decoded(NodeAnswer.self)
+            #expect(fileEntry.type == "file")
+            #expect(fileEntry.size == "10")
             let missing = try await f.call(.get, "a/none", "&info")
             #expect(missing.status == 404)
             #expect(missing.code == "PathNotFound")
@@ -265,7 +268,7 @@ import Testing
             _ = try await f.call(.put, "old/inner/deeper")
             let recycled = try await f.call(.delete, "old")
             #expect(recycled.status == 200)
-            let itemId = try #require(recycled.json["recycledItemId"] as? Int)
+            let itemId = try recycled.decoded(RecycledAnswer.self).recycledItemId
             #expect(itemId > 0)
             #expect(try await f.call(.head, "old").status == 404)
             #expect(try await f.call(.get, "old/inner").code == "DirectoryNotFound")
@@ -355,10 +358,10 @@ import Testing
             var pages = 0
             repeat {
                 let reply = try await f.call(.get, "big", "&limit=1000" + (marker.map { "&marker=\($0)" } ?? ""))
-                let items = reply.json["contents"] as? [[String: Any]] ?? []
-                #expect(items.count <= 1000)
-                seen += items.compactMap { $0["name"] as? String }
-                marker = reply.json["nextMarker"] as? String
+                let page = try reply.decoded(ListingAnswer.self)
+                #expect(page.contents.count <= 1000)
+                seen += page.contents.map(\.name)
+                marker = page.nextMarker
                 pages += 1
             } while marker != nil && pages < 20
             #expect(pages == 10)
@@ -366,7 +369,7 @@ import Testing
             #expect(seen == seen.sorted())
             #expect(Set(seen).count == 10_000)
             let last = try await f.call(.get, "big", "&page=100&page_size=100")
-            #expect((last.json["contents"] as? [[String: Any]])?.count == 100)
+            #expect(try last.decoded(ListingAnswer.self).contents.count == 100)
         }
     }
 
@@ -374,13 +377,13 @@ import Testing
         try await Self.with { f in
             _ = try await f.call(.put, "src/inner")
             try await f.insertFile("keep.txt", in: "inner")
-            let inode = try await f.call(.get, "src/inner", "&info&with_inode=1").json["inode"] as? String
+            let inode = try await f.call(.get, "src/inner", "&info&with_inode=1").decoded(NodeAnswer.self).inode
 
             let renamed = try await f.call(.put, "dst/renamed", body: #"{"from":"/src/inner"}"#)
             #expect(renamed.status == 204, "ask (the default) answers 204")
             #expect(try await f.call(.head, "src/inner").status == 404)
             let moved = try await f.call(.get, "dst/renamed", "&info&with_inode=1")
-            #expect(moved.json["inode"] as? String == inode, "the subtree keeps its inodes")
+            #expect(try moved.decoded(NodeAnswer.self).inode == inode, "the subtree keeps its inodes")
             #expect(try await f.names("dst/renamed") == ["keep.txt"])
 
             _ = try await f.call(.put, "other")
@@ -390,7 +393,7 @@ import Testing
             let withRename = try await f.call(
                 .put, "dst/renamed", "&conflict_resolution_strategy=rename", body: #"{"from":"other"}"#)
             #expect(withRename.status == 200)
-            #expect(withRename.json["path"] as? [String] == ["dst", "renamed (1)"])
+            #expect(try withRename.decoded(CreatedAnswer.self).path == ["dst", "renamed (1)"])
 
             let itself = try await f.call(.put, "dst/renamed", body: #"{"from":"dst/renamed"}"#)
             #expect(itself.status == 204, "onto itself is a no-op")
@@ -412,12 +415,14 @@ import Testing
         try await Self.with { f in
             let created = try await f.call(.put, "tagged", body: #"{"labels":["team"],"metaData":{"Owner":"ops"}}"#)
             #expect(created.status == 201)
-            #expect(created.json["labels"] as? [String] == ["team"])
-            #expect((created.json["metaData"] as? [String: String]) == ["x-smh-meta-owner": "ops"])
+            let described = try created.decoded(CreatedAnswer.self)
+            #expect(described.labels == ["team"])
+            #expect(described.metaData == ["x-smh-meta-owner": "ops"])
             let info = try await f.call(.get, "tagged", "&info")
-            #expect(info.json["labels"] as? [String] == ["team"])
+            #expect(try info.decoded(NodeAnswer.self).labels == ["team"])
             let plain = try await f.call(.put, "plain", body: "{}")
-            #expect(plain.json["labels"] == nil && plain.json["metaData"] == nil)
+            let plainEntry = try plain.decoded(CreatedAnswer.self)
+            #expect(plainEntry.labels == nil && plainEntry.metaData == nil)
             #expect(try await f.call(.put, "bad", body: #"{"labels":[""]}"#).code == "ParamInvalid")
             #expect(try await f.call(.head, "bad").status == 404, "a refused body creates nothing")
         }

@@ -15,12 +15,13 @@ import Testing
             let begun = try await f.begin(
                 "hello.txt", "&filesize=9", headers: [HTTPField.Name("x-smh-meta-creation-date")!: "x"])
             #expect(begun.status == 201)
-            #expect(begun.json["domain"] as? String == "files.test:8080")
-            let path = try #require(begun.json["path"] as? String)
+            let begin = try begun.decoded(BeginUploadAnswer.self)
+            #expect(begin.domain == "files.test:8080")
+            let path = begin.path
             #expect(
                 path.hasPrefix("/_opensmh/up/")
                     && path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_".contains($0)) })
-            let headers = try #require(begun.json["headers"] as? [String: String])
+            let headers = begin.headers
             #expect(
                 Set(headers.keys) == [
                     "Cache-Control", "Content-Type", "x-cos-acl", "x-cos-storage-class", "Authorization",
@@ -28,12 +29,10 @@ import Testing
                 ])
             #expect(headers.values.allSatisfy { !$0.isEmpty })
             #expect(headers["Content-Type"] == "text/plain")
-            #expect((begun.json["expiration"] as? String)?.hasSuffix("Z") == true)
-            #expect(begun.json["availableDomainNum"] as? Int == 1)
-            #expect(
-                try await f.app.call(.get, "/api/v1/directory/\(f.library.id)/-?access_token=\(f.token)").json[
-                    "totalNum"] as? Int == 0,
-                "nothing is visible before confirm")
+            #expect(begin.expiration.hasSuffix("Z"))
+            #expect(begin.availableDomainNum == 1)
+            let before = try await f.app.call(.get, "/api/v1/directory/\(f.library.id)/-?access_token=\(f.token)")
+            #expect(try before.decoded(ListingAnswer.self).totalNum == 0, "nothing is visible before confirm")
 
             let sent = try await f.send(begun, Array("123456789".utf8))
             #expect(sent.status == 200)
@@ -42,25 +41,26 @@ import Testing
 
             let confirmed = try await f.confirm(begun, "&with_inode=1", body: #"{"crc64":"11051210869376104954"}"#)
             #expect(confirmed.status == 200)
-            #expect(confirmed.json["path"] as? [String] == ["hello.txt"])
-            #expect(confirmed.json["name"] as? String == "hello.txt")
-            #expect(confirmed.json["type"] as? String == "file")
-            #expect(confirmed.json["size"] as? String == "9")
-            #expect(confirmed.json["crc64"] as? String == "11051210869376104954")
-            #expect(confirmed.json["eTag"] as? String == "\"25f9e794323b453885f5181f1b624d0b\"")
-            #expect(confirmed.json["isOverwritten"] as? Bool == false)
-            #expect((confirmed.json["inode"] as? String)?.count == 32)
+            let node = try confirmed.decoded(NodeAnswer.self)
+            #expect(node.path == ["hello.txt"])
+            #expect(node.name == "hello.txt")
+            #expect(node.type == "file")
+            #expect(node.size == "9")
+            #expect(node.crc64 == "11051210869376104954")
+            #expect(node.eTag == "\"25f9e794323b453885f5181f1b624d0b\"")
+            #expect(node.isOverwritten == false)
+            #expect(node.inode?.count == 32)
 
             // The bytes are under their content address, referenced once, and charged to the space.
             let sha = SHA256.hash(data: Array("123456789".utf8)).hexString
             #expect(try await f.app.hasBlob(sha))
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 1)
             let size = try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
-            #expect(size.json["size"] as? String == "9")
+            #expect(try size.decoded(SizeAnswer.self).size == "9")
 
             let again = try await f.confirm(begun)
             #expect(again.status == 200, "confirm is idempotent")
-            #expect(again.json["path"] as? [String] == ["hello.txt"])
+            #expect(try again.decoded(NodeAnswer.self).path == ["hello.txt"])
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 1)
             let late = try await f.send(begun, Array("x".utf8))
             #expect(late.status == 409)
@@ -78,7 +78,7 @@ import Testing
             }
             let other = try await f.begin("b.bin")
             let crossed = try await f.send(
-                begun, [1], authorization: (other.json["headers"] as? [String: String])?["Authorization"])
+                begun, [1], authorization: try other.decoded(BeginUploadAnswer.self).headers["Authorization"])
             #expect(crossed.status == 403, "a credential is bound to its own upload")
             let unknown = try await f.app.client.execute(
                 uri: "/_opensmh/up/abc", method: .put, body: ByteBuffer(bytes: [1]))
@@ -116,27 +116,29 @@ import Testing
             #expect(ask.status == 409)
             #expect(ask.code == "SameNameDirectoryOrFileExists")
             let renamed = try await f.upload("doc.txt", Array("two".utf8))
-            #expect(renamed.json["path"] as? [String] == ["doc (1).txt"], "rename is the default for files")
+            #expect(try renamed.decoded(NodeAnswer.self).path == ["doc (1).txt"], "rename is the default for files")
             let renamed2 = try await f.upload("doc.txt", Array("three".utf8), "&conflict_resolution_strategy=rename")
-            #expect(renamed2.json["path"] as? [String] == ["doc (2).txt"])
+            #expect(try renamed2.decoded(NodeAnswer.self).path == ["doc (2).txt"])
 
             let firstInode =
                 try await f.app.call(
                     .get, "/api/v1/directory/\(f.library.id)/-/doc.txt?info&with_inode=1&access_token=\(f.token)"
-                ).json["inode"] as? String
+                ).decoded(NodeAnswer.self).inode
             let uploader = try await f.app.token(f.library, "grant=upload_file")
             let refused = try await f.begin("doc.txt", "&conflict_resolution_strategy=overwrite", token: uploader)
             #expect(refused.code == "NoPermission", "overwrite needs a _force grant")
             let overwritten = try await f.upload(
                 "doc.txt", Array("replaced".utf8), "&conflict_resolution_strategy=overwrite")
             #expect(overwritten.status == 200)
-            #expect(overwritten.json["isOverwritten"] as? Bool == true)
-            #expect(overwritten.json["size"] as? String == "8")
+            let replaced = try overwritten.decoded(NodeAnswer.self)
+            #expect(replaced.isOverwritten == true)
+            #expect(replaced.size == "8")
             let info = try await f.app.call(
                 .get, "/api/v1/directory/\(f.library.id)/-/doc.txt?info&with_inode=1&access_token=\(f.token)")
-            #expect(info.json["inode"] as? String == firstInode, "overwrite keeps the inode")
+            #expect(try info.decoded(NodeAnswer.self).inode == firstInode, "overwrite keeps the inode")
             let size = try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
-            #expect(size.json["size"] as? String == "\(3 + 5 + 8)", "the replaced content is no longer charged")
+            #expect(
+                try size.decoded(SizeAnswer.self).size == "\(3 + 5 + 8)", "the replaced content is no longer charged")
             let oldSha = SHA256.hash(data: Array("one".utf8)).hexString
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: oldSha) } == 0)
 
@@ -144,7 +146,7 @@ import Testing
             let ontoDirectory = try await f.begin("folder", "&conflict_resolution_strategy=overwrite")
             #expect(ontoDirectory.code == "SameNameDirectoryOrFileExists")
             let forceFlag = try await f.upload("doc.txt", Array("forced".utf8), "&force=1")
-            #expect(forceFlag.json["isOverwritten"] as? Bool == true, "force=1 means overwrite")
+            #expect(try forceFlag.decoded(NodeAnswer.self).isOverwritten == true, "force=1 means overwrite")
         }
     }
 
@@ -167,7 +169,7 @@ import Testing
             _ = try await f.app.call(.put, "/api/v1/directory/\(f.library.id)/-/trip?access_token=\(f.token)")
             #expect(try await f.begin("trip/notes.txt").code == "ExtnameNotAllowed")
             let photo = try await f.upload("trip/photo.jpg", [0xFF, 0xD8])
-            #expect(photo.json["type"] as? String == "image")
+            #expect(try photo.decoded(NodeAnswer.self).type == "image")
         }
     }
 
@@ -177,7 +179,7 @@ import Testing
                 for index in 0..<50 {
                     group.addTask {
                         let reply = try await f.upload("same.txt", Array("content \(index)".utf8))
-                        return reply.json["path"] as? [String] ?? []
+                        return try reply.decoded(NodeAnswer.self).path ?? []
                     }
                 }
                 return try await group.reduce(into: [[String]]()) { $0.append($1) }
@@ -186,7 +188,7 @@ import Testing
             #expect(paths.allSatisfy { $0.count == 1 })
             let listing = try await f.app.call(
                 .get, "/api/v1/directory/\(f.library.id)/-?access_token=\(f.token)&limit=100")
-            #expect(listing.json["fileCount"] as? Int == 50)
+            #expect(try listing.decoded(ListingAnswer.self).fileCount == 50)
         }
     }
 }

@@ -33,6 +33,34 @@ public struct NodeAnswer: Decodable, Sendable {
     public let isOverwritten: Bool?
     public let cosUrl: String?
     public let inode: String?
+    public let labels: [String]?
+    public let metaData: [String: String]?
+}
+
+/// A new directory (D-01), or the path a move or copy ended at (D-05, D-06, F-17, F-18).
+public struct CreatedAnswer: Decodable, Sendable {
+    public let path: [String]
+    public let creationTime: String
+    public let inode: String?
+    public let labels: [String]?
+    public let metaData: [String: String]?
+
+    enum CodingKeys: String, CodingKey { case path, creationTime, inode, labels, metaData }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode([String].self, forKey: .path)
+        // A move or copy answers only the path.
+        creationTime = try c.decodeIfPresent(String.self, forKey: .creationTime) ?? ""
+        inode = try c.decodeIfPresent(String.self, forKey: .inode)
+        labels = try c.decodeIfPresent([String].self, forKey: .labels)
+        metaData = try c.decodeIfPresent([String: String].self, forKey: .metaData)
+    }
+}
+
+/// A delete into the recycle bin (F-16, D-08).
+public struct RecycledAnswer: Decodable, Sendable {
+    public let recycledItemId: Int
 }
 
 public struct ListingAnswer: Decodable, Sendable {
@@ -43,6 +71,11 @@ public struct ListingAnswer: Decodable, Sendable {
     public let totalNum: Int?
     public let eTag: String?
     public let nextMarker: String?
+}
+
+/// `size` of a space (spec 10 §3.9): bytes as a decimal string.
+public struct SizeAnswer: Decodable, Sendable {
+    public let size: String
 }
 
 public struct BeginUploadAnswer: Decodable, Sendable {
