@@ -29,7 +29,7 @@ import Testing
             #expect(location.hasPrefix("http://files.test:8080/_opensmh/dl/"))
             #expect(redirect.header("x-smh-type") == "file")
             #expect(redirect.header("x-smh-size") == "300000")
-            #expect(redirect.header("x-smh-etag") == uploaded.json["eTag"] as? String)
+            #expect(try redirect.header("x-smh-etag") == uploaded.decoded(NodeAnswer.self).eTag)
             #expect(redirect.header("x-smh-crc64") == String(CRC64.checksum(Self.content)))
             #expect(redirect.header("x-smh-content-type") == "application/octet-stream")
             #expect(redirect.header("x-smh-creation-time")?.hasSuffix("Z") == true)
@@ -38,7 +38,7 @@ import Testing
             #expect(whole.status == 200)
             #expect(whole.body == Self.content)
             #expect(whole.headers[.contentLength] == "300000")
-            #expect(whole.headers[.eTag] == uploaded.json["eTag"] as? String)
+            #expect(try whole.headers[.eTag] == uploaded.decoded(NodeAnswer.self).eTag)
             #expect(whole.headers[.acceptRanges] == "bytes")
             #expect(whole.headers[HTTPField.Name("x-cos-hash-crc64ecma")!] == String(CRC64.checksum(Self.content)))
             #expect(whole.headers[.contentDisposition]?.hasPrefix("inline; filename*=UTF-8''%E6%8A%A5") == true)
@@ -87,17 +87,17 @@ import Testing
             let base = "/api/v1/file/\(f.library.id)/-/b.txt?access_token=\(f.token)&info"
             let info = try await f.app.call(.get, base)
             #expect(info.status == 200)
-            let url = try #require(info.json["cosUrl"] as? String)
+            let url = try #require(try info.decoded(NodeAnswer.self).cosUrl)
             #expect(try await fetch(f.app, url).body == Array("hello".utf8))
-            #expect(info.json["size"] as? String == "5")
-            #expect(info.json["name"] as? String == "b.txt")
-            #expect(info.json["path"] as? [String] == ["b.txt"])
-            #expect(info.json["fileType"] as? String == "text")
-            #expect(info.json["contentType"] as? String == "text/plain")
-            #expect(info.json.keys.contains("versionId"))
+            #expect(try info.decoded(NodeAnswer.self).size == "5")
+            #expect(try info.decoded(NodeAnswer.self).name == "b.txt")
+            #expect(try info.decoded(CreatedAnswer.self).path == ["b.txt"])
+            #expect(try info.decoded(NodeAnswer.self).fileType == "text")
+            #expect(try info.decoded(NodeAnswer.self).contentType == "text/plain")
+            #expect(try info.decoded(NodeAnswer.self).versionId != nil)
             let preCheck = try await f.app.call(.get, base + "&pre_check=1")
             #expect(preCheck.status == 200)
-            #expect(preCheck.json["cosUrl"] == nil)
+            #expect(try preCheck.decoded(NodeAnswer.self).cosUrl == nil)
             #expect(try await f.app.call(.get, base + "&period=30").code == "ParamInvalid")
             #expect(try await f.app.call(.get, base + "&period=60").status == 200)
         }
@@ -172,11 +172,12 @@ import Testing
             let f = UploadFixture(
                 app: app, library: library, token: try await app.token(library, "grant=admin"))
             let begun = try await f.begin("a.txt")
-            #expect(begun.json["domain"] as? String == "media.example.com")
-            let path = try #require(begun.json["path"] as? String)
+            let begin = try begun.decoded(BeginUploadAnswer.self)
+            #expect(begin.domain == "media.example.com")
+            let path = begin.path
             #expect(path.hasPrefix("/smh/_opensmh/up/"))
             // What the proxy forwards: the path without its prefix.
-            let auth = (begun.json["headers"] as? [String: String])?["Authorization"] ?? ""
+            let auth = begin.headers["Authorization"] ?? ""
             let sent = try await app.client.execute(
                 uri: String(path.dropFirst(4)), method: .put, headers: [.authorization: auth, .contentLength: "5"],
                 body: ByteBuffer(string: "hello"))
@@ -193,7 +194,7 @@ import Testing
             let form = try await app.call(
                 .post, "/api/v1/file/\(library.id)/-/b.txt?filesize=1&access_token=\(f.token)")
             #expect(form.status == 201)
-            #expect(form.json["path"] as? String == "/smh/", "the form goes to the prefix's root")
+            #expect(try form.decoded(FormBeginAnswer.self).path == "/smh/", "the form goes to the prefix's root")
         }
     }
 }

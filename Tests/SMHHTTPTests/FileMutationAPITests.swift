@@ -12,12 +12,12 @@ import Testing
 @Suite struct FileMutationAPITests {
     func names(_ f: UploadFixture, _ path: String) async throws -> [String] {
         let reply = try await f.app.call(.get, "/api/v1/directory/\(f.library.id)/-/\(path)?access_token=\(f.token)")
-        return (reply.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        return try reply.decoded(ListingAnswer.self).contents.map(\.name)
     }
 
     func usedBytes(_ f: UploadFixture) async throws -> String? {
-        try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
-            as? String
+        try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
+            .decoded(SizeAnswer.self).size
     }
 
     /// A PUT body names one action: several at once are ambiguous and refused before anything happens.
@@ -46,7 +46,7 @@ import Testing
             let file = "/api/v1/file/\(f.library.id)/-"
             let recycled = try await f.app.call(.delete, "\(file)/a.txt?access_token=\(f.token)")
             #expect(recycled.status == 200)
-            #expect((recycled.json["recycledItemId"] as? Int ?? 0) > 0)
+            #expect(try (recycled.decoded(RecycledAnswer.self).recycledItemId ?? 0) > 0)
             #expect(try await names(f, "") == ["b.txt"])
             #expect(try await usedBytes(f) == "10", "the recycle bin still counts toward usage")
 
@@ -76,22 +76,23 @@ import Testing
             let inode =
                 try await f.app.call(
                     .get, "/api/v1/directory/\(f.library.id)/-/doc.txt?info&with_inode=1&access_token=\(f.token)"
-                ).json["inode"] as? String
+                ).decoded(NodeAnswer.self).inode
 
             let moved = try await f.app.call(
                 .put, "\(file)/folder/renamed.txt?access_token=\(f.token)", body: #"{"from":"/doc.txt"}"#)
             #expect(moved.status == 200)
-            #expect(moved.json["path"] as? [String] == ["folder", "renamed.txt"])
+            #expect(try moved.decoded(CreatedAnswer.self).path == ["folder", "renamed.txt"])
             let info = try await f.app.call(
                 .get, "/api/v1/directory/\(f.library.id)/-/folder/renamed.txt?info&with_inode=1&access_token=\(f.token)"
             )
-            #expect(info.json["inode"] as? String == inode)
+            #expect(try info.decoded(NodeAnswer.self).inode == inode)
             #expect(try await names(f, "") == ["folder"])
 
             _ = try await f.upload("folder/other.txt", Array("two".utf8))
             let renamed = try await f.app.call(
                 .put, "\(file)/folder/renamed.txt?access_token=\(f.token)", body: #"{"from":"folder/other.txt"}"#)
-            #expect(renamed.json["path"] as? [String] == ["folder", "renamed (1).txt"], "rename is the default")
+            #expect(
+                try renamed.decoded(CreatedAnswer.self).path == ["folder", "renamed (1).txt"], "rename is the default")
             let ask = try await f.app.call(
                 .put, "\(file)/folder/renamed.txt?access_token=\(f.token)&conflict_resolution_strategy=ask",
                 body: #"{"from":"folder/renamed (1).txt"}"#)
@@ -102,12 +103,14 @@ import Testing
             #expect(overwrite.status == 200)
             #expect(try await names(f, "folder") == ["renamed.txt"])
             let content = try await f.app.call(.get, "\(file)/folder/renamed.txt?info&access_token=\(f.token)")
-            #expect(content.json["size"] as? String == "3")
-            #expect(content.json["eTag"] as? String == "\"\(Insecure.MD5.hash(data: Array("two".utf8)).hexString)\"")
+            #expect(try content.decoded(NodeAnswer.self).size == "3")
+            #expect(
+                try content.decoded(NodeAnswer.self).eTag
+                    == "\"\(Insecure.MD5.hash(data: Array("two".utf8)).hexString)\"")
 
             let itself = try await f.app.call(
                 .put, "\(file)/folder/renamed.txt?access_token=\(f.token)", body: #"{"from":"folder/renamed.txt"}"#)
-            #expect(itself.json["path"] as? [String] == ["folder", "renamed.txt"])
+            #expect(try itself.decoded(CreatedAnswer.self).path == ["folder", "renamed.txt"])
             #expect(
                 try await f.app.call(.put, "\(file)/x.txt?access_token=\(f.token)", body: #"{"from":"nope.txt"}"#).code
                     == "SourceFileNotFound")
@@ -146,21 +149,22 @@ import Testing
             let copied = try await f.app.call(
                 .put, "\(file)/b.txt?access_token=\(f.token)", body: #"{"copyFrom":"a.txt"}"#)
             #expect(copied.status == 200)
-            #expect(copied.json["path"] as? [String] == ["b.txt"])
+            #expect(try copied.decoded(CreatedAnswer.self).path == ["b.txt"])
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 2)
             #expect(try await usedBytes(f) == "12", "a copy is charged")
             let a = try await f.app.call(.get, "\(file)/a.txt?info&access_token=\(f.token)")
             let b = try await f.app.call(.get, "\(file)/b.txt?info&access_token=\(f.token)")
-            #expect(a.json["eTag"] as? String == b.json["eTag"] as? String)
-            #expect(a.json["crc64"] as? String == b.json["crc64"] as? String)
+            #expect(try a.decoded(NodeAnswer.self).eTag == b.decoded(NodeAnswer.self).eTag)
+            #expect(try a.decoded(NodeAnswer.self).crc64 == b.decoded(NodeAnswer.self).crc64)
             let inodes = try await f.app.call(
                 .get, "/api/v1/directory/\(f.library.id)/-?with_inode=1&access_token=\(f.token)")
-            let ids = (inodes.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["inode"] as? String }
+            let ids = try inodes.decoded(ListingAnswer.self).contents.compactMap(\.inode)
             #expect(Set(ids).count == 2, "the copy has an inode of its own")
 
             let onto = try await f.app.call(
                 .put, "\(file)/a.txt?access_token=\(f.token)", body: #"{"copyFrom":"a.txt"}"#)
-            #expect(onto.json["path"] as? [String] == ["a (1).txt"], "copying onto the source renames (spec 00)")
+            #expect(
+                try onto.decoded(CreatedAnswer.self).path == ["a (1).txt"], "copying onto the source renames (spec 00)")
             let ask = try await f.app.call(
                 .put, "\(file)/a.txt?access_token=\(f.token)&conflict_resolution_strategy=ask",
                 body: #"{"copyFrom":"a.txt"}"#)
@@ -170,7 +174,8 @@ import Testing
             #expect(try await f.app.call(.delete, "\(file)/a.txt?access_token=\(f.token)&permanent=1").status == 204)
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 2)
             let url =
-                try await f.app.call(.get, "\(file)/b.txt?info&access_token=\(f.token)").json["cosUrl"] as? String ?? ""
+                try await f.app.call(.get, "\(file)/b.txt?info&access_token=\(f.token)").decoded(NodeAnswer.self).cosUrl
+                ?? ""
             let body = try await f.app.client.execute(
                 uri: url.replacingOccurrences(of: "http://files.test:8080", with: ""), method: .get)
             #expect(String(buffer: body.body) == "shared")
@@ -200,19 +205,19 @@ import Testing
                 try await f.app.call(
                     .get, "/api/v1/directory/\(f.library.id)/-/a/b/x.txt?info&with_inode=1&access_token=\(f.token)"
                 )
-                .json["inode"] as? String)
+                .decoded(NodeAnswer.self).inode)
             let url = "/api/v1/inode/\(f.library.id)/-/\(inode)?access_token=\(f.token)"
             let found = try await f.app.call(.get, url)
             #expect(found.status == 200)
-            #expect(found.json["path"] as? [String] == ["a", "b", "x.txt"])
-            #expect(found.json["name"] as? String == "x.txt")
-            #expect(found.json["type"] as? String == "file")
-            #expect(found.json["size"] as? String == "1")
+            #expect(try found.decoded(CreatedAnswer.self).path == ["a", "b", "x.txt"])
+            #expect(try found.decoded(NodeAnswer.self).name == "x.txt")
+            #expect(try found.decoded(NodeAnswer.self).type == "file")
+            #expect(try found.decoded(NodeAnswer.self).size == "1")
 
             _ = try await f.app.call(
                 .put, "/api/v1/directory/\(f.library.id)/-/z?access_token=\(f.token)", body: #"{"from":"a"}"#)
             #expect(
-                try await f.app.call(.get, url).json["path"] as? [String] == ["z", "b", "x.txt"],
+                try await f.app.call(.get, url).decoded(CreatedAnswer.self).path == ["z", "b", "x.txt"],
                 "the inode follows moves")
 
             _ = try await f.app.call(.delete, "/api/v1/directory/\(f.library.id)/-/z?access_token=\(f.token)")
@@ -237,7 +242,7 @@ import Testing
             let begun = try await f.begin("note.txt", headers: [HTTPField.Name("x-smh-meta-origin")!: "phone"])
             _ = try await f.send(begun, Array("n".utf8))
             let confirmed = try await f.confirm(begun)
-            #expect((confirmed.json["metaData"] as? [String: String]) == ["x-smh-meta-origin": "phone"])
+            #expect(try confirmed.decoded(NodeAnswer.self).metaData == ["x-smh-meta-origin": "phone"])
             let update = "/api/v1/directory/\(f.library.id)/-/note.txt?update&access_token=\(f.token)"
             let info = "/api/v1/file/\(f.library.id)/-/note.txt?info&access_token=\(f.token)"
             let before = try await f.app.call(.get, info)
@@ -246,24 +251,25 @@ import Testing
                 .post, update, body: #"{"labels":["work","2024"],"category":"doc","metaData":{"Project":"apollo"}}"#)
             #expect(merged.status == 204)
             var after = try await f.app.call(.get, info)
-            #expect(after.json["labels"] as? [String] == ["work", "2024"])
-            #expect(after.json["category"] as? String == "doc")
+            #expect(try after.decoded(NodeAnswer.self).labels == ["work", "2024"])
+            #expect(try after.decoded(NodeAnswer.self).category == "doc")
             #expect(
-                (after.json["metaData"] as? [String: String]) == [
+                try after.decoded(NodeAnswer.self).metaData == [
                     "x-smh-meta-origin": "phone", "x-smh-meta-project": "apollo",
                 ])
-            #expect(after.json["eTag"] as? String == before.json["eTag"] as? String)
-            #expect(after.json["modificationTime"] as? String == before.json["modificationTime"] as? String)
+            #expect(try after.decoded(NodeAnswer.self).eTag == before.decoded(NodeAnswer.self).eTag)
+            #expect(
+                try after.decoded(NodeAnswer.self).modificationTime == before.decoded(NodeAnswer.self).modificationTime)
 
             _ = try await f.app.call(.post, update, body: #"{"metaData":{"x-smh-meta-origin":null}}"#)
             after = try await f.app.call(.get, info)
-            #expect((after.json["metaData"] as? [String: String]) == ["x-smh-meta-project": "apollo"])
-            #expect(after.json["labels"] as? [String] == ["work", "2024"], "absent fields are unchanged")
+            #expect(try after.decoded(NodeAnswer.self).metaData == ["x-smh-meta-project": "apollo"])
+            #expect(try after.decoded(NodeAnswer.self).labels == ["work", "2024"], "absent fields are unchanged")
             _ = try await f.app.call(
                 .post, update, body: #"{"metaData":{"a":"1"},"metaDataDirective":"replace","labels":[]}"#)
             after = try await f.app.call(.get, info)
-            #expect((after.json["metaData"] as? [String: String]) == ["x-smh-meta-a": "1"])
-            #expect(after.json["labels"] == nil)
+            #expect(try after.decoded(NodeAnswer.self).metaData == ["x-smh-meta-a": "1"])
+            #expect(try after.decoded(NodeAnswer.self).labels == nil)
 
             for (body, code) in [
                 (#"{"category":"12345678901234567"}"#, "ParamInvalid"),
@@ -303,7 +309,7 @@ import Testing
                 .put, "\(dir)/backup/src?access_token=\(f.token)&conflict_resolution_strategy=rename",
                 body: #"{"copyFrom":"src"}"#)
             #expect(renamed.status == 200)
-            #expect(renamed.json["path"] as? [String] == ["backup", "src (1)"])
+            #expect(try renamed.decoded(CreatedAnswer.self).path == ["backup", "src (1)"])
             let into = try await f.app.call(
                 .put, "\(dir)/src/sub/again?access_token=\(f.token)", body: #"{"copyFrom":"src"}"#)
             #expect(into.code == "SourceDirectoryIsParentOfDestination")

@@ -11,12 +11,12 @@ import Testing
                 .put, "\(dir)/trip?access_token=\(f.token)",
                 body: #"{"localCreationTime":"2024-01-15T10:30:00+08:00","localModificationTime":"1709626904120"}"#)
             #expect(created.status == 201)
-            #expect(created.json["localCreationTime"] as? String == "2024-01-15T02:30:00.000Z")
-            #expect(created.json["localModificationTime"] as? String == "2024-03-05T08:21:44.120Z")
+            #expect(try created.decoded(CreatedAnswer.self).localCreationTime == "2024-01-15T02:30:00.000Z")
+            #expect(try created.decoded(CreatedAnswer.self).localModificationTime == "2024-03-05T08:21:44.120Z")
             let info = try await f.app.call(.get, "\(dir)/trip?info&access_token=\(f.token)")
-            #expect(info.json["localCreationTime"] as? String == "2024-01-15T02:30:00.000Z")
+            #expect(try info.decoded(NodeAnswer.self).localCreationTime == "2024-01-15T02:30:00.000Z")
             let plain = try await f.app.call(.put, "\(dir)/plain?access_token=\(f.token)")
-            #expect(plain.json["localCreationTime"] == nil, "echoed only when set")
+            #expect(try plain.decoded(CreatedAnswer.self).localCreationTime == nil, "echoed only when set")
 
             let bad = try await f.app.call(
                 .put, "\(dir)/bad?access_token=\(f.token)", body: #"{"localCreationTime":"last tuesday"}"#)
@@ -43,13 +43,13 @@ import Testing
 
             let dir = "/api/v1/directory/\(f.library.id)/-"
             let info = try await f.app.call(.get, "\(dir)/clip.mp4?info&access_token=\(f.token)")
-            #expect(info.json["localCreationTime"] as? String == "2022-07-26T02:58:09.000Z")
-            #expect(info.json["localModificationTime"] as? String == "2022-07-27T02:00:00.000Z")
-            #expect(info.json["labels"] as? [String] == ["holiday"])
-            #expect(info.json["category"] as? String == "video")
+            #expect(try info.decoded(NodeAnswer.self).localCreationTime == "2022-07-26T02:58:09.000Z")
+            #expect(try info.decoded(NodeAnswer.self).localModificationTime == "2022-07-27T02:00:00.000Z")
+            #expect(try info.decoded(NodeAnswer.self).labels == ["holiday"])
+            #expect(try info.decoded(NodeAnswer.self).category == "video")
             let fileInfo = try await f.app.call(
                 .get, "/api/v1/file/\(f.library.id)/-/clip.mp4?info&access_token=\(f.token)")
-            #expect(fileInfo.json["localCreationTime"] as? String == "2022-07-26T02:58:09.000Z")
+            #expect(try fileInfo.decoded(NodeAnswer.self).localCreationTime == "2022-07-26T02:58:09.000Z")
 
             let badBegin = try await f.app.call(
                 .put, "/api/v1/file/\(f.library.id)/-/x.txt?access_token=\(f.token)",
@@ -62,18 +62,17 @@ import Testing
                 .put, "/api/v1/file/\(f.library.id)/-/copy.mp4?access_token=\(f.token)",
                 body: #"{"copyFrom":"clip.mp4"}"#)
             let copy = try await f.app.call(.get, "\(dir)/copy.mp4?info&access_token=\(f.token)")
-            #expect(copy.json["localCreationTime"] as? String == "2022-07-26T02:58:09.000Z")
-            #expect(copy.json["labels"] as? [String] == ["holiday"])
+            #expect(try copy.decoded(NodeAnswer.self).localCreationTime == "2022-07-26T02:58:09.000Z")
+            #expect(try copy.decoded(NodeAnswer.self).labels == ["holiday"])
             let updated = try await f.app.call(
                 .post, "\(dir)/copy.mp4?update&access_token=\(f.token)",
                 body: #"{"localCreationTime":"2020-01-01T00:00:00Z"}"#)
             #expect(updated.status == 204)
             let after = try await f.app.call(.get, "\(dir)/copy.mp4?info&access_token=\(f.token)")
-            #expect(after.json["localCreationTime"] as? String == "2020-01-01T00:00:00.000Z")
-            #expect(after.json["localModificationTime"] as? String == "2022-07-27T02:00:00.000Z")
-            let listed =
-                try await f.app.call(.get, "\(dir)/?access_token=\(f.token)").json["contents"] as? [[String: Any]]
-            #expect(listed?.first?["localCreationTime"] as? String == "2022-07-26T02:58:09.000Z")
+            #expect(try after.decoded(NodeAnswer.self).localCreationTime == "2020-01-01T00:00:00.000Z")
+            #expect(try after.decoded(NodeAnswer.self).localModificationTime == "2022-07-27T02:00:00.000Z")
+            let listed = try await f.app.call(.get, "\(dir)/?access_token=\(f.token)").decoded(ListingAnswer.self)
+            #expect(listed.contents.first?.localCreationTime == "2022-07-26T02:58:09.000Z")
             let badUpdate = try await f.app.call(
                 .post, "\(dir)/copy.mp4?update&access_token=\(f.token)", body: #"{"localModificationTime":"x"}"#)
             #expect(badUpdate.code == "InvalidTimeFormat")

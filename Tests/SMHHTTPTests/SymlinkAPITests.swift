@@ -31,13 +31,12 @@ import Testing
             return (Int(response.status.code), nil, String(buffer: response.body))
         }
 
-        func listing(_ path: String = "") async throws -> [[String: Any]] {
-            try await f.app.call(.get, "\(dir)/\(path)?access_token=\(f.token)").json["contents"] as? [[String: Any]]
-                ?? []
+        func listing(_ path: String = "") async throws -> [NodeAnswer] {
+            try await f.app.call(.get, "\(dir)/\(path)?access_token=\(f.token)").decoded(ListingAnswer.self).contents
         }
 
         func names(_ path: String = "") async throws -> [String] {
-            try await listing(path).compactMap { $0["name"] as? String }
+            try await listing(path).map(\.name)
         }
 
         func info(_ path: String) async throws -> Reply {
@@ -59,29 +58,31 @@ import Testing
 
             let created = try await l.link("links/report.txt", to: "docs/report.txt")
             #expect(created.status == 200)
-            #expect(created.json["path"] as? [String] == ["links", "report.txt"])
-            #expect(created.json["name"] as? String == "report.txt")
-            #expect(created.json["type"] as? String == "symlink")
+            #expect(try created.decoded(CreatedAnswer.self).path == ["links", "report.txt"])
+            #expect(try created.decoded(SymlinkAnswer.self).name == "report.txt")
+            #expect(try created.decoded(SymlinkAnswer.self).type == "symlink")
 
             let item = try #require(try await l.listing("links").first)
-            #expect(item["type"] as? String == "symlink")
-            #expect(item["size"] as? String == "9", "a listed link carries its file's size")
-            #expect(item["eTag"] as? String == target.json["eTag"] as? String)
-            #expect(item["crc64"] as? String == target.json["crc64"] as? String)
-            #expect(item["contentType"] as? String == "text/plain")
+            #expect(item.type == "symlink")
+            #expect(item.size == "9", "a listed link carries its file's size")
+            #expect(try item.eTag == target.decoded(NodeAnswer.self).eTag)
+            #expect(try item.crc64 == target.decoded(NodeAnswer.self).crc64)
+            #expect(item.contentType == "text/plain")
 
-            let targetInode = try await l.info("docs/report.txt").json["inode"] as? String
+            let targetInode = try await l.info("docs/report.txt").decoded(NodeAnswer.self).inode
             let info = try await l.info("links/report.txt")
-            #expect(info.json["type"] as? String == "symlink")
-            #expect(info.json["linkTo"] as? String == targetInode, "D-03 names the target by inode")
-            #expect(info.json["inode"] as? String != targetInode)
-            #expect(info.json["size"] as? String == "9")
+            #expect(try info.decoded(NodeAnswer.self).type == "symlink")
+            #expect(
+                try info.decoded(NodeAnswer.self).linkTo == .inode(targetInode ?? ""), "D-03 names the target by inode")
+            #expect(try info.decoded(NodeAnswer.self).inode != targetInode)
+            #expect(try info.decoded(NodeAnswer.self).size == "9")
 
             let fileInfo = try await l.f.app.call(.get, "\(l.file)/links/report.txt?info&access_token=\(l.f.token)")
-            #expect(fileInfo.json["linkTo"] as? [String] == ["docs", "report.txt"], "F-10 names it by path")
-            #expect(fileInfo.json["type"] as? String == "symlink")
-            #expect(fileInfo.json["eTag"] as? String == target.json["eTag"] as? String)
-            #expect((fileInfo.json["cosUrl"] as? String)?.contains("/_opensmh/dl/") == true)
+            #expect(
+                try fileInfo.decoded(NodeAnswer.self).linkTo == .path(["docs", "report.txt"]), "F-10 names it by path")
+            #expect(try fileInfo.decoded(NodeAnswer.self).type == "symlink")
+            #expect(try fileInfo.decoded(NodeAnswer.self).eTag == target.decoded(NodeAnswer.self).eTag)
+            #expect(try (fileInfo.decoded(NodeAnswer.self).cosUrl)?.contains("/_opensmh/dl/") == true)
 
             let content = try await l.content("links/report.txt")
             #expect(content.status == 200)
@@ -92,7 +93,8 @@ import Testing
             #expect(head.header("x-smh-size") == "9")
 
             let renamed = try await l.link("links/report.txt", to: "docs/report.txt")
-            #expect(renamed.json["path"] as? [String] == ["links", "report (1).txt"], "rename is the default")
+            #expect(
+                try renamed.decoded(CreatedAnswer.self).path == ["links", "report (1).txt"], "rename is the default")
             let asked = try await l.link("links/report.txt", to: "docs/report.txt", "&conflict_resolution_strategy=ask")
             #expect(asked.status == 409)
             #expect(asked.code == "SameNameDirectoryOrFileExists")
@@ -147,7 +149,7 @@ import Testing
             #expect(moved.status == 200)
             #expect(try await l.content("latest.txt").body == "first", "links point at inodes, not paths")
             let fileInfo = try await l.f.app.call(.get, "\(l.file)/latest.txt?info&access_token=\(l.f.token)")
-            #expect(fileInfo.json["linkTo"] as? [String] == ["archive", "renamed.txt"])
+            #expect(try fileInfo.decoded(NodeAnswer.self).linkTo == .path(["archive", "renamed.txt"]))
 
             _ = try await l.f.app.call(
                 .put, "\(l.dir)/moved-archive?access_token=\(l.f.token)&conflict_resolution_strategy=rename",
@@ -156,9 +158,9 @@ import Testing
 
             let overwritten = try await l.f.upload(
                 "moved-archive/renamed.txt", Array("second!".utf8), "&conflict_resolution_strategy=overwrite")
-            #expect(overwritten.json["isOverwritten"] as? Bool == true)
+            #expect(try overwritten.decoded(NodeAnswer.self).isOverwritten == true)
             #expect(try await l.content("latest.txt").body == "second!", "an overwrite keeps the inode")
-            #expect(try await l.listing().first { $0["name"] as? String == "latest.txt" }?["size"] as? String == "7")
+            #expect(try await l.listing().first { $0.name == "latest.txt" }?.size == "7")
         }
     }
 
@@ -167,11 +169,11 @@ import Testing
             _ = try await l.f.upload("target.txt", Array("payload".utf8))
             _ = try await l.f.app.call(.put, "\(l.dir)/elsewhere?access_token=\(l.f.token)")
             _ = try await l.link("link.txt", to: "target.txt")
-            let targetInode = try await l.info("target.txt").json["inode"] as? String
+            let targetInode = try await l.info("target.txt").decoded(NodeAnswer.self).inode
 
             let moved = try await l.f.app.call(
                 .put, "\(l.file)/elsewhere/moved.txt?access_token=\(l.f.token)", body: #"{"from":"link.txt"}"#)
-            #expect(moved.json["path"] as? [String] == ["elsewhere", "moved.txt"])
+            #expect(try moved.decoded(CreatedAnswer.self).path == ["elsewhere", "moved.txt"])
             #expect(try await l.names() == ["elsewhere", "target.txt"])
             #expect(try await l.content("elsewhere/moved.txt").body == "payload")
 
@@ -179,12 +181,12 @@ import Testing
                 .put, "\(l.file)/copy.txt?access_token=\(l.f.token)", body: #"{"copyFrom":"elsewhere/moved.txt"}"#)
             #expect(copied.status == 200)
             let copy = try await l.info("copy.txt")
-            #expect(copy.json["type"] as? String == "symlink", "copying a link makes a link")
-            #expect(copy.json["linkTo"] as? String == targetInode, "to the same target")
+            #expect(try copy.decoded(NodeAnswer.self).type == "symlink", "copying a link makes a link")
+            #expect(try copy.decoded(NodeAnswer.self).linkTo == .inode(targetInode ?? ""), "to the same target")
 
             let usedBefore =
                 try await l.f.app.call(.get, "/api/v1/space/\(l.f.library.id)/-/size?access_token=\(l.f.token)")
-                .json["size"] as? String
+                .decoded(SizeAnswer.self).size
             #expect(usedBefore == "7", "links occupy no quota")
 
             let onto = try await l.f.app.call(
@@ -207,7 +209,7 @@ import Testing
             _ = try await l.link("album/photo.jpg", to: "photo.jpg")
             _ = try await l.link("second.jpg", to: "album/photo.jpg")  // a link to a link
             let targetInode = try #require(
-                Node.parseInode(try await l.info("photo.jpg").json["inode"] as? String ?? ""))
+                Node.parseInode(try await l.info("photo.jpg").decoded(NodeAnswer.self).inode ?? ""))
 
             let recycled = try await l.f.app.call(.delete, "\(l.file)/photo.jpg?access_token=\(l.f.token)")
             #expect(recycled.status == 200)
@@ -225,7 +227,7 @@ import Testing
             #expect(try await l.names("album") == ["photo.jpg"])
 
             // Purging the recycled target (as the recycle bin will) deletes its links for good.
-            let item = try #require(recycled.json["recycledItemId"] as? Int)
+            let item = try #require(try recycled.decoded(RecycledAnswer.self).recycledItemId)
             try await l.f.app.execute("DELETE FROM recycle_items WHERE id = \(item)")
             let space = try #require(
                 try await l.f.app.store.space(library: LibraryID(l.f.library.id), id: .singleTenant))
@@ -261,8 +263,8 @@ import Testing
                 .put, "\(l.dir)/keep-copy?access_token=\(l.f.token)", body: #"{"copyFrom":"keep"}"#)
             #expect(copied.status == 204)
             #expect(
-                try await l.info("keep-copy/file.txt").json["linkTo"] as? String
-                    == l.info("keep/file.txt").json["linkTo"] as? String)
+                try await l.info("keep-copy/file.txt").decoded(NodeAnswer.self).linkTo
+                    == l.info("keep/file.txt").decoded(NodeAnswer.self).linkTo)
             #expect(try await l.content("keep-copy/deep.txt").body == "deep")
 
             // Deleted for good, the target takes every link to it, wherever it is.
@@ -293,7 +295,7 @@ import Testing
             // Re-pointing l1 at another link lengthens every chain through it past the limit.
             _ = try await l.link("x", to: "base.txt")
             let repointed = try await l.link("l1", to: "x", "&conflict_resolution_strategy=overwrite")
-            #expect(repointed.json["path"] as? [String] == ["l1"])
+            #expect(try repointed.decoded(CreatedAnswer.self).path == ["l1"])
             #expect(try await l.content("l7").body == "base")
             let tooDeep = try await l.content("l8")
             #expect(tooDeep.status == 400)

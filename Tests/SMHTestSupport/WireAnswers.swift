@@ -34,7 +34,26 @@ public struct NodeAnswer: Decodable, Sendable {
     public let cosUrl: String?
     public let inode: String?
     public let labels: [String]?
+    public let category: String?
     public let metaData: [String: String]?
+    public let localCreationTime: String?
+    public let localModificationTime: String?
+    public let linkTo: LinkTarget?
+}
+
+/// A link's target: its inode in listings and D-03, its path in F-10.
+public enum LinkTarget: Decodable, Sendable, Equatable {
+    case inode(String)
+    case path([String])
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let path = try? c.decode([String].self) {
+            self = .path(path)
+        } else {
+            self = .inode(try c.decode(String.self))
+        }
+    }
 }
 
 /// A new directory (D-01), or the path a move or copy ended at (D-05, D-06, F-17, F-18).
@@ -44,8 +63,12 @@ public struct CreatedAnswer: Decodable, Sendable {
     public let inode: String?
     public let labels: [String]?
     public let metaData: [String: String]?
+    public let localCreationTime: String?
+    public let localModificationTime: String?
 
-    enum CodingKeys: String, CodingKey { case path, creationTime, inode, labels, metaData }
+    enum CodingKeys: String, CodingKey {
+        case path, creationTime, inode, labels, metaData, localCreationTime, localModificationTime
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -55,6 +78,8 @@ public struct CreatedAnswer: Decodable, Sendable {
         inode = try c.decodeIfPresent(String.self, forKey: .inode)
         labels = try c.decodeIfPresent([String].self, forKey: .labels)
         metaData = try c.decodeIfPresent([String: String].self, forKey: .metaData)
+        localCreationTime = try c.decodeIfPresent(String.self, forKey: .localCreationTime)
+        localModificationTime = try c.decodeIfPresent(String.self, forKey: .localModificationTime)
     }
 }
 
@@ -86,6 +111,21 @@ public struct BeginUploadAnswer: Decodable, Sendable {
     public let expiration: String
     public let availableDomainNum: Int
     public let uploadId: String?
+}
+
+/// A new symbolic link (F-19): its name, path and type only.
+public struct SymlinkAnswer: Decodable, Sendable {
+    public let name: String
+    public let path: [String]
+    public let type: String
+}
+
+/// F-03: a form upload's task.
+public struct FormBeginAnswer: Decodable, Sendable {
+    public let domain: String
+    public let path: String
+    public let form: [String: String]
+    public let confirmKey: String
 }
 
 extension Reply {
