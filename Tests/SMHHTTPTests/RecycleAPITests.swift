@@ -19,10 +19,8 @@ import Testing
 
         func recycle(_ path: String, directory: Bool = false) async throws -> Int {
             let reply = try await f.app.call(.delete, "\(directory ? dir : file)/\(path)?access_token=\(token)")
-            guard reply.status == 200, let id = reply.json["recycledItemId"] as? Int else {
-                throw TestFailure("recycling \(path): \(reply.status) \(reply.text)")
-            }
-            return id
+            guard reply.status == 200 else { throw TestFailure("recycling \(path): \(reply.status) \(reply.text)") }
+            return try reply.decoded(RecycledAnswer.self).recycledItemId
         }
 
         func list(_ query: String = "") async throws -> Reply {
@@ -35,7 +33,7 @@ import Testing
 
         func names(_ path: String = "") async throws -> [String] {
             let reply = try await f.app.call(.get, "\(dir)/\(path)?access_token=\(token)")
-            return (reply.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+            return try reply.decoded(ListingAnswer.self).contents.map(\.name)
         }
 
         func mkdir(_ path: String) async throws {
@@ -51,8 +49,8 @@ import Testing
         }
 
         func used() async throws -> String? {
-            try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(token)").json["size"]
-                as? String
+            try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(token)")
+                .decoded(SizeAnswer.self).size
         }
     }
 
@@ -73,36 +71,34 @@ import Testing
 
             let all = try await b.list()
             #expect(all.status == 200)
-            #expect(all.json["totalNum"] as? Int == 3)
-            #expect(all.json["nextMarker"] == nil, "page style by default")
-            let contents = try #require(all.json["contents"] as? [[String: Any]])
-            #expect(contents.map { $0["recycledItemId"] as? Int } == [old, photo, a], "newest removal first")
+            let allPage = try all.decoded(RecycledListAnswer.self)
+            #expect(allPage.totalNum == 3)
+            #expect(allPage.nextMarker == nil, "page style by default")
+            let contents = allPage.contents
+            #expect(contents.map(\.recycledItemId) == [old, photo, a], "newest removal first")
             let first = contents[2]
-            #expect(first["name"] as? String == "a.txt")
-            #expect(first["originalPath"] as? [String] == ["docs", "a.txt"])
-            #expect(first["spaceId"] as? String == "-")
-            #expect(first["type"] as? String == "file")
-            #expect(first["size"] as? String == "5")
-            #expect(first["fileType"] as? String == "text")
-            #expect(first["remainingTime"] == nil, "kept forever: no remaining time")
-            #expect((first["removalTime"] as? String)?.hasSuffix("Z") == true)
-            #expect(contents[0]["type"] as? String == "dir")
-            #expect(contents[0]["size"] == nil)
+            #expect(first.name == "a.txt")
+            #expect(first.originalPath == ["docs", "a.txt"])
+            #expect(first.spaceId == "-")
+            #expect(first.type == "file")
+            #expect(first.size == "5")
+            #expect(first.fileType == "text")
+            #expect(first.remainingTime == nil, "kept forever: no remaining time")
+            #expect(first.removalTime.hasSuffix("Z"))
+            #expect(contents[0].type == "dir")
+            #expect(contents[0].size == nil)
 
             let byName = try await b.list("&order_by=name&order_by_type=desc")
-            #expect(
-                (byName.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == [
-                    "old", "b.jpg", "a.txt",
-                ])
+            #expect(try byName.decoded(RecycledListAnswer.self).contents.map(\.name) == ["old", "b.jpg", "a.txt"])
             let page = try await b.list("&limit=2&orderBy=size")
-            #expect(page.json["nextMarker"] as? Int == 2)
-            #expect((page.json["contents"] as? [[String: Any]])?.count == 2)
+            #expect(try page.decoded(RecycledListAnswer.self).nextMarker == 2)
+            #expect(try page.decoded(RecycledListAnswer.self).contents.count == 2)
             let rest = try await b.list("&marker=2&limit=2&orderBy=size")
-            #expect(rest.json["nextMarker"] == nil)
-            #expect((rest.json["contents"] as? [[String: Any]])?.count == 1)
+            #expect(try rest.decoded(RecycledListAnswer.self).nextMarker == nil)
+            #expect(try rest.decoded(RecycledListAnswer.self).contents.count == 1)
             let paged = try await b.list("&page=2&page_size=2")
-            #expect(paged.json["totalNum"] as? Int == 3)
-            #expect((paged.json["contents"] as? [[String: Any]])?.count == 1)
+            #expect(try paged.decoded(RecycledListAnswer.self).totalNum == 3)
+            #expect(try paged.decoded(RecycledListAnswer.self).contents.count == 1)
             #expect(try await b.list("&order_by=colour").code == "OrderByNotAllowed")
             #expect(try await b.list("&order_by=name&order_by_type=up").code == "OrderByTypeNotAllowed")
             #expect(try await b.list("&page=0").code == "ParamInvalid")
@@ -110,17 +106,19 @@ import Testing
 
             let info = try await b.f.app.call(.get, "\(b.bin)/\(a)?info&access_token=\(b.token)")
             #expect(info.status == 200)
-            #expect(info.json["type"] as? String == "file")
-            #expect(info.json["size"] as? String == "5")
-            #expect(info.json["contentType"] as? String == "text/plain")
-            #expect(info.json["metaData"] as? [String: String] == [:])
-            let url = try #require(info.json["cosUrl"] as? String)
-            #expect(info.json["availableCosUrls"] as? [String] == [url])
+            let itemInfo = try info.decoded(RecycledInfoAnswer.self)
+            #expect(itemInfo.type == "file")
+            #expect(itemInfo.size == "5")
+            #expect(itemInfo.contentType == "text/plain")
+            #expect(itemInfo.metaData == [:])
+            let url = try #require(itemInfo.cosUrl)
+            #expect(itemInfo.availableCosUrls == [url])
             let bytes = try await b.f.app.client.execute(
                 uri: url.replacingOccurrences(of: "http://files.test:8080", with: ""), method: .get)
             #expect(String(buffer: bytes.body) == "alpha", "a recycled file can still be read from the bin")
             let dirInfo = try await b.f.app.call(.get, "\(b.bin)/\(old)?access_token=\(b.token)")
-            #expect(Set((dirInfo.json).keys) == ["type", "creationTime", "modificationTime"])
+            #expect(Set((dirInfo.json).keys) == ["type", "creationTime", "modificationTime"], "exactly these fields")
+            #expect(try dirInfo.decoded(RecycledInfoAnswer.self).type == "dir")
             let preview = try await b.f.app.call(.get, "\(b.bin)/\(photo)?preview&access_token=\(b.token)")
             #expect(preview.status == 302)
             #expect(
@@ -136,7 +134,7 @@ import Testing
             _ = try await b.f.upload("docs/a.txt", Array("first".utf8))
             let inode =
                 try await b.f.app.call(.get, "\(b.dir)/docs/a.txt?info&with_inode=1&access_token=\(b.token)")
-                .json["inode"] as? String
+                .decoded(NodeAnswer.self).inode
             let first = try await b.recycle("docs/a.txt")
             _ = try await b.f.upload("docs/a.txt", Array("second".utf8))
 
@@ -145,14 +143,14 @@ import Testing
             #expect(asked.code == "SameNameDirectoryOrFileExists")
             let renamed = try await b.restore(first)
             #expect(renamed.status == 200)
-            #expect(renamed.json["path"] as? [String] == ["docs", "a (1).txt"], "rename is the default")
+            #expect(try renamed.decoded(CreatedAnswer.self).path == ["docs", "a (1).txt"], "rename is the default")
             #expect(try await b.content("docs/a (1).txt") == "first")
             let sameInode =
                 try await b.f.app.call(
                     .get,
                     "\(b.dir)/docs/a (1).txt?info&with_inode=1&access_token=\(b.token)".replacingOccurrences(
                         of: " ", with: "%20")
-                ).json["inode"] as? String
+                ).decoded(NodeAnswer.self).inode
             #expect(sameInode == inode, "the inode comes back")
             #expect(try await b.restore(first).code == "RecycledItemNotFound", "not idempotent")
 
@@ -160,7 +158,7 @@ import Testing
             _ = try await b.f.upload("docs/a.txt", Array("third".utf8))
             let usedBefore = try await b.used()
             let overwritten = try await b.restore(second, "&conflict_resolution_strategy=overwrite")
-            #expect(overwritten.json["path"] as? [String] == ["docs", "a.txt"])
+            #expect(try overwritten.decoded(CreatedAnswer.self).path == ["docs", "a.txt"])
             #expect(try await b.content("docs/a.txt") == "second")
             #expect(try await b.used() == String(Int(usedBefore ?? "0")! - 5), "the replaced file is released")
 
@@ -173,14 +171,14 @@ import Testing
             let bad = try await b.restore(lone, "&restore_path_strategy=elsewhere")
             #expect(bad.code == "ParamInvalid")
             let toRoot = try await b.restore(lone, "&restore_path_strategy=fallbackToRoot")
-            #expect(toRoot.json["path"] as? [String] == ["a.txt"])
+            #expect(try toRoot.decoded(CreatedAnswer.self).path == ["a.txt"])
 
             try await b.mkdir("d")
             let dirItem = try await b.recycle("d", directory: true)
             _ = try await b.f.upload("d", [1])
             let dirOverwrite = try await b.restore(dirItem, "&conflict_resolution_strategy=overwrite")
             #expect(dirOverwrite.code == "SameNameDirectoryOrFileExists", "directories are never overwritten")
-            #expect(try await b.restore(dirItem).json["path"] as? [String] == ["d (1)"])
+            #expect(try await b.restore(dirItem).decoded(CreatedAnswer.self).path == ["d (1)"])
         }
     }
 
@@ -200,7 +198,7 @@ import Testing
             #expect(
                 try await b.names("links") == ["photo.jpg"], "links elsewhere are unaffected by a recycled directory")
             let restored = try await b.restore(item)
-            #expect(restored.json["path"] as? [String] == ["album"])
+            #expect(try restored.decoded(CreatedAnswer.self).path == ["album"])
             #expect(try await b.content("album/to-outside.txt") == "outside", "the link inside works again")
             #expect(try await b.content("links/photo.jpg") == "jpeg", "the link pointing in works")
             #expect(try await b.content("album/inner/photo.jpg") == "jpeg")
@@ -238,18 +236,18 @@ import Testing
             let mixed = try await b.f.app.call(
                 .post, "\(b.bin)?restore&access_token=\(b.token)", body: "[\(x), \"\(y)\", \(z), 424242]")
             #expect(mixed.status == 207)
-            let result = try #require(mixed.json["result"] as? [[String: Any]])
-            #expect(result.map { $0["recycledItemId"] as? Int } == [x, y, z, 424242])
-            #expect(result.map { $0["status"] as? Int } == [200, 200, 404, 404])
-            #expect(result[0]["path"] as? [String] == ["x.txt"])
-            #expect(result[2]["code"] as? String == "DirectoryNotFound")
-            #expect(result[3]["code"] as? String == "RecycledItemNotFound")
-            #expect(result[3]["path"] == nil)
+            let result = try mixed.decoded(BatchAnswer.self).result
+            #expect(result.map(\.recycledItemId) == [x, y, z, 424242])
+            #expect(result.map(\.status) == [200, 200, 404, 404])
+            #expect(result[0].path == ["x.txt"])
+            #expect(result[2].code == "DirectoryNotFound")
+            #expect(result[3].code == "RecycledItemNotFound")
+            #expect(result[3].path == nil)
 
             let rooted = try await b.f.app.call(
                 .post, "\(b.bin)?restore&restore_path_strategy=fallbackToRoot&access_token=\(b.token)", body: "[\(z)]")
             #expect(rooted.status == 200)
-            #expect((rooted.json["result"] as? [[String: Any]])?.first?["path"] as? [String] == ["z.txt"])
+            #expect(try rooted.decoded(BatchAnswer.self).result.first?.path == ["z.txt"])
             let empty = try await b.f.app.call(.post, "\(b.bin)?restore&access_token=\(b.token)", body: "[]")
             #expect(empty.code == "NoItemsProvided")
             let notArray = try await b.f.app.call(.post, "\(b.bin)?restore&access_token=\(b.token)", body: #"{"a":1}"#)
@@ -285,15 +283,15 @@ import Testing
             let viaDelete = try await b.f.app.call(
                 .delete, "\(b.bin)?delete&access_token=\(b.token)", body: "[\(ids[2])]")
             #expect(viaDelete.status == 204)
-            #expect(try await b.list().json["totalNum"] as? Int == 1)
+            #expect(try await b.list().decoded(RecycledListAnswer.self).totalNum == 1)
             let emptyBody = try await b.f.app.call(.delete, "\(b.bin)?delete&access_token=\(b.token)")
             #expect(emptyBody.code == "ParamInvalid", "a purge without a list is refused, not turned into empty")
-            #expect(try await b.list().json["totalNum"] as? Int == 1)
+            #expect(try await b.list().decoded(RecycledListAnswer.self).totalNum == 1)
 
             let reader = try await b.f.app.token(b.f.library, "grant=restore_recycled")
             #expect(try await b.f.app.call(.delete, "\(b.bin)?access_token=\(reader)").code == "NoPermission")
             #expect(try await b.f.app.call(.delete, "\(b.bin)?access_token=\(b.token)").status == 204)
-            #expect(try await b.list().json["totalNum"] as? Int == 0)
+            #expect(try await b.list().decoded(RecycledListAnswer.self).totalNum == 0)
             #expect(try await b.used() == "0")
             #expect(
                 try await b.f.app.call(.delete, "\(b.bin)?access_token=\(b.token)").status == 204,
@@ -307,15 +305,14 @@ import Testing
             _ = try await b.f.upload("b.txt", [2])
             let a = try await b.recycle("a.txt")
             let b2 = try await b.recycle("b.txt")
-            let listed = try #require(try await b.list().json["contents"] as? [[String: Any]])
-            #expect(listed.allSatisfy { [29, 30].contains($0["remainingTime"] as? Int ?? -1) })
+            let listed = try await b.list().decoded(RecycledListAnswer.self).contents
+            #expect(listed.allSatisfy { [29, 30].contains($0.remainingTime ?? -1) })
 
             let set = try await b.f.app.call(
                 .post, "\(b.bin)?lifecycle&access_token=\(b.token)", body: #"{"retentionDays":45}"#)
             #expect(set.status == 204)
-            let longer = try #require(try await b.list().json["contents"] as? [[String: Any]])
-            #expect(
-                longer.allSatisfy { [44, 45].contains($0["remainingTime"] as? Int ?? -1) }, "longer applies to all")
+            let longer = try await b.list().decoded(RecycledListAnswer.self).contents
+            #expect(longer.allSatisfy { [44, 45].contains($0.remainingTime ?? -1) }, "longer applies to all")
             let again = try await b.f.app.call(
                 .post, "\(b.bin)?lifecycle&access_token=\(b.token)", body: #"{"retentionDays":10}"#)
             #expect(again.status == 403)
@@ -330,16 +327,16 @@ import Testing
                 try await b.f.app.call(
                     .post, "\(b.bin)?lifecycle&access_token=\(b.token)", body: #"{"retentionDays":"10"}"#
                 ).status == 204)
-            let kept = try #require(try await b.list().json["contents"] as? [[String: Any]])
-            #expect(kept.allSatisfy { [44, 45].contains($0["remainingTime"] as? Int ?? -1) }, "shorter never cuts")
+            let kept = try await b.list().decoded(RecycledListAnswer.self).contents
+            #expect(kept.allSatisfy { [44, 45].contains($0.remainingTime ?? -1) }, "shorter never cuts")
             _ = try await b.f.upload("c.txt", [3])
             _ = try await b.recycle("c.txt")
-            let newest = try #require(try await b.list().json["contents"] as? [[String: Any]]).first
-            #expect([9, 10].contains(newest?["remainingTime"] as? Int ?? -1), "new items take the new value")
+            let newest = try await b.list().decoded(RecycledListAnswer.self).contents.first
+            #expect([9, 10].contains(newest?.remainingTime ?? -1), "new items take the new value")
 
             // Past its expiry an item is no longer listed, restorable, and the sweep purges it for good.
             try await b.f.app.execute("UPDATE recycle_items SET expires_at = 5 WHERE id = \(a)")
-            #expect(try await b.list().json["totalNum"] as? Int == 2)
+            #expect(try await b.list().decoded(RecycledListAnswer.self).totalNum == 2)
             #expect(try await b.restore(a).code == "RecycledItemNotFound")
             let purged = try await b.f.app.store.purgeExpiredRecycled(now: Timestamp(milliseconds: 10), limit: 10)
             #expect(purged == 1)

@@ -120,6 +120,52 @@ public struct SymlinkAnswer: Decodable, Sendable {
     public let type: String
 }
 
+/// R1: a page of the recycle bin; `nextMarker` is a number here.
+public struct RecycledListAnswer: Decodable, Sendable {
+    public let contents: [RecycledItemAnswer]
+    public let totalNum: Int?
+    public let nextMarker: Int?
+}
+
+public struct RecycledItemAnswer: Decodable, Sendable {
+    public let recycledItemId: Int
+    public let name: String
+    public let originalPath: [String]
+    public let spaceId: String
+    public let type: String
+    public let size: String?
+    public let fileType: String?
+    public let remainingTime: Int?
+    public let removalTime: String
+}
+
+/// R2: a recycled item's information; a file's carries its content's URL.
+public struct RecycledInfoAnswer: Decodable, Sendable {
+    public let type: String
+    public let creationTime: String
+    public let modificationTime: String
+    public let contentType: String?
+    public let size: String?
+    public let metaData: [String: String]?
+    public let cosUrl: String?
+    public let availableCosUrls: [String]?
+}
+
+/// The answer of a batch (B1–B3, R5, R7): one result per item, in order.
+public struct BatchAnswer: Decodable, Sendable {
+    public struct Item: Decodable, Sendable {
+        public let status: Int
+        public let path: [String]?
+        public let recycledItemId: Int?
+        public let code: String?
+        public let message: String?
+        public let from: [String]?
+        public let to: [String]?
+        public let copyFrom: [String]?
+    }
+    public let result: [Item]
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
