@@ -183,7 +183,8 @@ def main():
         downloader.join(30)
         check(code == 0 and results.get("download") == blob,
               f"a download under way when SIGTERM comes finishes intact ({code}, "
-              f"{str(results.get('download'))[:40]} of {len(blob)} bytes)")
+              f"{len(results.get('download') or b'') if isinstance(results.get('download'), bytes) else results.get('download')}"
+              f" of {len(blob)} bytes)")
         check(results.get("upload") == 200, f"an upload under way when SIGTERM comes finishes ({results.get('upload')})")
         log = open(os.path.join(root, "serve.log")).read()
         check("shutting down" in log and "stopped" in log, "the log says when the stop begins and ends")

@@ -196,7 +196,7 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
 /// HTTP/1.1 as the server speaks it: `Expect: 100-continue` answered before a large body is sent. `smh` wraps it in
 /// TLS when asked to.
 public func plainHTTP1() -> HTTPServerBuilder {
-    .http1(additionalChannelHandlers: [ExpectContinueHandler()])
+    .http1(additionalChannelHandlers: [ExpectContinueHandler(), DrainBeforeCloseHandler()])
 }
 
 /// The whole server: the router on an HTTP listener, plus whatever services (a PostgreSQL pool) it depends on.

@@ -21,15 +21,15 @@ import Testing
                     #"[{"path":"tmp/a.log"},{"path":"tmp/old"},{"path":"tmp/b.log","permanent":1},{"path":"tmp/a.log"},{"path":"/"}]"#
             )
             #expect(deleted.status == 207)
-            let results = try #require(deleted.json["result"] as? [[String: Any]])
-            #expect(results.map { $0["status"] as? Int } == [200, 200, 204, 404, 400])
-            #expect(results[0]["path"] as? [String] == ["tmp", "a.log"])
-            #expect((results[0]["recycledItemId"] as? Int ?? 0) > 0)
-            #expect(results[2]["recycledItemId"] == nil)
-            #expect(results[3]["code"] as? String == "FileNotFound", "the same path twice: the second fails")
-            #expect(results[4]["code"] as? String == "RootDirectoryNotAllowed")
+            let results = try deleted.decoded(BatchAnswer.self).result
+            #expect(results.map(\.status) == [200, 200, 204, 404, 400])
+            #expect(results[0].path == ["tmp", "a.log"])
+            #expect((results[0].recycledItemId ?? 0) > 0)
+            #expect(results[2].recycledItemId == nil)
+            #expect(results[3].code == "FileNotFound", "the same path twice: the second fails")
+            #expect(results[4].code == "RootDirectoryNotAllowed")
             let bin = try await f.app.call(.get, "/api/v1/recycled/\(lib)/-?access_token=\(f.token)")
-            #expect(bin.json["totalNum"] as? Int == 2)
+            #expect(try bin.decoded(RecycledListAnswer.self).totalNum == 2)
 
             _ = try await f.app.call(.put, "/api/v1/directory/\(lib)/-/projects/alpha?access_token=\(f.token)")
             _ = try await f.upload("projects/alpha/x.txt", Array("x".utf8))
@@ -43,15 +43,15 @@ import Testing
                      {"copyFrom":"projects/alpha","to":"archive/beta","conflictResolutionStrategy":"overwrite"}]
                     """#)
             #expect(copied.status == 207)
-            let copies = try #require(copied.json["result"] as? [[String: Any]])
-            #expect(copies.map { $0["status"] as? Int } == [200, 200, 204, 404, 400])
-            #expect(copies[0]["path"] as? [String] == ["archive", "alpha"])
-            #expect(copies[1]["path"] as? [String] == ["archive", "alpha (1)"], "later items see earlier ones")
-            #expect(copies[0]["copyFrom"] as? [String] == ["projects", "alpha"])
-            #expect(copies[0]["to"] as? [String] == ["archive", "alpha"])
-            #expect(copies[3]["code"] as? String == "SourceFileNotFound")
-            #expect(copies[3]["path"] == nil)
-            #expect(copies[4]["code"] as? String == "InvalidConflictResolutionStrategy")
+            let copies = try copied.decoded(BatchAnswer.self).result
+            #expect(copies.map(\.status) == [200, 200, 204, 404, 400])
+            #expect(copies[0].path == ["archive", "alpha"])
+            #expect(copies[1].path == ["archive", "alpha (1)"], "later items see earlier ones")
+            #expect(copies[0].copyFrom == ["projects", "alpha"])
+            #expect(copies[0].to == ["archive", "alpha"])
+            #expect(copies[3].code == "SourceFileNotFound")
+            #expect(copies[3].path == nil)
+            #expect(copies[4].code == "InvalidConflictResolutionStrategy")
 
             let moved = try await f.app.call(
                 .post, "\(batch)?move&access_token=\(f.token)",
@@ -59,19 +59,19 @@ import Testing
                     #"[{"from":"readme.md","to":"docs/README.md"},{"from":"archive/readme.md","to":"archive/alpha","conflictResolutionStrategy":"ask"}]"#
             )
             #expect(moved.status == 207)
-            let moves = try #require(moved.json["result"] as? [[String: Any]])
-            #expect(moves[0]["status"] as? Int == 404, "files go into existing directories only")
-            #expect(moves[0]["code"] as? String == "DirectoryNotFound")
-            #expect(moves[1]["status"] as? Int == 409)
+            let moves = try moved.decoded(BatchAnswer.self).result
+            #expect(moves[0].status == 404, "files go into existing directories only")
+            #expect(moves[0].code == "DirectoryNotFound")
+            #expect(moves[1].status == 409)
             let allGood = try await f.app.call(
                 .post, "\(batch)?move&access_token=\(f.token)",
                 body:
                     #"[{"from":"readme.md","to":"archive/README.md"},{"from":"archive/alpha (1)","to":"archive/gamma"}]"#
             )
             #expect(allGood.status == 200)
-            let good = try #require(allGood.json["result"] as? [[String: Any]])
-            #expect(good.map { $0["status"] as? Int } == [200, 204])
-            #expect(good[1]["path"] as? [String] == ["archive", "gamma"])
+            let good = try allGood.decoded(BatchAnswer.self).result
+            #expect(good.map(\.status) == [200, 204])
+            #expect(good[1].path == ["archive", "gamma"])
 
             for (query, body, code) in [
                 ("?access_token=\(f.token)", "[]", "ParamInvalid"),
@@ -99,7 +99,7 @@ import Testing
                     #"[{"from":"archive/gamma","to":"archive/delta"},{"from":"archive/README.md","to":"archive/r.md"}]"#
             )
             #expect(fileOnly.status == 207)
-            #expect((fileOnly.json["result"] as? [[String: Any]])?.map { $0["status"] as? Int } == [403, 200])
+            #expect(try fileOnly.decoded(BatchAnswer.self).result.map(\.status) == [403, 200])
         }
     }
 
@@ -115,7 +115,7 @@ import Testing
                     .put, "/api/v1/file/\(lib)/\(space)/\(path)?access_token=\(library.admin)")
                 let f = UploadFixture(app: app, library: (lib, library.secret), token: library.admin)
                 _ = try await f.send(begun, Array(text.utf8))
-                let key = begun.json["confirmKey"] as? String ?? ""
+                let key = try begun.decoded(BeginUploadAnswer.self).confirmKey
                 let confirmed = try await app.call(
                     .post, "/api/v1/file/\(lib)/\(space)/\(key)?confirm&access_token=\(library.admin)")
                 #expect(confirmed.status == 200, "\(path): \(confirmed.text)")
@@ -135,7 +135,7 @@ import Testing
                 body: #"{"linkTo":"docs/a.txt"}"#)
             let recycled = try await app.call(
                 .delete, "/api/v1/file/\(lib)/\(a)/docs/old.txt?access_token=\(library.admin)")
-            let recycledId = try #require(recycled.json["recycledItemId"] as? Int)
+            let recycledId = try #require(try recycled.decoded(RecycledAnswer.self).recycledItemId)
             #expect(try await used(a) == 12)
 
             let copy = try await app.call(
@@ -149,15 +149,15 @@ import Testing
                      {"copyFromLibraryId":"other","copyFrom":"docs/a.txt","to":"in/y.txt"}]
                     """)
             #expect(copy.status == 207)
-            let copied = try #require(copy.json["result"] as? [[String: Any]])
-            #expect(copied.map { $0["status"] as? Int } == [200, 204, 200, 200, 404, 403])
-            #expect(copied[3]["path"] as? [String] == ["in", "a (1).txt"])
-            #expect(copied[4]["code"] as? String == "SpaceNotFound")
-            #expect(copied[5]["code"] as? String == "NoPermission")
+            let copied = try copy.decoded(BatchAnswer.self).result
+            #expect(copied.map(\.status) == [200, 204, 200, 200, 404, 403])
+            #expect(copied[3].path == ["in", "a (1).txt"])
+            #expect(copied[4].code == "SpaceNotFound")
+            #expect(copied[5].code == "NoPermission")
             let link = try await app.call(
                 .get, "/api/v1/directory/\(lib)/\(b)/in/link.txt?info&access_token=\(library.admin)")
-            #expect(link.json["type"] as? String == "file", "a link is copied as the file it leads to")
-            #expect(link.json["size"] as? String == "5")
+            #expect(try link.decoded(NodeAnswer.self).type == "file", "a link is copied as the file it leads to")
+            #expect(try link.decoded(NodeAnswer.self).size == "5")
             #expect(try await used(b) == 5 + 3 + 5 + 5)
             #expect(try await used(a) == 12)
 
@@ -167,14 +167,14 @@ import Testing
                 .put, crossSpace + "&conflict_resolution_strategy=rename",
                 body: #"{"copyFrom":"docs","copyFromSpaceId":"\#(a)"}"#)
             #expect(single.status == 200, "\(single.text)")
-            #expect(single.json["path"] as? [String] == ["from a"])
+            #expect(try single.decoded(CreatedAnswer.self).path == ["from a"])
             let inside = try await app.call(
                 .get, "/api/v1/directory/\(lib)/\(b)/from%20a/sub/b.txt?info&access_token=\(library.admin)")
-            #expect(inside.json["size"] as? String == "3")
+            #expect(try inside.decoded(NodeAnswer.self).size == "3")
             let copiedLink = try await app.call(
                 .get, "/api/v1/directory/\(lib)/\(b)/from%20a/link.txt?info&access_token=\(library.admin)")
-            #expect(copiedLink.json["type"] as? String == "file", "links inside are copied as their files")
-            #expect(copiedLink.json["size"] as? String == "5")
+            #expect(try copiedLink.decoded(NodeAnswer.self).type == "file", "links inside are copied as their files")
+            #expect(try copiedLink.decoded(NodeAnswer.self).size == "5")
             #expect(try await app.call(.put, crossSpace, body: #"{"copyFrom":"docs/sub"}"#).code == "ParamInvalid")
             #expect(try await used(b) == 18 + 13)
 
@@ -184,7 +184,7 @@ import Testing
                 .post, "/api/v1/batch/\(lib)/\(b)?copy&access_token=\(copier)",
                 body: #"[{"copyFromSpaceId":"\#(a)","copyFrom":"docs/a.txt","to":"in/z.txt"}]"#)
             #expect(refused.status == 207, "\(refused.text)")
-            #expect((refused.json["result"] as? [[String: Any]])?.first?["code"] as? String == "NoPermission")
+            #expect(try refused.decoded(BatchAnswer.self).result.first?.code == "NoPermission")
 
             // A move takes the subtree with its recycled items and its bytes.
             let move = try await app.call(
@@ -196,7 +196,7 @@ import Testing
                     == 404)
             let moved = try await app.call(
                 .get, "/api/v1/directory/\(lib)/\(b)/moved/docs/sub/b.txt?info&access_token=\(library.admin)")
-            #expect(moved.json["size"] as? String == "3")
+            #expect(try moved.decoded(NodeAnswer.self).size == "3")
             #expect(try await used(a) == 0)
             #expect(try await used(b) == 31 + 12)
             for space in [a, b] {
@@ -205,7 +205,7 @@ import Testing
                 #expect(stored == recounted, "the entry counters follow a subtree across spaces")
             }
             let binA = try await app.call(.get, "/api/v1/recycled/\(lib)/\(a)?access_token=\(library.admin)")
-            #expect((binA.json["contents"] as? [Any])?.isEmpty == true)
+            #expect(try binA.decoded(RecycledListAnswer.self).contents.isEmpty)
             let restored = try await app.call(
                 .post,
                 "/api/v1/recycled/\(lib)/\(b)/\(recycledId)?restore&restore_path_strategy=fallbackToRoot"
@@ -213,7 +213,7 @@ import Testing
             #expect(restored.status == 200, "\(restored.text)")
             let back = try await app.call(
                 .get, "/api/v1/directory/\(lib)/\(b)/old.txt?info&access_token=\(library.admin)")
-            #expect(back.json["size"] as? String == "4")
+            #expect(try back.decoded(NodeAnswer.self).size == "4")
             let (report, _) = try await app.store.recount()
             #expect(report.isClean, "\(report)")
         }
@@ -230,18 +230,20 @@ import Testing
                     #"[{"path":"s1.txt","permanent":"1"},{"path":"s0.txt","permanent":"0"},{"path":"st.txt","permanent":"true"},{"path":"sf.txt","permanent":"false"}]"#
             )
             #expect(deleted.status == 200)
-            let results = try #require(deleted.json["result"] as? [[String: Any]])
-            #expect(results.map { $0["status"] as? Int } == [204, 200, 204, 200])
-            #expect(results.map { $0["recycledItemId"] != nil } == [false, true, false, true])
+            let results = try deleted.decoded(BatchAnswer.self).result
+            #expect(results.map(\.status) == [204, 200, 204, 200])
+            #expect(results.map { $0.recycledItemId != nil } == [false, true, false, true])
             let bin = try await f.app.call(.get, "/api/v1/recycled/\(lib)/-?access_token=\(f.token)")
-            #expect(bin.json["totalNum"] as? Int == 2, "only the \"0\" and \"false\" items went to the recycle bin")
+            #expect(
+                try bin.decoded(RecycledListAnswer.self).totalNum == 2,
+                "only the \"0\" and \"false\" items went to the recycle bin")
 
             let refused = try await f.app.call(
                 .post, "/api/v1/batch/\(lib)/-?delete&access_token=\(f.token)",
                 body: #"[{"path":"x.txt","permanent":"yes"}]"#)
             #expect(refused.status == 400)
             #expect(refused.code == "ParamInvalid")
-            #expect((refused.json["message"] as? String)?.hasPrefix("permanent ") == true)
+            #expect(try refused.decoded(ErrorAnswer.self).message.hasPrefix("permanent ") == true)
         }
     }
 
@@ -260,7 +262,7 @@ import Testing
                     let reply = try await f.app.call(method, uri, body: body)
                     #expect(reply.status == 400, "\(method) \(uri) \(body)")
                     #expect(reply.code == "ParamInvalid", "\(method) \(uri) \(body)")
-                    let message = reply.json["message"] as? String ?? ""
+                    let message = try reply.decoded(ErrorAnswer.self).message
                     #expect(message.contains("id") && !message.contains("size"), "\(uri): \(message)")
                 }
             }

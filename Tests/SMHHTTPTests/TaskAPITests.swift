@@ -24,46 +24,47 @@ import Testing
                 .post, "\(batch)?delete&access_token=\(token)",
                 body: #"[{"path":"b.txt"},{"path":"missing.txt","permanent":true}]"#)
             #expect(accepted.status == 202)
-            let id = try #require(accepted.json["taskId"] as? Int)
+            let id = try #require(try accepted.decoded(TaskStartedAnswer.self).taskId)
             let tasks = "/api/v1/task/\(library.id)/-"
 
             let pending = try await app.call(.get, "\(tasks)/\(id)?access_token=\(token)")
             #expect(pending.status == 200)
             #expect(pending.text == #"[{"id":\#(id),"status":202,"taskId":\#(id)}]"#, "running: no result yet")
             #expect(
-                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
-                    as? Int == 1)
+                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)")
+                    .decoded(ListingAnswer.self).totalNum == 1)
 
             let logger = Logger(label: "test")
             try await app.deps.jobRunner(logger: logger).drain()
             let done = try await app.call(.get, "\(tasks)/\(id)%2C999999?access_token=\(token)")
-            let list = try JSONSerialization.jsonObject(with: Data(done.text.utf8)) as? [[String: Any]]
-            #expect(list?.count == 1, "unknown ids are left out")
-            let task = try #require(list?.first)
-            #expect(task["taskId"] as? Int == id)
-            #expect(task["id"] as? Int == id)
-            #expect(task["status"] as? Int == 207, "one item failed")
-            let result = try #require(task["result"] as? [[String: Any]])
-            #expect(result.map { $0["status"] as? Int } == [200, 404])
-            #expect(result[0]["path"] as? [String] == ["b.txt"])
-            #expect(result[1]["code"] as? String == "FileNotFound")
+            let list = try done.decoded([TaskAnswer<[BatchAnswer.Item]>].self)
+            #expect(list.count == 1, "unknown ids are left out")
+            let task = try #require(list.first)
+            #expect(task.taskId == id)
+            #expect(task.id == id)
+            #expect(task.status == 207, "one item failed")
+            let result = try #require(task.result)
+            #expect(result.map(\.status) == [200, 404])
+            #expect(result[0].path == ["b.txt"])
+            #expect(result[1].code == "FileNotFound")
             #expect(
-                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
-                    as? Int == 0)
+                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)")
+                    .decoded(ListingAnswer.self).totalNum == 0)
 
             // The v2 shape (T3, P2): a string id, the type, the results under their own field; 400 when all failed.
             let v2 = try await app.call(.get, "/api/v1/task-result/\(library.id)/-/\(id)?access_token=\(token)")
-            #expect(v2.json["taskId"] as? String == "\(id)")
-            #expect(v2.json["taskType"] as? String == "batchDelete")
-            #expect(v2.json["status"] as? Int == 207)
-            #expect((v2.json["batchDeleteResults"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200, 404])
+            let v2Task = try v2.decoded(TaskV2Answer<[BatchAnswer.Item]>.self)
+            #expect(v2Task.taskId == "\(id)")
+            #expect(v2Task.taskType == "batchDelete")
+            #expect(v2Task.status == 207)
+            #expect(v2Task.result?.map(\.status) == [200, 404])
             let allFail = try await app.call(
                 .post, "\(batch)?delete&access_token=\(token)", body: #"[{"path":"x.txt"},{"path":"y.txt"}]"#)
-            let allFailId = try #require(allFail.json["taskId"] as? Int)
+            let allFailId = try #require(try allFail.decoded(TaskStartedAnswer.self).taskId)
             try await app.deps.jobRunner(logger: logger).drain()
             let failed = try await app.call(
                 .get, "/api/v1/task-result/\(library.id)/-/\(allFailId)?access_token=\(token)")
-            #expect(failed.json["status"] as? Int == 400)
+            #expect(try failed.decoded(TaskV2Answer<[BatchAnswer.Item]>.self).status == 400)
             #expect(
                 try await app.call(.get, "/api/v1/task-result/\(library.id)/-/999999?access_token=\(token)").code
                     == "TaskNotFound")
@@ -79,7 +80,7 @@ import Testing
             let copy = try await app.call(
                 .post, "\(batch)?copy&access_token=\(token)",
                 body: #"[{"copyFrom":"c.txt","to":"d.txt"},{"copyFrom":"c.txt","to":"e.txt"}]"#)
-            let copyId = try #require(copy.json["taskId"] as? Int)
+            let copyId = try #require(try copy.decoded(TaskStartedAnswer.self).taskId)
             try await app.deps.jobRunner(logger: logger).drain()
             let copied = try await app.call(.get, "\(tasks)/\(copyId)?access_token=\(token)")
             #expect(copied.text.contains(#""status":200"#))
@@ -106,7 +107,7 @@ import Testing
             for name in ["a.txt", "b.txt", "c.txt"] {
                 _ = try await f.upload(name, [1])
                 let deleted = try await app.call(.delete, "/api/v1/file/\(library.id)/-/\(name)?access_token=\(token)")
-                ids.append(try #require(deleted.json["recycledItemId"] as? Int))
+                ids.append(try #require(try deleted.decoded(RecycledAnswer.self).recycledItemId))
             }
             _ = try await f.upload("b.txt", [2])
             let bin = "/api/v1/recycled/\(library.id)/-?restore&access_token=\(token)"
@@ -119,27 +120,27 @@ import Testing
 
             let accepted = try await app.call(.post, bin, body: "[\(ids[0]), \"\(ids[1])\", 999999]")
             #expect(accepted.status == 202)
-            let id = try #require(accepted.json["taskId"] as? Int)
+            let id = try #require(try accepted.decoded(TaskStartedAnswer.self).taskId)
             try await app.deps.jobRunner(logger: Logger(label: "test")).drain()
             let done = try await app.call(.get, "/api/v1/task/\(library.id)/-/\(id)?access_token=\(token)")
-            let task = try #require(
-                (try JSONSerialization.jsonObject(with: Data(done.text.utf8)) as? [[String: Any]])?.first)
-            #expect(task["status"] as? Int == 207)
-            let result = try #require(task["result"] as? [[String: Any]])
-            #expect(result.map { $0["recycledItemId"] as? Int } == [ids[0], ids[1], 999999])
-            #expect(result.map { $0["status"] as? Int } == [200, 200, 404])
-            #expect(result[0]["path"] as? [String] == ["a.txt"])
-            #expect(result[1]["path"] as? [String] == ["b (1).txt"], "a name conflict always renames")
-            #expect(result[2]["code"] as? String == "RecycledItemNotFound")
+            let task = try #require(try done.decoded([TaskAnswer<[BatchAnswer.Item]>].self).first)
+            #expect(task.status == 207)
+            let result = try #require(task.result)
+            #expect(result.map(\.recycledItemId) == [ids[0], ids[1], 999999])
+            #expect(result.map(\.status) == [200, 200, 404])
+            #expect(result[0].path == ["a.txt"])
+            #expect(result[1].path == ["b (1).txt"], "a name conflict always renames")
+            #expect(result[2].code == "RecycledItemNotFound")
             let v2 = try await app.call(.get, "/api/v1/task-result/\(library.id)/-/\(id)?access_token=\(token)")
-            #expect(v2.json["taskType"] as? String == "batchRestoreRecycle")
-            #expect((v2.json["batchRestoreRecycleResults"] as? [[String: Any]])?.count == 3)
+            let v2Task = try v2.decoded(TaskV2Answer<[BatchAnswer.Item]>.self)
+            #expect(v2Task.taskType == "batchRestoreRecycle")
+            #expect(v2Task.result?.count == 3)
 
             let small = try await app.call(.post, bin, body: "[\(ids[2])]")
             #expect(small.status == 200, "at or below the threshold: synchronous")
             #expect(
-                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)").json["totalNum"]
-                    as? Int == 4)
+                try await f.app.call(.get, "/api/v1/directory/\(library.id)/-?access_token=\(token)")
+                    .decoded(ListingAnswer.self).totalNum == 4)
         }
     }
 
@@ -162,7 +163,7 @@ import Testing
                 .put, "\(dir)/big-copy?conflict_resolution_strategy=rename&access_token=\(token)",
                 body: #"{"copyFrom":"small"}"#)
             #expect(accepted.status == 202)
-            let id = try #require(accepted.json["taskId"] as? Int)
+            let id = try #require(try accepted.decoded(TaskStartedAnswer.self).taskId)
             #expect(
                 try await app.call(.get, "\(dir)/big-copy?info&access_token=\(token)").status == 200,
                 "the target is reserved before the 202")
@@ -172,21 +173,20 @@ import Testing
 
             try await app.deps.jobRunner(logger: Logger(label: "test")).drain()
             let task = try await app.call(.get, "/api/v1/task/\(library.id)/-/\(id)?access_token=\(token)")
-            let entry = (try JSONSerialization.jsonObject(with: Data(task.text.utf8)) as? [[String: Any]])?.first
-            #expect(entry?["status"] as? Int == 200)
-            #expect(entry?["taskId"] as? Int == id)
-            #expect((entry?["result"] as? [String: Any])?["path"] as? [String] == ["big-copy"])
+            let entry = try task.decoded([TaskAnswer<CreatedAnswer>].self).first
+            #expect(entry?.status == 200)
+            #expect(entry?.taskId == id)
+            #expect(entry?.result?.path == ["big-copy"])
             let v2 = try await app.call(.get, "/api/v1/task-result/\(library.id)/-/\(id)?access_token=\(token)")
-            #expect(v2.json["taskType"] as? String == "copyDirectory")
-            #expect((v2.json["copyDirectoryResult"] as? [String: Any])?["path"] as? [String] == ["big-copy"])
+            let v2Task = try v2.decoded(TaskV2Answer<CreatedAnswer>.self)
+            #expect(v2Task.taskType == "copyDirectory")
+            #expect(v2Task.result?.path == ["big-copy"])
             let listed = try await app.call(.get, "\(dir)/big-copy?access_token=\(token)")
-            #expect(
-                (listed.json["contents"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-                    == ["inner", "a.txt", "b.txt"])
+            #expect(try listed.decoded(ListingAnswer.self).contents.map(\.name) == ["inner", "a.txt", "b.txt"])
             #expect(try await app.store.recount().report.isClean)
             #expect(
-                try await app.call(.get, "/api/v1/space/\(library.id)/-/size?access_token=\(token)").json["size"]
-                    as? String == "16")
+                try await app.call(.get, "/api/v1/space/\(library.id)/-/size?access_token=\(token)")
+                    .decoded(SizeAnswer.self).size == "16")
         }
     }
 
@@ -203,9 +203,10 @@ import Testing
             try await f.app.deps.jobRunner(logger: Logger(label: "test")).drain()
             let v2 = try await f.app.call(
                 .get, "/api/v1/task-result/\(f.library.id)/-/\(id)?access_token=\(f.token)")
-            #expect(v2.json["taskType"] as? String == "batchDelete")
-            #expect(v2.json["status"] as? Int == 207)
-            #expect((v2.json["batchDeleteResults"] as? [[String: Any]])?.map { $0["status"] as? Int } == [200, 404])
+            let v2Task = try v2.decoded(TaskV2Answer<[BatchAnswer.Item]>.self)
+            #expect(v2Task.taskType == "batchDelete")
+            #expect(v2Task.status == 207)
+            #expect(v2Task.result?.map(\.status) == [200, 404])
 
             // New tasks store their typed parameters, which read back equal.
             let parameters = TaskParameters.batch(

@@ -1,4 +1,5 @@
 import Foundation
+import SMHCore
 
 /// Test-side mirrors of the main answers (spec 10 §1.10, spec 20): tests decode into these instead of reading
 /// untyped dictionaries, so a renamed or retyped field fails where it is read.
@@ -164,6 +165,37 @@ public struct BatchAnswer: Decodable, Sendable {
         public let copyFrom: [String]?
     }
     public let result: [Item]
+}
+
+/// `202 {"taskId"}`: work queued as a task (spec 30 §2).
+public struct TaskStartedAnswer: Decodable, Sendable {
+    public let taskId: Int
+}
+
+/// T1/T2: one task; `result` has the shape of the synchronous answer's result.
+public struct TaskAnswer<Result: Decodable & Sendable>: Decodable, Sendable {
+    public let id: Int
+    public let status: Int
+    public let taskId: Int
+    public let result: Result?
+}
+
+/// T3/T4: one task in the v2 shape; the result sits under a field named after the type (`batchDeleteResults`,
+/// `copyDirectoryResult`).
+public struct TaskV2Answer<Result: Decodable & Sendable>: Decodable, Sendable {
+    public let taskId: String
+    public let taskType: String
+    public let status: Int
+    public let result: Result?
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyKey.self)
+        taskId = try c.decode(String.self, forKey: AnyKey("taskId"))
+        taskType = try c.decode(String.self, forKey: AnyKey("taskType"))
+        status = try c.decode(Int.self, forKey: AnyKey("status"))
+        let field = taskType + (taskType.hasPrefix("batch") ? "Results" : "Result")
+        result = try c.decodeIfPresent(Result.self, forKey: AnyKey(field))
+    }
 }
 
 /// F-03: a form upload's task.

@@ -88,20 +88,6 @@ public struct LibrarySettingsPatch: Sendable, Decodable {
     }
 }
 
-/// A coding key for whatever a JSON object holds, so unknown keys can be seen and refused.
-struct AnyKey: CodingKey {
-    let stringValue: String
-    let intValue: Int?
-    init(stringValue: String) {
-        self.stringValue = stringValue
-        self.intValue = nil
-    }
-    init(intValue: Int) {
-        self.stringValue = String(intValue)
-        self.intValue = intValue
-    }
-}
-
 extension LibrarySettings {
     fileprivate func value(of field: LibrarySettingsField) -> LibrarySettingsPatch.Value {
         switch field {

@@ -108,20 +108,12 @@ struct TaskController {
         let status: Int
         let result: AnyJSON?
 
-        struct Key: CodingKey {
-            let stringValue: String
-            var intValue: Int? { nil }
-            init(_ name: String) { stringValue = name }
-            init?(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
-
         func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: Key.self)
-            try c.encode(taskId, forKey: Key("taskId"))
-            try c.encode(type.name, forKey: Key("taskType"))
-            try c.encode(status, forKey: Key("status"))
-            if let result { try c.encode(result, forKey: Key(type.resultField)) }
+            var c = encoder.container(keyedBy: AnyKey.self)
+            try c.encode(taskId, forKey: AnyKey("taskId"))
+            try c.encode(type.name, forKey: AnyKey("taskType"))
+            try c.encode(status, forKey: AnyKey("status"))
+            if let result { try c.encode(result, forKey: AnyKey(type.resultField)) }
         }
     }
 }
