@@ -37,10 +37,11 @@ import Testing
                 f, #"{"enableFileHistory":true,"fileHistoryCount":5,"fileHistoryExpireDay":30,"mergeInterval":10}"#)
             let on = try await f.app.call(
                 .get, "/api/v1/directory-history/\(f.library.id)/-/library-history?access_token=\(f.token)")
-            #expect(on.json["enableFileHistory"] as? Bool == true)
-            #expect(on.json["fileHistoryCount"] as? Int == 5)
-            #expect(on.json["fileHistoryExpireDay"] as? Int == 30)
-            #expect(on.json["mergeInterval"] as? Int == 10)
+            let settings = try on.decoded(HistorySettingsAnswer.self)
+            #expect(settings.enableFileHistory == true)
+            #expect(settings.fileHistoryCount == 5)
+            #expect(settings.fileHistoryExpireDay == 30)
+            #expect(settings.mergeInterval == 10)
             for (body, code) in [
                 (#"{"fileHistoryCount":0}"#, "InvalidFileHistoryCount"),
                 (#"{"fileHistoryExpireDay":1000}"#, "InvalidFileHistoryExpireDay"),
@@ -55,7 +56,7 @@ import Testing
                     #"{"enableFileHistory":false,"fileHistoryCount":0,"fileHistoryExpireDay":0,"isClearFileHistory":false}"#
             )
             #expect(iOSOff.status == 204, "zeros are not checked while history is off")
-            #expect(try await f.app.call(.get, url).json["fileHistoryCount"] == nil)
+            #expect(try await f.app.call(.get, url).decoded(HistorySettingsAnswer.self).fileHistoryCount == nil)
             let uploader = try await f.app.token(f.library, "grant=upload_file")
             #expect(
                 try await f.app.call(
@@ -73,28 +74,29 @@ import Testing
             let listUrl = "/api/v1/directory-history/\(f.library.id)/-/history-list/plan.txt?access_token=\(f.token)"
             let listed = try await f.app.call(.get, "\(listUrl)&page=1&page_size=10")
             #expect(listed.status == 200)
-            #expect(listed.json["totalNum"] as? Int == 3, "the latest and two kept versions: the oldest was pruned")
-            let contents = try #require(listed.json["contents"] as? [[String: Any]])
-            #expect(contents.map { $0["version"] as? Int } == [4, 3, 2])
-            #expect(contents.map { $0["isLatestVersion"] as? Bool } == [true, false, false])
-            #expect(contents[0]["id"] == nil)
-            #expect(contents[1]["creationWay"] as? Int == 1)
-            #expect(contents.map { $0["size"] as? Int } == [4, 5, 3])
+            let versions = try listed.decoded(HistoryListAnswer.self)
+            #expect(versions.totalNum == 3, "the latest and two kept versions: the oldest was pruned")
+            let contents = versions.contents
+            #expect(contents.map(\.version) == [4, 3, 2])
+            #expect(contents.map(\.isLatestVersion) == [true, false, false])
+            #expect(contents[0].id == nil)
+            #expect(contents[1].creationWay == 1)
+            #expect(contents.map(\.size) == [4, 5, 3])
             #expect(
-                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
-                    as? String == "12", "versions count toward usage")
-            let two = try #require(contents[2]["id"] as? Int)
-            let three = try #require(contents[1]["id"] as? Int)
+                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
+                    .decoded(SizeAnswer.self).size == "12", "versions count toward usage")
+            let two = try #require(contents[2].id)
+            let three = try #require(contents[1].id)
 
             let marker = try await f.app.call(.get, "\(listUrl)&limit=1")
-            #expect(marker.json["hasMore"] as? Bool == true)
-            #expect(marker.json["totalNum"] == nil)
-            let next = try await f.app.call(
-                .get, "\(listUrl)&limit=5&marker=\(marker.json["nextMarker"] as? String ?? "")")
-            #expect((next.json["contents"] as? [[String: Any]])?.count == 2)
+            let first = try marker.decoded(HistoryListAnswer.self)
+            #expect(first.hasMore == true)
+            #expect(first.totalNum == nil)
+            let next = try await f.app.call(.get, "\(listUrl)&limit=5&marker=\(first.nextMarker ?? "")")
+            #expect(try next.decoded(HistoryListAnswer.self).contents.count == 2)
             let ascending = try await f.app.call(.get, "\(listUrl)&order_by=id&order_by_type=asc")
             #expect(
-                (ascending.json["contents"] as? [[String: Any]])?.map { $0["version"] as? Int } == [4, 2, 3],
+                try ascending.decoded(HistoryListAnswer.self).contents.map(\.version) == [4, 2, 3],
                 "latest first, whatever the order")
             #expect(try await f.app.call(.get, "\(listUrl)&order_by=colour").code == "OrderByNotAllowed")
             #expect(try await f.app.call(.get, "\(listUrl)&marker=zz").code == "MarkerNotFound")
@@ -104,8 +106,8 @@ import Testing
             #expect(try await Self.download(f, "plan.txt", "&history_id=\(two)").text == "two")
             let info = try await f.app.call(
                 .get, "/api/v1/file/\(f.library.id)/-/plan.txt?info&history_id=\(three)&access_token=\(f.token)")
-            #expect(info.json["size"] as? String == "5")
-            #expect(info.json["versionId"] as? Int == 3)
+            #expect(try info.decoded(NodeAnswer.self).size == "5")
+            #expect(try info.decoded(NodeAnswer.self).versionId == 3)
             let head = try await f.app.call(
                 .head, "/api/v1/file/\(f.library.id)/-/plan.txt?history_id=\(two)&access_token=\(f.token)")
             #expect(head.header("x-smh-size") == "3")
@@ -118,12 +120,12 @@ import Testing
             let latest = try await f.app.call(
                 .post, "/api/v1/directory-history/\(f.library.id)/-/latest-version/\(two)?access_token=\(f.token)")
             #expect(latest.status == 200)
-            #expect(latest.json["objectKey"] as? String == "plan.txt")
-            #expect(latest.json["size"] as? String == "3")
+            #expect(try latest.decoded(LatestVersionAnswer.self).objectKey == "plan.txt")
+            #expect(try latest.decoded(LatestVersionAnswer.self).size == "3")
             #expect(try await Self.download(f, "plan.txt").text == "two")
-            let after = try #require(try await f.app.call(.get, listUrl).json["contents"] as? [[String: Any]])
-            #expect(after.map { $0["version"] as? Int } == [2, 4, 3])
-            #expect(after[0]["creationWay"] as? Int == 2)
+            let after = try await f.app.call(.get, listUrl).decoded(HistoryListAnswer.self).contents
+            #expect(after.map(\.version) == [2, 4, 3])
+            #expect(after[0].creationWay == 2)
             #expect(
                 try await f.app.call(
                     .post, "/api/v1/directory-history/\(f.library.id)/-/latest-version/\(two)?access_token=\(f.token)"
@@ -134,7 +136,7 @@ import Testing
                 .post, "/api/v1/directory-history/\(f.library.id)/-/delete?access_token=\(f.token)",
                 body: "[\"\(three)\", 424242]")
             #expect(deleted.status == 204)
-            #expect(try await f.app.call(.get, listUrl).json["contents"].map { ($0 as? [Any])?.count } == 2)
+            #expect(try await f.app.call(.get, listUrl).decoded(HistoryListAnswer.self).contents.count == 2)
             #expect(
                 try await f.app.call(
                     .post, "/api/v1/directory-history/\(f.library.id)/-/delete?access_token=\(f.token)", body: "[]"
@@ -148,8 +150,8 @@ import Testing
             _ = try await f.app.call(
                 .delete, "/api/v1/file/\(f.library.id)/-/plan.txt?permanent=1&access_token=\(f.token)")
             #expect(
-                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
-                    as? String == "1")
+                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
+                    .decoded(SizeAnswer.self).size == "1")
             let sha = SHA256.hash(data: Array("four".utf8)).hexString
             #expect(try await f.app.store.read { db in try await BlobRows.refcount(db, sha256: sha) } == 0)
         }
@@ -162,7 +164,7 @@ import Testing
             _ = try await Self.overwrite(f, "e.txt", "mid")
             _ = try await Self.overwrite(f, "e.txt", "new!")
             let url = "/api/v1/directory-history/\(f.library.id)/-/history-list/e.txt?access_token=\(f.token)"
-            #expect((try await f.app.call(.get, url).json["contents"] as? [[String: Any]])?.count == 3)
+            #expect(try await f.app.call(.get, url).decoded(HistoryListAnswer.self).contents.count == 3)
             // Make the oldest version eight days old: the sweeper's pass removes it and frees its bytes.
             try await f.app.execute(
                 "UPDATE versions SET created_at = created_at - 691200000 WHERE version_no = 1")
@@ -170,11 +172,11 @@ import Testing
             let pruned = try await f.app.store.pruneExpiredVersions(
                 library: LibraryID(f.library.id), days: 7, now: now)
             #expect(pruned == 1)
-            let left = try #require(try await f.app.call(.get, url).json["contents"] as? [[String: Any]])
-            #expect(left.map { $0["version"] as? Int } == [3, 2])
+            let left = try await f.app.call(.get, url).decoded(HistoryListAnswer.self).contents
+            #expect(left.map(\.version) == [3, 2])
             #expect(
-                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)").json["size"]
-                    as? String == "7")
+                try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
+                    .decoded(SizeAnswer.self).size == "7")
             #expect(try await f.app.store.recount().report.isClean)
         }
     }
@@ -184,19 +186,19 @@ import Testing
             _ = try await f.upload("a.txt", Array("1".utf8))
             _ = try await Self.overwrite(f, "a.txt", "2")
             let url = "/api/v1/directory-history/\(f.library.id)/-/history-list/a.txt?access_token=\(f.token)"
-            let off = try #require(try await f.app.call(.get, url).json["contents"] as? [[String: Any]])
+            let off = try await f.app.call(.get, url).decoded(HistoryListAnswer.self).contents
             #expect(off.count == 1, "history off: only the latest")
-            #expect(off[0]["version"] as? Int == 2)
+            #expect(off[0].version == 2)
             try await Self.enable(f, #"{"enableFileHistory":true,"fileHistoryCount":5,"mergeInterval":600}"#)
             _ = try await Self.overwrite(f, "a.txt", "3")
             _ = try await Self.overwrite(f, "a.txt", "4")
-            let merged = try #require(try await f.app.call(.get, url).json["contents"] as? [[String: Any]])
+            let merged = try await f.app.call(.get, url).decoded(HistoryListAnswer.self).contents
             #expect(merged.count == 1, "overwrites within the merge interval keep no version")
             try await Self.enable(f, #"{"mergeInterval":0}"#)
             _ = try await Self.overwrite(f, "a.txt", "5")
-            #expect((try await f.app.call(.get, url).json["contents"] as? [[String: Any]])?.count == 2)
+            #expect(try await f.app.call(.get, url).decoded(HistoryListAnswer.self).contents.count == 2)
             try await Self.enable(f, #"{"enableFileHistory":false,"isClearFileHistory":true}"#)
-            #expect((try await f.app.call(.get, url).json["contents"] as? [[String: Any]])?.count == 1, "cleared")
+            #expect(try await f.app.call(.get, url).decoded(HistoryListAnswer.self).contents.count == 1, "cleared")
             #expect(
                 try await f.app.call(
                     .get, "/api/v1/directory-history/\(f.library.id)/-/history-list/nope.txt?access_token=\(f.token)"

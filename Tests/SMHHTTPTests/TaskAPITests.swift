@@ -24,7 +24,7 @@ import Testing
                 .post, "\(batch)?delete&access_token=\(token)",
                 body: #"[{"path":"b.txt"},{"path":"missing.txt","permanent":true}]"#)
             #expect(accepted.status == 202)
-            let id = try #require(try accepted.decoded(TaskStartedAnswer.self).taskId)
+            let id = try accepted.decoded(TaskStartedAnswer.self).taskId
             let tasks = "/api/v1/task/\(library.id)/-"
 
             let pending = try await app.call(.get, "\(tasks)/\(id)?access_token=\(token)")
@@ -60,7 +60,7 @@ import Testing
             #expect(v2Task.result?.map(\.status) == [200, 404])
             let allFail = try await app.call(
                 .post, "\(batch)?delete&access_token=\(token)", body: #"[{"path":"x.txt"},{"path":"y.txt"}]"#)
-            let allFailId = try #require(try allFail.decoded(TaskStartedAnswer.self).taskId)
+            let allFailId = try allFail.decoded(TaskStartedAnswer.self).taskId
             try await app.deps.jobRunner(logger: logger).drain()
             let failed = try await app.call(
                 .get, "/api/v1/task-result/\(library.id)/-/\(allFailId)?access_token=\(token)")
@@ -80,7 +80,7 @@ import Testing
             let copy = try await app.call(
                 .post, "\(batch)?copy&access_token=\(token)",
                 body: #"[{"copyFrom":"c.txt","to":"d.txt"},{"copyFrom":"c.txt","to":"e.txt"}]"#)
-            let copyId = try #require(try copy.decoded(TaskStartedAnswer.self).taskId)
+            let copyId = try copy.decoded(TaskStartedAnswer.self).taskId
             try await app.deps.jobRunner(logger: logger).drain()
             let copied = try await app.call(.get, "\(tasks)/\(copyId)?access_token=\(token)")
             #expect(copied.text.contains(#""status":200"#))
@@ -107,7 +107,7 @@ import Testing
             for name in ["a.txt", "b.txt", "c.txt"] {
                 _ = try await f.upload(name, [1])
                 let deleted = try await app.call(.delete, "/api/v1/file/\(library.id)/-/\(name)?access_token=\(token)")
-                ids.append(try #require(try deleted.decoded(RecycledAnswer.self).recycledItemId))
+                ids.append(try deleted.decoded(RecycledAnswer.self).recycledItemId)
             }
             _ = try await f.upload("b.txt", [2])
             let bin = "/api/v1/recycled/\(library.id)/-?restore&access_token=\(token)"
@@ -120,7 +120,7 @@ import Testing
 
             let accepted = try await app.call(.post, bin, body: "[\(ids[0]), \"\(ids[1])\", 999999]")
             #expect(accepted.status == 202)
-            let id = try #require(try accepted.decoded(TaskStartedAnswer.self).taskId)
+            let id = try accepted.decoded(TaskStartedAnswer.self).taskId
             try await app.deps.jobRunner(logger: Logger(label: "test")).drain()
             let done = try await app.call(.get, "/api/v1/task/\(library.id)/-/\(id)?access_token=\(token)")
             let task = try #require(try done.decoded([TaskAnswer<[BatchAnswer.Item]>].self).first)
@@ -163,7 +163,7 @@ import Testing
                 .put, "\(dir)/big-copy?conflict_resolution_strategy=rename&access_token=\(token)",
                 body: #"{"copyFrom":"small"}"#)
             #expect(accepted.status == 202)
-            let id = try #require(try accepted.decoded(TaskStartedAnswer.self).taskId)
+            let id = try accepted.decoded(TaskStartedAnswer.self).taskId
             #expect(
                 try await app.call(.get, "\(dir)/big-copy?info&access_token=\(token)").status == 200,
                 "the target is reserved before the 202")

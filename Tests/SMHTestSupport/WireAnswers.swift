@@ -198,6 +198,38 @@ public struct TaskV2Answer<Result: Decodable & Sendable>: Decodable, Sendable {
     }
 }
 
+/// H1/H2: a library's history settings; the numbers only while history is on.
+public struct HistorySettingsAnswer: Decodable, Sendable {
+    public let enableFileHistory: Bool
+    public let fileHistoryCount: Int?
+    public let fileHistoryExpireDay: Int?
+    public let mergeInterval: Int?
+}
+
+/// H4: a file's versions, the latest first.
+public struct HistoryListAnswer: Decodable, Sendable {
+    public struct Version: Decodable, Sendable {
+        /// Absent on the latest version (it is the file itself).
+        public let id: Int?
+        public let version: Int
+        public let name: String
+        public let size: Int
+        public let isLatestVersion: Bool
+        public let creationWay: Int
+        public let creationTime: String
+    }
+    public let contents: [Version]
+    public let hasMore: Bool?
+    public let totalNum: Int?
+    public let nextMarker: String?
+}
+
+/// H5: the file after a version became the latest.
+public struct LatestVersionAnswer: Decodable, Sendable {
+    public let objectKey: String
+    public let size: String
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
