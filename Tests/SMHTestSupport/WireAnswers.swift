@@ -40,6 +40,7 @@ public struct NodeAnswer: Decodable, Sendable {
     public let localCreationTime: String?
     public let localModificationTime: String?
     public let linkTo: LinkTarget?
+    public let isFavorite: Bool?
 }
 
 /// A link's target: its inode in listings and D-03, its path in F-10.
@@ -228,6 +229,27 @@ public struct HistoryListAnswer: Decodable, Sendable {
 public struct LatestVersionAnswer: Decodable, Sendable {
     public let objectKey: String
     public let size: String
+}
+
+/// F1: the favorite's inode. F3: the caller's favorites; an entry whose item is gone has an empty name.
+public struct FavoriteAddedAnswer: Decodable, Sendable {
+    public let inode: String
+}
+
+public struct FavoriteListAnswer: Decodable, Sendable {
+    public struct Item: Decodable, Sendable {
+        public let inode: String
+        public let name: String
+        public let type: String?
+        public let path: [String]?
+        public let size: String?
+        public let userId: String?
+        public let spaceId: String?
+        public let favoriteTime: String?
+    }
+    public let contents: [Item]
+    public let nextMarker: String?
+    public let totalNum: Int?
 }
 
 /// F-03: a form upload's task.
