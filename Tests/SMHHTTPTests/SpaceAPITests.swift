@@ -71,34 +71,32 @@ import Testing
                     "/api/v1/space/\(library.id)/list?access_token=\(library.admin)&limit=2"
                         + (marker.map { "&marker=\($0)" } ?? ""))
                 #expect(reply.status == 200)
-                let list = try #require(reply.json["list"] as? [[String: Any]])
-                seen += list.compactMap { $0["spaceId"] as? String }
-                marker = reply.json["nextMarker"] as? String
-                #expect(reply.json["marker"] as? String == marker)
-                if marker == nil { #expect(reply.json.keys.contains("nextMarker") == false) }
+                let page = try reply.decoded(SpaceListAnswer.self)
+                seen += page.list.map(\.spaceId)
+                marker = page.nextMarker
+                #expect(page.marker == marker)
+                if marker == nil { #expect(!reply.text.contains("nextMarker"), "absent, not null, on the last page") }
                 pages += 1
             } while marker != nil && pages < 10
             #expect(seen == ["a-1", "a-2", "a-3", "b-1"])
             #expect(pages == 2)
 
             let all = try await app.call(.get, "/api/v1/space/\(library.id)/list?access_token=\(library.admin)")
-            let first = try #require((all.json["list"] as? [[String: Any]])?.last)
-            #expect(first["userId"] as? String == "bob")
-            #expect((first["creationTime"] as? String)?.hasSuffix("Z") == true)
+            let first = try #require(try all.decoded(SpaceListAnswer.self).list.last)
+            #expect(first.userId == "bob")
+            #expect(first.creationTime.hasSuffix("Z"))
 
             let aliceReader = try await app.token(lib, "user_id=alice")
             let own = try await app.call(.get, "/api/v1/space/\(library.id)/list?access_token=\(aliceReader)")
-            #expect((own.json["list"] as? [[String: Any]])?.compactMap { $0["spaceId"] as? String } == alice)
+            #expect(try own.decoded(SpaceListAnswer.self).list.map(\.spaceId) == alice)
             let legacy = try await app.call(.get, "/api/v1/space/\(library.id)?access_token=\(aliceReader)")
-            let array = try #require(try JSONSerialization.jsonObject(with: Data(legacy.text.utf8)) as? [[String: Any]])
-            #expect(array.compactMap { $0["spaceId"] as? String } == alice)
+            #expect(try legacy.decoded([SpaceListAnswer.Item].self).map(\.spaceId) == alice)
             #expect(bob == "b-1")
 
             let ordered = try await app.call(
                 .get,
                 "/api/v1/space/\(library.id)/list?access_token=\(library.admin)&ordered=1&prefix=a-&start_name=a-1")
-            #expect(
-                (ordered.json["list"] as? [[String: Any]])?.compactMap { $0["spaceId"] as? String } == ["a-2", "a-3"])
+            #expect(try ordered.decoded(SpaceListAnswer.self).list.map(\.spaceId) == ["a-2", "a-3"])
 
             let badMarker = try await app.call(
                 .get, "/api/v1/space/\(library.id)/list?access_token=\(library.admin)&marker=zzz")
@@ -110,7 +108,7 @@ import Testing
                 #expect(reply.code == "ParamInvalid", "limit=\(limit)")
             }
             let count = try await app.call(.get, "/api/v1/space/\(library.id)/count?access_token=\(aliceReader)")
-            #expect(count.json["total"] as? Int == 4)
+            #expect(try count.decoded(SpaceCountAnswer.self).total == 4)
         }
     }
 
@@ -159,20 +157,22 @@ import Testing
             let url = "/api/v1/space/\(library.id)/\(space)/extension?access_token=\(admin)"
             let shown = try await app.call(.get, url)
             #expect(shown.status == 200)
-            #expect(shown.json["isMultiAlbum"] as? Bool == true)
-            #expect(shown.json["allowPhoto"] as? Bool == true)
-            #expect(shown.json["allowVideo"] as? Bool == false)
-            #expect(shown.json["allowPhotoExtname"] as? [String] == [".jpg"])
-            #expect(shown.json["spaceTag"] as? String == "team")
+            let settings = try shown.decoded(SpaceSettingsAnswer.self)
+            #expect(settings.isMultiAlbum == true)
+            #expect(settings.allowPhoto == true)
+            #expect(settings.allowVideo == false)
+            #expect(settings.allowPhotoExtname == [".jpg"])
+            #expect(settings.spaceTag == "team")
 
             let updated = try await app.call(
                 .post, url, body: #"{"isPublicRead":true,"isMultiAlbum":false,"spaceTag":null}"#)
             #expect(updated.status == 204)
             let after = try await app.call(.get, url)
-            #expect(after.json["isPublicRead"] as? Bool == true)
-            #expect(after.json["isMultiAlbum"] as? Bool == true, "fixed at creation")
-            #expect(after.json["allowPhoto"] as? Bool == true, "absent fields are unchanged")
-            #expect(after.json.keys.contains("spaceTag") == false)
+            let changed = try after.decoded(SpaceSettingsAnswer.self)
+            #expect(changed.isPublicRead == true)
+            #expect(changed.isMultiAlbum == true, "fixed at creation")
+            #expect(changed.allowPhoto == true, "absent fields are unchanged")
+            #expect(changed.spaceTag == nil)
 
             let badType = try await app.call(.post, url, body: #"{"allowPhoto":1}"#)
             #expect(badType.code == "ParamInvalid")
@@ -198,17 +198,19 @@ import Testing
                 library.id, token: admin, body: #"{"publicRead":true,"multiAlbum":true}"#)
             let url = "/api/v1/space/\(library.id)/\(space)/extension?access_token=\(admin)"
             let shown = try await app.call(.get, url)
-            for key in ["isPublicRead", "publicRead", "isMultiAlbum", "multiAlbum"] {
-                #expect(shown.json[key] as? Bool == true, "\(key)")
-            }
+            let settings = try shown.decoded(SpaceSettingsAnswer.self)
+            #expect(
+                [settings.isPublicRead, settings.publicRead, settings.isMultiAlbum, settings.multiAlbum] == [
+                    true, true, true, true,
+                ])
             // The space is public for real: anonymous reads of its contents are admitted.
             let anonymous = try await app.call(.get, "/api/v1/directory/\(library.id)/\(space)")
             #expect(anonymous.status == 200)
 
             #expect(try await app.call(.post, url, body: #"{"publicRead":false}"#).status == 204)
             let after = try await app.call(.get, url)
-            #expect(after.json["isPublicRead"] as? Bool == false)
-            #expect(after.json["publicRead"] as? Bool == false)
+            #expect(try after.decoded(SpaceSettingsAnswer.self).isPublicRead == false)
+            #expect(try after.decoded(SpaceSettingsAnswer.self).publicRead == false)
             let conflict = try await app.call(.post, url, body: #"{"isPublicRead":true,"publicRead":false}"#)
             #expect(conflict.status == 400)
             #expect(conflict.code == "ParamInvalid")
@@ -222,10 +224,12 @@ import Testing
             let library = try await app.createLibrary(#"{"name":"s","isPublicRead":false}"#)
             let admin = try await app.token(library, "grant=admin")
             let url = "/api/v1/space/\(library.id)/-/extension?access_token=\(admin)"
-            #expect(try await app.call(.get, url).json["isPublicRead"] as? Bool == false)
+            #expect(try await app.call(.get, url).decoded(SpaceSettingsAnswer.self).isPublicRead == false)
             #expect(try await app.call(.post, url, body: #"{"isPublicRead":true}"#).status == 204)
-            #expect(try await app.call(.get, url).json["isPublicRead"] as? Bool == true)
-            #expect(try await app.call(.get, "/admin/v1/libraries/\(library.id)").json["isPublicRead"] as? Bool == true)
+            #expect(try await app.call(.get, url).decoded(SpaceSettingsAnswer.self).isPublicRead == true)
+            #expect(
+                try await app.call(.get, "/admin/v1/libraries/\(library.id)").decoded(LibraryAnswer.self).isPublicRead
+                    == true)
             let other = try await app.call(.get, "/api/v1/space/\(library.id)/space1/extension?access_token=\(admin)")
             #expect(other.status == 404)
             #expect(other.code == "SpaceNotFound")
@@ -243,20 +247,22 @@ import Testing
             try await app.execute("UPDATE spaces SET used_bytes = 50 WHERE id = 'bb'")
 
             let size = try await app.call(.get, "/api/v1/space/\(library.id)/\(a)/size?access_token=\(admin)")
-            #expect(size.json["size"] as? String == "300")
+            #expect(try size.decoded(SizeAnswer.self).size == "300")
 
             let usage = try await app.call(.get, "/api/v1/usage/\(library.id)?access_token=\(admin)")
             #expect(usage.status == 200)
-            #expect(usage.json["totalFileSize"] as? String == "350")
-            #expect(usage.json["capacity"] as? String == "1000")
-            #expect(usage.json["availableSpace"] as? String == "650")
-            #expect(usage.json["totalAllocatedSpaceQuota"] as? String == "0")
+            let used = try usage.decoded(LibraryUsageAnswer.self)
+            #expect(used.totalFileSize == "350")
+            #expect(used.capacity == "1000")
+            #expect(used.availableSpace == "650")
+            #expect(used.totalAllocatedSpaceQuota == "0")
 
             let batch = try await app.call(.get, "/api/v1/usage/\(library.id)/\(b),\(a)?access_token=\(admin)")
-            let items = try #require(try JSONSerialization.jsonObject(with: Data(batch.text.utf8)) as? [[String: Any]])
-            #expect(items.map { $0["spaceId"] as? String } == ["bb", "aa"])
-            #expect(items.map { $0["size"] as? String } == ["50", "300"])
-            #expect(items.allSatisfy { $0["capacity"] is NSNull && $0["availableSpace"] is NSNull })
+            let items = try batch.decoded([SpaceUsageAnswer].self)
+            #expect(items.map(\.spaceId) == ["bb", "aa"])
+            #expect(items.map(\.size) == ["50", "300"])
+            #expect(items.allSatisfy { $0.capacity == nil && $0.availableSpace == nil })
+            #expect(batch.text.contains(#""capacity":null"#), "no quota is an explicit null")
 
             let spaceAdmin = try await app.token(library, "grant=space_admin&space_id=\(a)")
             #expect(

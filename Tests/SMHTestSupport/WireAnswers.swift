@@ -252,6 +252,72 @@ public struct FavoriteListAnswer: Decodable, Sendable {
     public let totalNum: Int?
 }
 
+/// 3.3: a page of spaces; `marker` repeats `nextMarker` (older SDKs read it), both absent on the last page.
+public struct SpaceListAnswer: Decodable, Sendable {
+    public struct Item: Decodable, Sendable {
+        public let spaceId: String
+        public let userId: String
+        public let creationTime: String
+    }
+    public let list: [Item]
+    public let nextMarker: String?
+    public let marker: String?
+}
+
+/// 3.4: how many spaces the library has.
+public struct SpaceCountAnswer: Decodable, Sendable {
+    public let total: Int
+}
+
+/// 3.1: a space's settings, with SMH's older spellings beside the newer ones.
+public struct SpaceSettingsAnswer: Decodable, Sendable {
+    public let isPublicRead: Bool?
+    public let publicRead: Bool?
+    public let isMultiAlbum: Bool?
+    public let multiAlbum: Bool?
+    public let allowPhoto: Bool?
+    public let allowVideo: Bool?
+    public let allowPhotoExtname: [String]?
+    public let spaceTag: String?
+}
+
+/// 3.13: a library's usage; capacity and available space are null without a quota.
+public struct LibraryUsageAnswer: Decodable, Sendable {
+    public let totalFileSize: String
+    public let capacity: String?
+    public let availableSpace: String?
+    public let totalAllocatedSpaceQuota: String
+}
+
+/// 3.14: the usage of each space asked for.
+public struct SpaceUsageAnswer: Decodable, Sendable {
+    public let spaceId: String
+    public let size: String
+    public let capacity: String?
+    public let availableSpace: String?
+}
+
+/// The admin API's library: settings that do not apply to its kind are absent; the secret only when created or
+/// rotated.
+public struct LibraryAnswer: Decodable, Sendable {
+    public let libraryId: String
+    public let librarySecret: String?
+    public let name: String
+    public let remark: String?
+    public let libraryType: String
+    public let multiSpace: Bool
+    public let isPublicRead: Bool?
+    public let isMultiAlbum: Bool?
+    public let useRecycleBin: Bool?
+    public let enableSearch: Bool?
+    public let enableFileHistory: Bool?
+    public let fileHistoryCount: Int?
+    public let allowFileExtName: [String]?
+    public let libraryQuota: String?
+    public let creationTime: String
+    public let modificationTime: String
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
