@@ -11,21 +11,22 @@ import Testing
                 .post, "/admin/v1/libraries",
                 body: #"{"name":"family","libraryType":"media","enableFileHistory":true,"fileHistoryCount":5}"#)
             #expect(created.status == 201)
-            let id = try #require(created.json["libraryId"] as? String)
-            let secret = try #require(created.json["librarySecret"] as? String)
+            let library = try created.decoded(LibraryAnswer.self)
+            let id = library.libraryId
+            let secret = try #require(library.librarySecret)
             #expect(id.hasPrefix("smh") && id.count == 16)
             #expect(secret.count >= 32)
-            #expect(created.json["libraryType"] as? String == "media")
-            #expect(created.json["isMultiAlbum"] as? Bool == true)
-            #expect(created.json["fileHistoryCount"] as? Int == 5)
-            #expect(created.json["useRecycleBin"] as? Bool == true)
-            #expect(created.json.keys.contains("libraryQuota") && created.json["libraryQuota"] is NSNull)
-            #expect(created.json["allowFileExtName"] == nil, "file-library field left out of a media library")
+            #expect(library.libraryType == "media")
+            #expect(library.isMultiAlbum == true)
+            #expect(library.fileHistoryCount == 5)
+            #expect(library.useRecycleBin == true)
+            #expect(library.libraryQuota == nil && created.text.contains(#""libraryQuota":null"#))
+            #expect(library.allowFileExtName == nil, "file-library field left out of a media library")
 
             let shown = try await app.call(.get, "/admin/v1/libraries/\(id)")
             #expect(shown.status == 200)
-            #expect(shown.json["name"] as? String == "family")
-            #expect(shown.json["librarySecret"] == nil, "the secret is shown only once")
+            #expect(try shown.decoded(LibraryAnswer.self).name == "family")
+            #expect(try shown.decoded(LibraryAnswer.self).librarySecret == nil, "the secret is shown only once")
             #expect(!shown.text.contains(secret))
 
             // Stored hashed: the secret never appears in the database.
@@ -34,16 +35,16 @@ import Testing
 
             let listed = try await app.call(.get, "/admin/v1/libraries")
             #expect(listed.status == 200)
-            let libraries = try #require(listed.json["libraries"] as? [[String: Any]])
-            #expect(libraries.map { $0["libraryId"] as? String } == [id])
+            #expect(try listed.decoded(LibraryListAnswer.self).libraries.map(\.libraryId) == [id])
 
             let updated = try await app.call(
                 .patch, "/admin/v1/libraries/\(id)", body: #"{"remark":"hello","useRecycleBin":false}"#)
             #expect(updated.status == 200)
-            #expect(updated.json["remark"] as? String == "hello")
-            #expect(updated.json["useRecycleBin"] as? Bool == false)
-            #expect(updated.json["fileHistoryCount"] as? Int == 5, "untouched settings keep their value")
-            #expect(try await app.call(.get, "/admin/v1/libraries/\(id)").json["remark"] as? String == "hello")
+            let changed = try updated.decoded(LibraryAnswer.self)
+            #expect(changed.remark == "hello")
+            #expect(changed.useRecycleBin == false)
+            #expect(changed.fileHistoryCount == 5, "untouched settings keep their value")
+            #expect(try await app.call(.get, "/admin/v1/libraries/\(id)").decoded(LibraryAnswer.self).remark == "hello")
 
             let deleted = try await app.call(.delete, "/admin/v1/libraries/\(id)")
             #expect(deleted.status == 204)
@@ -59,8 +60,9 @@ import Testing
             let (id, oldSecret) = try await app.createLibrary()
             let rotated = try await app.call(.post, "/admin/v1/libraries/\(id)/secret")
             #expect(rotated.status == 200)
-            #expect(rotated.json["libraryId"] as? String == id)
-            let newSecret = try #require(rotated.json["librarySecret"] as? String)
+            let rotation = try rotated.decoded(LibrarySecretAnswer.self)
+            #expect(rotation.libraryId == id)
+            let newSecret = rotation.librarySecret
             #expect(newSecret != oldSecret)
             let stored = try #require(try await app.store.library(LibraryID(id)))
             #expect(SecretHash.matches(newSecret, hash: stored.secretHash))
@@ -102,7 +104,7 @@ import Testing
             let missing = try await app.call(.get, "/admin/v1/libraries", adminKey: nil)
             #expect(missing.status == 401)
             #expect(missing.code == "AdminKeyRequired")
-            #expect(missing.json["requestId"] as? String == missing.header("X-Request-Id"))
+            #expect(try missing.decoded(ErrorAnswer.self).requestId == missing.header("X-Request-Id"))
 
             for wrong in ["nope", "", "test-admin-key-012345678"] {
                 let reply = try await app.call(.post, "/admin/v1/libraries", body: #"{"name":"x"}"#, adminKey: wrong)
@@ -137,7 +139,7 @@ import Testing
             let reply = try await app.call(.post, "/admin/v1/libraries", body: body)
             #expect(reply.status == 400, "\(body) → \(reply.text)")
             #expect(reply.code == code)
-            #expect((reply.json["message"] as? String)?.isEmpty == false)
+            #expect(try reply.decoded(ErrorAnswer.self).message.isEmpty == false)
             #expect(try await app.store.libraries().isEmpty)
         }
     }
@@ -153,7 +155,9 @@ import Testing
             let missing = try await app.call(.patch, "/admin/v1/libraries/smhnothere", body: #"{"remark":"x"}"#)
             #expect(missing.status == 404)
             #expect(missing.code == "LibraryNotFound")
-            #expect(try await app.call(.get, "/admin/v1/libraries/\(id)").json["fileHistoryCount"] as? Int == 20)
+            #expect(
+                try await app.call(.get, "/admin/v1/libraries/\(id)").decoded(LibraryAnswer.self).fileHistoryCount == 20
+            )
         }
     }
 

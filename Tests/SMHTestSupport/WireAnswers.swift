@@ -318,6 +318,17 @@ public struct LibraryAnswer: Decodable, Sendable {
     public let modificationTime: String
 }
 
+/// A rotated secret (admin API).
+public struct LibrarySecretAnswer: Decodable, Sendable {
+    public let libraryId: String
+    public let librarySecret: String
+}
+
+/// The admin API's list of libraries.
+public struct LibraryListAnswer: Decodable, Sendable {
+    public let libraries: [LibraryAnswer]
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
