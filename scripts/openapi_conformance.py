@@ -220,7 +220,8 @@ def scenario():
         call("POST", f"/api/v1/recycled/{lib}/-/{item}?restore&access_token={token}", expect=(200, 204))
     call("DELETE", f"{base}/photos/2024?access_token={token}", expect=(200, 202, 204))
 
-    call("POST", f"/api/v1/quota/{lib}?access_token={token}", {"capacity": "1000000000"}, expect=201)
+    _, _, quota = call("POST", f"/api/v1/quota/{lib}?access_token={token}", {"capacity": "1000000000"}, expect=201)
+    call("GET", f"/api/v1/quota/{lib}/{quota.get('quotaId')}?access_token={token}", expect=200)
     call("GET", f"/api/v1/quota/{lib}/-?access_token={token}", expect=200)
     call("PUT", f"/api/v1/quota/{lib}/-?access_token={token}", {"capacity": "2000000000"}, expect=(200, 204))
     call("GET", f"/api/v1/space-quota/{lib}/-?access_token={token}", expect=200)

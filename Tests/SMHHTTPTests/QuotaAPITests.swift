@@ -11,14 +11,14 @@ import Testing
                 .post, "\(base)?access_token=\(f.token)",
                 body: #"{"capacity":"100","removeWhenExceed":false,"removeAfterDays":0}"#)
             #expect(created.status == 201)
-            let id = try #require(created.json["quotaId"] as? Int)
+            let id = try created.decoded(QuotaCreatedAnswer.self).quotaId
             let bySpace = try await f.app.call(.get, "\(base)/-?access_token=\(f.token)")
-            #expect(bySpace.json["id"] as? Int == id)
-            #expect(bySpace.json["capacity"] as? String == "100")
+            #expect(try bySpace.decoded(QuotaAnswer.self).id == id)
+            #expect(try bySpace.decoded(QuotaAnswer.self).capacity == "100")
             let alias = try await f.app.call(.get, "/api/v1/space-quota/\(f.library.id)/-?access_token=\(f.token)")
-            #expect(alias.json["capacity"] as? String == "100")
+            #expect(try alias.decoded(QuotaAnswer.self).capacity == "100")
             let byId = try await f.app.call(.get, "\(base)/\(id)?access_token=\(f.token)")
-            #expect(byId.json["spaces"] as? [String] == ["-"])
+            #expect(try byId.decoded(QuotaAnswer.self).spaces == ["-"])
             let again = try await f.app.call(.post, "\(base)?access_token=\(f.token)", body: #"{"capacity":5}"#)
             #expect(again.status == 409)
             #expect(again.code == "DuplicateQuota")
@@ -37,7 +37,8 @@ import Testing
             let updated = try await f.app.call(.put, "\(base)/-?access_token=\(f.token)", body: #"{"capacity":200}"#)
             #expect(updated.status == 204)
             #expect(
-                try await f.app.call(.get, "\(base)/\(id)?access_token=\(f.token)").json["capacity"] as? String == "200"
+                try await f.app.call(.get, "\(base)/\(id)?access_token=\(f.token)").decoded(QuotaAnswer.self).capacity
+                    == "200"
             )
             #expect(
                 try await f.app.call(.put, "\(base)/-?access_token=\(f.token)", body: "{}").code
@@ -46,7 +47,7 @@ import Testing
             let reader = try await f.app.token(f.library, "grant=upload_file")
             #expect(try await f.app.call(.get, "\(base)/-?access_token=\(reader)").code == "NoPermission")
             let usage = try await f.app.call(.get, "/api/v1/usage/\(f.library.id)?access_token=\(f.token)")
-            #expect(usage.json["totalAllocatedSpaceQuota"] as? String == "200")
+            #expect(try usage.decoded(LibraryUsageAnswer.self).totalAllocatedSpaceQuota == "200")
         }
     }
 
@@ -78,7 +79,7 @@ import Testing
             // The recycle bin still counts; a restore is refused while the space is over its quota.
             let recycled = try await f.app.call(
                 .delete, "/api/v1/file/\(f.library.id)/-/six.txt?access_token=\(f.token)")
-            let item = try #require(recycled.json["recycledItemId"] as? Int)
+            let item = try recycled.decoded(RecycledAnswer.self).recycledItemId
             #expect(try await f.upload("x.txt", [1]).code == "QuotaLimitReached")
             _ = try await f.app.call(
                 .put, "/api/v1/quota/\(f.library.id)/-?access_token=\(f.token)", body: #"{"capacity":8}"#)
@@ -122,15 +123,17 @@ import Testing
                 .code == "SpaceNotFound")
             let created = try await app.call(
                 .post, "\(base)?access_token=\(library.admin)", body: #"{"capacity":9,"spaces":["\#(a)","\#(b)"]}"#)
-            let id = try #require(created.json["quotaId"] as? Int)
-            #expect(try await app.call(.get, "\(base)/\(a)?access_token=\(library.admin)").json["id"] as? Int == id)
+            let id = try created.decoded(QuotaCreatedAnswer.self).quotaId
+            #expect(
+                try await app.call(.get, "\(base)/\(a)?access_token=\(library.admin)").decoded(QuotaAnswer.self).id
+                    == id)
             #expect(try await app.call(.get, "\(base)/\(c)?access_token=\(library.admin)").code == "NoQuota")
             let moved = try await app.call(
                 .put, "\(base)/\(id)?access_token=\(library.admin)", body: #"{"spaces":["\#(b)","\#(c)"]}"#)
             #expect(moved.status == 204)
             #expect(try await app.call(.get, "\(base)/\(a)?access_token=\(library.admin)").code == "NoQuota")
             #expect(
-                try await app.call(.get, "\(base)/\(id)?access_token=\(library.admin)").json["spaces"] as? [String]
+                try await app.call(.get, "\(base)/\(id)?access_token=\(library.admin)").decoded(QuotaAnswer.self).spaces
                     == [b, c].sorted())
             #expect(
                 try await app.call(.put, "\(base)/\(id)?access_token=\(library.admin)", body: #"{"spaces":[]}"#).code

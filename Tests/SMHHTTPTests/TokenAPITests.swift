@@ -12,22 +12,22 @@ import Testing
             let base = "/api/v1/token?library_id=\(library.id)&library_secret=\(library.secret)"
             let issued = try await app.call(.get, base + "&grant=upload_file,create_directory&period=7200")
             #expect(issued.status == 200)
-            #expect(issued.json["expiresIn"] as? Int == 7200)
-            let token = try #require(issued.json["accessToken"] as? String)
+            #expect(try issued.decoded(TokenAnswer.self).expiresIn == 7200)
+            let token = try issued.decoded(TokenAnswer.self).accessToken
             #expect(token.hasPrefix("acctk") && token.count == 48)
             #expect(token.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) })
 
             let posted = try await app.call(.post, base, body: #"{"shareDirectoryIdList":[1]}"#)
             #expect(posted.status == 200)
-            #expect(posted.json["expiresIn"] as? Int == 86400)
-            #expect(posted.json["accessToken"] as? String != token, "every call issues a new token")
+            #expect(try posted.decoded(TokenAnswer.self).expiresIn == 86400)
+            #expect(try posted.decoded(TokenAnswer.self).accessToken != token, "every call issues a new token")
 
             for (period, expected) in [
                 ("abc", 86400), ("-5", 86400), ("0", 86400), ("10", 300), ("1.5", 86400),
                 ("315360001", 315_360_000), ("99999999999999999999999", 315_360_000),
             ] {
                 let reply = try await app.call(.get, base + "&period=\(period)")
-                #expect(reply.json["expiresIn"] as? Int == expected, "period=\(period)")
+                #expect(try reply.decoded(TokenAnswer.self).expiresIn == expected, "period=\(period)")
             }
             // Stored hashed: the token string is nowhere in the database.
             let stored = try await app.store.token(hash: SecretHash.hash(token))
@@ -70,8 +70,8 @@ import Testing
             try await app.execute("UPDATE tokens SET expires_at = \(Int64(Date().timeIntervalSince1970 * 1000) + 5000)")
             let renewed = try await app.call(.post, "/api/v1/token/\(library.id)/\(token)")
             #expect(renewed.status == 200)
-            #expect(renewed.json["accessToken"] as? String == token)
-            #expect(renewed.json["expiresIn"] as? Int == 3600)
+            #expect(try renewed.decoded(TokenAnswer.self).accessToken == token)
+            #expect(try renewed.decoded(TokenAnswer.self).expiresIn == 3600)
             let stored = try #require(try await app.store.token(hash: SecretHash.hash(token)))
             let remaining = stored.expiresAt.milliseconds - Int64(Date().timeIntervalSince1970 * 1000)
             #expect(remaining > 3_500_000 && remaining <= 3_600_000)
@@ -192,9 +192,7 @@ import Testing
             let ownedByErin = try await app.createSpace(library.id, token: adminOfErin, query: "&user_id=frank")
             let list = try await app.call(.get, "/api/v1/space/\(library.id)/list?access_token=\(library.admin)")
             let owners = Dictionary(
-                uniqueKeysWithValues: (list.json["list"] as? [[String: Any]] ?? []).map {
-                    ($0["spaceId"] as? String ?? "", $0["userId"] as? String ?? "")
-                })
+                uniqueKeysWithValues: try list.decoded(SpaceListAnswer.self).list.map { ($0.spaceId, $0.userId) })
             #expect(owners[mallory] == "carol", "a non-admin token's user_id query is ignored")
             #expect(owners[ownedByAdmin] == "dave", "an admin token without a user acts as user_id")
             #expect(owners[ownedByErin] == "erin", "an admin token with a user keeps it")

@@ -329,6 +329,18 @@ public struct LibraryListAnswer: Decodable, Sendable {
     public let libraries: [LibraryAnswer]
 }
 
+/// 4.3: a new quota's id. 4.4/4.5: a quota.
+public struct QuotaCreatedAnswer: Decodable, Sendable {
+    public let quotaId: Int
+}
+
+/// By space (4.4): `id` and `capacity`; by id (4.5): `spaces` and `capacity`.
+public struct QuotaAnswer: Decodable, Sendable {
+    public let id: Int?
+    public let capacity: String
+    public let spaces: [String]?
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
