@@ -32,17 +32,17 @@ import Testing
             #expect(reply.status == 200, "\(body): \(reply.text)")
             var paths: [[String]] = []
             while true {
-                let items = reply.json["contents"] as? [[String: Any]] ?? []
-                #expect(items.count <= 20)
-                paths += items.compactMap { $0["path"] as? [String] }
-                #expect(reply.json["searchFinished"] as? Bool == true)
-                guard reply.json["hasMore"] as? Bool == true else {
-                    #expect(reply.json["nextMarker"] == nil)
+                let page = try reply.decoded(SearchPageAnswer.self)
+                #expect(page.contents.count <= 20)
+                paths += page.contents.compactMap(\.path)
+                #expect(page.searchFinished == true)
+                guard page.hasMore == true else {
+                    #expect(page.nextMarker == nil)
                     return paths
                 }
-                let next = try #require(reply.json["nextMarker"] as? Int)
+                let next = try #require(page.nextMarker?.offset)
                 #expect(next == paths.count)
-                reply = try await more(try #require(reply.json["searchId"] as? String), next)
+                reply = try await more(try #require(page.searchId), next)
                 #expect(reply.status == 200)
             }
         }
@@ -183,20 +183,16 @@ import Testing
 
             // Any offset can be asked for, not only the last nextMarker.
             let first = try await s.start(#"{"orderBy":"name"}"#)
-            let id = try #require(first.json["searchId"] as? String)
+            let id = try #require(try first.decoded(SearchPageAnswer.self).searchId)
             let page3 = try await s.more(id, 40)
             let names = try await s.all(#"{"orderBy":"name"}"#)
-            #expect(
-                (page3.json["contents"] as? [[String: Any]])?.compactMap { $0["path"] as? [String] }
-                    == Array(names[40..<60]))
+            #expect(try page3.decoded(SearchPageAnswer.self).contents.compactMap(\.path) == Array(names[40..<60]))
             let page2 = try await s.more(id, 20)
-            #expect(
-                (page2.json["contents"] as? [[String: Any]])?.compactMap { $0["path"] as? [String] }
-                    == Array(names[20..<40]))
+            #expect(try page2.decoded(SearchPageAnswer.self).contents.compactMap(\.path) == Array(names[20..<40]))
             let end = try await s.more(id, 1_000_000)
             #expect(end.status == 200)
-            #expect((end.json["contents"] as? [Any])?.isEmpty == true)
-            #expect(end.json["hasMore"] as? Bool == false)
+            #expect(try end.decoded(SearchPageAnswer.self).contents.isEmpty)
+            #expect(try end.decoded(SearchPageAnswer.self).hasMore == false)
         }
     }
 
@@ -219,31 +215,31 @@ import Testing
             _ = try await f.app.call(.delete, "/api/v1/file/\(lib)/-/docs/old/plan-2.txt?access_token=\(f.token)")
             let reply = try await s.start(#"{"keyword":"plan"}"#, "&with_inode=1&with_favorite_status=1")
             #expect(reply.status == 200)
-            let items = try #require(reply.json["contents"] as? [[String: Any]])
-            #expect(items.count == 1)
-            let item = items[0]
-            #expect(item["name"] as? String == "plan.txt")
-            #expect(item["path"] as? [String] == ["docs", "plan.txt"])
-            #expect(item["type"] as? String == "file")
-            #expect(item["size"] as? String == "4")
-            #expect(item["isFavorite"] as? Bool == true)
-            #expect((item["inode"] as? String)?.count == 32)
-            #expect(item["contentType"] as? String == "text/plain")
-            #expect(item["versionId"] as? Int == 1)
-            #expect(item["metaData"] as? [String: String] == [:])
-            #expect(item["fileType"] as? String == "text")
-            #expect(item["crc64"] is String)
-            #expect(item["eTag"] is String)
-            #expect(item["creationTime"] is String)
-            #expect(reply.json["hasMore"] as? Bool == false)
-            #expect(reply.json["nextMarker"] == nil)
+            let page = try reply.decoded(SearchPageAnswer.self)
+            #expect(page.contents.count == 1)
+            let item = try #require(page.contents.first)
+            #expect(item.name == "plan.txt")
+            #expect(item.path == ["docs", "plan.txt"])
+            #expect(item.type == "file")
+            #expect(item.size == "4")
+            #expect(item.isFavorite == true)
+            #expect(item.inode?.count == 32)
+            #expect(item.contentType == "text/plain")
+            #expect(item.versionId == 1)
+            #expect(item.metaData == [:])
+            #expect(item.fileType == "text")
+            #expect(item.crc64 != nil)
+            #expect(item.eTag != nil)
+            #expect(!item.creationTime.isEmpty)
+            #expect(page.hasMore == false)
+            #expect(page.nextMarker == nil)
             let plain = try #require(
-                (try await s.start(#"{"keyword":"plan"}"#).json["contents"] as? [[String: Any]])?.first)
-            #expect(plain["inode"] == nil)
-            #expect(plain["isFavorite"] == nil)
+                try await s.start(#"{"keyword":"plan"}"#).decoded(SearchPageAnswer.self).contents.first)
+            #expect(plain.inode == nil)
+            #expect(plain.isFavorite == nil)
 
             // S2 errors, S3 idempotent, expiry.
-            let id = try #require(reply.json["searchId"] as? String)
+            let id = try #require(page.searchId)
             #expect(try await s.more(id, 0).status == 200)
             let noMarker = try await f.app.call(.get, "\(s.base)/\(id)?access_token=\(f.token)")
             #expect(noMarker.status == 400)
@@ -259,7 +255,7 @@ import Testing
             #expect(try await f.app.call(.delete, "\(s.base)/\(id)?access_token=\(f.token)").status == 204)
             #expect(try await s.more(id, 0).code == "SearchIdNotFound")
             #expect(try await f.app.call(.delete, "\(s.base)/\(id)?access_token=\(f.token)").status == 204)
-            let again = try #require(try await s.start("{}").json["searchId"] as? String)
+            let again = try #require(try await s.start("{}").decoded(SearchPageAnswer.self).searchId)
             try await f.app.execute("UPDATE searches SET expires_at = 0")
             #expect(try await s.more(again, 0).code == "SearchIdNotFound")
             #expect(
@@ -312,14 +308,14 @@ import Testing
                     .post, url + "&limit=7" + (marker.map { "&marker=\($0)" } ?? ""),
                     body: #"{"keywords":["invoice","song"],"scope":"c005","excludeExtnames":[".PDF"]}"#)
                 #expect(reply.status == 200)
-                let items = reply.json["contents"] as? [[String: Any]] ?? []
-                #expect(items.count <= 7)
-                names += items.compactMap { $0["name"] as? String }
-                marker = reply.json["nextMarker"] as? String
+                let page = try reply.decoded(SearchPageAnswer.self)
+                #expect(page.contents.count <= 7)
+                names += page.contents.map(\.name)
+                marker = page.nextMarker?.token
             } while marker != nil
             #expect(names == ["invoices", "song.mp3"])
             let dirs = try await s.f.app.call(.post, url, body: #"{"scope":"c005","fileTypes":["dir"]}"#)
-            #expect((dirs.json["contents"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["invoices"])
+            #expect(try dirs.decoded(SearchPageAnswer.self).contents.map(\.name) == ["invoices"])
             let cases: [(String, String, String)] = [
                 ("", #"{"type":"filecontent","keywords":["x"]}"#, "FunctionNotEnabled"),
                 ("", #"{"fileTypes":["pictures"]}"#, "ParamInvalid"),
@@ -355,7 +351,7 @@ import Testing
             let started = try await app.call(
                 .post, "/api/v1/search/\(library.id)/\(a)/space-contents?access_token=\(library.admin)", body: "{}")
             #expect(started.status == 200)
-            let id = try #require(started.json["searchId"] as? String)
+            let id = try #require(try started.decoded(SearchPageAnswer.self).searchId)
             let crossed = try await app.call(
                 .get, "/api/v1/search/\(library.id)/\(b)/\(id)?marker=0&access_token=\(library.admin)")
             #expect(crossed.code == "SearchIdNotFound")

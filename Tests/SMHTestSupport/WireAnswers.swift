@@ -341,6 +341,32 @@ public struct QuotaAnswer: Decodable, Sendable {
     public let spaces: [String]?
 }
 
+/// S1/S2: a page of search results. Searches started with an offset answer a numeric `nextMarker`, those paged by
+/// marker (`limit`/`marker`) a string.
+public struct SearchPageAnswer: Decodable, Sendable {
+    public enum Marker: Decodable, Sendable, Equatable {
+        case offset(Int)
+        case token(String)
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if let offset = try? c.decode(Int.self) {
+                self = .offset(offset)
+            } else {
+                self = .token(try c.decode(String.self))
+            }
+        }
+
+        public var offset: Int? { if case .offset(let value) = self { value } else { nil } }
+        public var token: String? { if case .token(let value) = self { value } else { nil } }
+    }
+    public let searchId: String?
+    public let contents: [NodeAnswer]
+    public let hasMore: Bool?
+    public let searchFinished: Bool?
+    public let nextMarker: Marker?
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
