@@ -105,7 +105,7 @@ import Testing
                     let deleted = try await f.app.call(
                         .delete, "/api/v1/\(kindPath)/\(lib)/-/dst/\(encoded(present))?access_token=\(token)")
                     #expect(deleted.status == 200, "step \(step): delete \(present): \(deleted.text)")
-                    let id = try #require(deleted.json["recycledItemId"] as? Int)
+                    let id = try deleted.decoded(RecycledAnswer.self).recycledItemId
                     recycled.append((id, present, kind))
                     model.entries[present] = nil
                     continue
@@ -124,7 +124,7 @@ import Testing
                 let what = "seed \(seed) step \(step): \(operation) '\(name)' \(strategy)"
                 if let expected {
                     #expect(reply.status < 300, "\(what) refused: \(reply.text)")
-                    let path = reply.json["path"] as? [String]
+                    let path = try reply.decoded(CreatedAnswer.self).path
                     #expect(path == ["dst", expected], "\(what): \(reply.text), model \(expected)")
                     model.entries[expected] = model.entries[expected] == .link && incoming == .link ? .link : incoming
                 } else {
@@ -133,11 +133,9 @@ import Testing
             }
             // The directory holds exactly the model's entries.
             let listing = try await f.app.call(.get, "/api/v1/directory/\(lib)/-/dst?access_token=\(token)")
-            let contents = listing.json["contents"] as? [[String: Any]] ?? []
             var listed: [String: Kind] = [:]
-            for entry in contents {
-                let type = entry["type"] as? String
-                listed[entry["name"] as? String ?? ""] = type == "dir" ? .directory : type == "symlink" ? .link : .file
+            for entry in try listing.decoded(ListingAnswer.self).contents {
+                listed[entry.name] = entry.type == "dir" ? .directory : entry.type == "symlink" ? .link : .file
             }
             #expect(listed == model.entries, "seed \(seed)")
         }

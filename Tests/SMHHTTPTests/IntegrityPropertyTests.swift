@@ -78,9 +78,7 @@ import Testing
                         body: #"{"copyFrom":"\#(from)"}"#)
                 case 9, 10:
                     let bin = try await f.app.call(.get, "/api/v1/recycled/\(lib)/-?page_size=50&access_token=\(t)")
-                    let ids = (bin.json["contents"] as? [[String: Any]] ?? []).compactMap {
-                        $0["recycledItemId"] as? Int
-                    }
+                    let ids = try bin.decoded(RecycledListAnswer.self).contents.map(\.recycledItemId)
                     guard let id = ids.randomElement(using: &rng) else { continue }
                     if Bool.random(using: &rng) {
                         reply = try await f.app.call(
@@ -94,7 +92,8 @@ import Testing
                     let path = randomPath()
                     let list = try await f.app.call(
                         .get, "/api/v1/directory-history/\(lib)/-/history-list/\(encoded(path))?access_token=\(t)")
-                    let ids = (list.json["contents"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+                    // A random path may name nothing (404): no versions to pick from then.
+                    let ids = (try? list.decoded(HistoryListAnswer.self))?.contents.compactMap(\.id) ?? []
                     guard let id = ids.randomElement(using: &rng) else { continue }
                     if Bool.random(using: &rng) {
                         reply = try await f.app.call(

@@ -39,13 +39,9 @@ import Testing
             #expect(old.code == "WrongLibraryIdOrSecret")
 
             // A setting read by the access path (search on or off) changes with the next request.
-            let token = try await app.token(
-                (
-                    library.id,
-                    try #require(
-                        try await app.call(.post, "/admin/v1/libraries/\(library.id)/secret")
-                            .json["librarySecret"] as? String)
-                ), "grant=admin")
+            let rotated = try await app.call(.post, "/admin/v1/libraries/\(library.id)/secret")
+                .decoded(LibrarySecretAnswer.self)
+            let token = try await app.token((library.id, rotated.librarySecret), "grant=admin")
             let search = "/api/v1/search/\(library.id)/-/space-contents?access_token=\(token)"
             #expect(try await app.call(.post, search, body: #"{"keyword":"x"}"#).status == 200)
             let patched = try await app.call(

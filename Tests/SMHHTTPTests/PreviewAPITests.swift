@@ -278,7 +278,7 @@ import Testing
             #expect(doc.status == 302 && doc.header("Location")?.contains("/_opensmh/dl/") == true)
             // R3: a recycled photo previews as a thumbnail too.
             let deleted = try await m.app.call(.delete, "/api/v1/file/\(m.library.id)/-/p.jpg?access_token=\(m.token)")
-            let item = try #require(deleted.json["recycledItemId"] as? Int)
+            let item = try deleted.decoded(RecycledAnswer.self).recycledItemId
             let recycled = try await m.app.call(
                 .get, "/api/v1/recycled/\(m.library.id)/-/\(item)?preview&size=24&access_token=\(m.token)")
             #expect(recycled.status == 302)
@@ -350,17 +350,16 @@ import Testing
             let video = try await m.preview("clip.mp4", "&size=64")
             #expect(video.status == 404 && video.code == "FileNotFound")
             let listing = try await m.app.call(.get, "/api/v1/directory/\(m.library.id)/-?access_token=\(m.token)")
-            let contents = try #require(listing.json["contents"] as? [[String: Any]])
+            let contents = try listing.decoded(ListingAnswer.self).contents
             #expect(contents.count == 2)
-            #expect(
-                contents.allSatisfy { $0["previewByCI"] as? Bool == false && $0["previewAsIcon"] as? Bool == false })
+            #expect(contents.allSatisfy { $0.previewByCI == false && $0.previewAsIcon == false })
             let info = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?info&access_token=\(m.token)")
-            #expect(info.json["previewByCI"] as? Bool == false)
+            #expect(try info.decoded(NodeAnswer.self).previewByCI == false)
         }
         try await Self.with { m in
             try await m.upload("p.jpg", "portrait-exif.jpg")
             let info = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?info&access_token=\(m.token)")
-            #expect(info.json["previewByCI"] as? Bool == true, "with the tools, photos preview")
+            #expect(try info.decoded(NodeAnswer.self).previewByCI == true, "with the tools, photos preview")
         }
     }
 
@@ -394,8 +393,8 @@ extension PreviewAPITests {
             #expect(replaced.status == 200)
             let listed = try await m.app.call(
                 .get, "/api/v1/directory-history/\(m.library.id)/-/history-list/pic.jpg?access_token=\(m.token)")
-            let contents = try #require(listed.json["contents"] as? [[String: Any]])
-            let older = try #require(contents.compactMap { $0["id"] as? Int }.first)
+            let contents = try listed.decoded(HistoryListAnswer.self).contents
+            let older = try #require(contents.compactMap(\.id).first)
             let latest = try await m.thumbnail("pic.jpg", "&width_size=100")
             #expect(latest.type == "image/png" && latest.width == 100 && latest.height == 100)
             let version = try await m.thumbnail("pic.jpg", "&width_size=100&history_id=\(older)")
@@ -444,19 +443,19 @@ extension PreviewAPITests {
             try await m.upload("p.jpg", "portrait-exif.jpg")
             var local: String?
             for _ in 0..<100 where local == nil {
-                local = try await info("p.jpg").json["localCreationTime"] as? String
+                local = try await info("p.jpg").decoded(NodeAnswer.self).localCreationTime
                 if local == nil { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(local == "2023-07-14T09:30:05.000Z", "the EXIF capture time (no offset recorded: as UTC)")
-            let photo = try #require(try await info("p.jpg").json["mediaInfo"] as? [String: Any])
-            #expect(photo["width"] as? Int == 200 && photo["height"] as? Int == 400, "upright dimensions")
-            #expect(photo["make"] as? String == "Canon" && photo["model"] as? String == "EOS R5")
-            #expect(photo["takenAt"] as? String == "2023-07-14T09:30:05.000Z")
-            #expect(abs((photo["latitude"] as? Double ?? 0) - 52.52) < 0.001)
-            #expect(abs((photo["longitude"] as? Double ?? 0) - 13.4) < 0.001)
-            #expect(photo["durationMs"] == nil)
+            let photo = try #require(try await info("p.jpg").decoded(NodeAnswer.self).mediaInfo)
+            #expect(photo.width == 200 && photo.height == 400, "upright dimensions")
+            #expect(photo.make == "Canon" && photo.model == "EOS R5")
+            #expect(photo.takenAt == "2023-07-14T09:30:05.000Z")
+            #expect(abs((photo.latitude ?? 0) - 52.52) < 0.001)
+            #expect(abs((photo.longitude ?? 0) - 13.4) < 0.001)
+            #expect(photo.durationMs == nil)
             let plain = try await m.app.call(.get, "/api/v1/file/\(m.library.id)/-/p.jpg?info&access_token=\(m.token)")
-            #expect(plain.json["mediaInfo"] == nil, "only when asked")
+            #expect(try plain.decoded(NodeAnswer.self).mediaInfo == nil, "only when asked")
 
             // A time the client sent is never replaced.
             let f = UploadFixture(app: m.app, library: m.library, token: m.token)
@@ -466,17 +465,19 @@ extension PreviewAPITests {
             _ = try await f.send(begun, try Self.fixture("portrait-exif.jpg"))
             #expect(try await f.confirm(begun).status == 200)
             try await Task.sleep(for: .milliseconds(500))
-            #expect(try await info("mine.jpg").json["localCreationTime"] as? String == "2020-01-01T00:00:00.000Z")
+            #expect(
+                try await info("mine.jpg").decoded(NodeAnswer.self).localCreationTime == "2020-01-01T00:00:00.000Z")
 
             // Videos: dimensions and duration, read on demand when no follow-up ran.
             try await m.upload("clip.mp4", "clip.mp4")
-            let video = try #require(try await info("clip.mp4").json["mediaInfo"] as? [String: Any])
-            #expect(video["width"] as? Int == 320 && video["height"] as? Int == 240)
-            #expect((2400...2600).contains(video["durationMs"] as? Int ?? 0))
+            let video = try #require(try await info("clip.mp4").decoded(NodeAnswer.self).mediaInfo)
+            #expect(video.width == 320 && video.height == 240)
+            #expect((2400...2600).contains(video.durationMs ?? 0))
             // Something the engines cannot read has none, and says so without failing.
             try await m.upload("not-a-photo.jpg", "not-a-photo.jpg")
             let unreadable = try await info("not-a-photo.jpg")
-            #expect(unreadable.status == 200 && unreadable.json["mediaInfo"] == nil)
+            #expect(unreadable.status == 200)
+            #expect(try unreadable.decoded(NodeAnswer.self).mediaInfo == nil)
         }
     }
 }

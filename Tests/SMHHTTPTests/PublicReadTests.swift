@@ -13,7 +13,7 @@ import Testing
             let base = "/api/v1/directory/\(f.library.id)/-"
             let listing = try await f.app.call(.get, base)
             #expect(listing.status == 200)
-            #expect(listing.json["fileCount"] as? Int == 1)
+            #expect(try listing.decoded(ListingAnswer.self).fileCount == 1)
             #expect(try await f.app.call(.get, "\(base)/readme.txt?info").status == 200)
             #expect(try await f.app.call(.head, base).status == 200)
             let redirect = try await f.app.call(.get, "/api/v1/file/\(f.library.id)/-/readme.txt")

@@ -69,7 +69,7 @@ extension String {
             let sent = try await f.send(begun, Array("hello".utf8))
             #expect(sent.status == 500)
             #expect(sent.code == "InternalServerError")
-            #expect(sent.json["requestId"] as? String != nil)
+            #expect(try !sent.decoded(ErrorAnswer.self).requestId.isEmpty)
             #expect(try await f.confirm(begun).code == "UploadIncomplete", "no content was recorded")
         }
     }
@@ -81,7 +81,7 @@ extension String {
         try await TestApp.with { app in
             let ready = try await app.call(.get, "/ready")
             #expect(ready.status == 200)
-            #expect(ready.json["status"] as? String == "ready")
+            #expect(try ready.decoded(ReadinessAnswer.self).status == "ready")
         }
     }
 
@@ -96,8 +96,8 @@ extension String {
         try await TestApp.with(blobs: unreachable) { app in
             let ready = try await app.call(.get, "/ready")
             #expect(ready.status == 503)
-            #expect(ready.json["status"] as? String == "unavailable")
-            #expect((ready.json["reason"] as? String)?.hasPrefix("blob store") == true)
+            #expect(try ready.decoded(ReadinessAnswer.self).status == "unavailable")
+            #expect(try ready.decoded(ReadinessAnswer.self).reason?.hasPrefix("blob store") == true)
             #expect(try await app.call(.get, "/health").status == 200, "liveness does not depend on storage")
         }
     }
@@ -108,7 +108,7 @@ extension String {
             await app.store.close()
             let ready = try await app.call(.get, "/ready")
             #expect(ready.status == 503)
-            #expect((ready.json["reason"] as? String)?.hasPrefix("database") == true)
+            #expect(try ready.decoded(ReadinessAnswer.self).reason?.hasPrefix("database") == true)
         }
     }
 }

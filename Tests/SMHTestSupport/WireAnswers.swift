@@ -41,6 +41,19 @@ public struct NodeAnswer: Decodable, Sendable {
     public let localModificationTime: String?
     public let linkTo: LinkTarget?
     public let isFavorite: Bool?
+    public let mediaInfo: MediaInfoAnswer?
+}
+
+/// `with_media_info=1`: what the engines read from a photo or a video.
+public struct MediaInfoAnswer: Decodable, Sendable {
+    public let width: Int?
+    public let height: Int?
+    public let make: String?
+    public let model: String?
+    public let takenAt: String?
+    public let latitude: Double?
+    public let longitude: Double?
+    public let durationMs: Int?
 }
 
 /// A link's target: its inode in listings and D-03, its path in F-10.
@@ -365,6 +378,12 @@ public struct SearchPageAnswer: Decodable, Sendable {
     public let hasMore: Bool?
     public let searchFinished: Bool?
     public let nextMarker: Marker?
+}
+
+/// `GET /ready`.
+public struct ReadinessAnswer: Decodable, Sendable {
+    public let status: String
+    public let reason: String?
 }
 
 /// F-03: a form upload's task.
