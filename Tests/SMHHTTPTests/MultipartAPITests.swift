@@ -33,9 +33,10 @@ import Testing
         func part(
             _ begun: Reply, _ number: Any, _ bytes: [UInt8], uploadId: String? = nil, authorization: String? = nil
         ) async throws -> Reply {
-            let path = begun.json["path"] as? String ?? ""
-            let id = uploadId ?? (begun.json["uploadId"] as? String ?? "")
-            let auth = authorization ?? ((begun.json["headers"] as? [String: String])?["Authorization"] ?? "")
+            let task = try? begun.decoded(BeginUploadAnswer.self)
+            let path = task?.path ?? ""
+            let id = uploadId ?? task?.uploadId ?? ""
+            let auth = authorization ?? task?.headers["Authorization"] ?? ""
             let response = try await f.app.client.execute(
                 uri: "\(path)?partNumber=\(number)&uploadId=\(id)", method: .put,
                 headers: [.authorization: auth, .contentLength: String(bytes.count)], body: ByteBuffer(bytes: bytes))
@@ -43,7 +44,7 @@ import Testing
                 status: Int(response.status.code), headers: response.headers, text: String(buffer: response.body))
         }
 
-        func key(_ begun: Reply) -> String { begun.json["confirmKey"] as? String ?? "missing" }
+        func key(_ begun: Reply) -> String { (try? begun.decoded(BeginUploadAnswer.self))?.confirmKey ?? "missing" }
 
         func state(_ begun: Reply, _ query: String = "") async throws -> Reply {
             try await f.app.call(.get, "\(file)/\(key(begun))?upload&access_token=\(f.token)\(query)")
@@ -89,9 +90,9 @@ import Testing
         try await Self.with { m in
             let begun = try await m.begin("video.mp4", "&filesize=2621440")
             #expect(begun.status == 201)
-            let uploadId = try #require(begun.json["uploadId"] as? String)
+            let uploadId = try #require(try begun.decoded(BeginUploadAnswer.self).uploadId)
             #expect(!uploadId.isEmpty)
-            let headers = try #require(begun.json["headers"] as? [String: String])
+            let headers = try begun.decoded(BeginUploadAnswer.self).headers
             #expect(Set(headers.keys) == ["Content-Type", "Authorization", "x-cos-security-token"])
             #expect(headers["Content-Type"] == "application/octet-stream")
 
@@ -108,27 +109,31 @@ import Testing
 
             let state = try await m.state(begun)
             #expect(state.status == 200)
-            #expect(state.json["confirmed"] as? Bool == false)
-            #expect(state.json["path"] as? [String] == ["video.mp4"])
-            #expect(state.json["uploadId"] as? String == uploadId)
-            #expect(state.json["conflictResolutionStrategy"] as? String == "rename")
-            #expect(state.json["force"] as? Bool == false)
-            let listed = try #require(state.json["parts"] as? [[String: Any]])
-            #expect(listed.map { $0["PartNumber"] as? Int } == [1, 2, 3])
-            #expect(listed.map { $0["Size"] as? Int } == [Self.mib, Self.mib, 524_288])
-            #expect(listed[1]["ETag"] as? String == "\"\(Insecure.MD5.hash(data: parts[1]).hexString)\"")
-            #expect((listed[0]["LastModified"] as? String)?.hasSuffix("Z") == true)
-            let info = try #require(state.json["uploadPartInfo"] as? [String: Any])
-            #expect(info["uploadId"] as? String == uploadId)
-            #expect(info["path"] as? String == begun.json["path"] as? String)
-            #expect(try await m.state(begun, "&no_upload_part_info=1").json["uploadPartInfo"] == nil)
+            let task = try state.decoded(UploadStateAnswer.self)
+            #expect(task.confirmed == false)
+            #expect(task.path == ["video.mp4"])
+            #expect(task.uploadId == uploadId)
+            #expect(task.conflictResolutionStrategy == "rename")
+            #expect(task.force == false)
+            let listed = try #require(task.parts)
+            #expect(listed.map(\.PartNumber) == [1, 2, 3])
+            #expect(listed.map(\.Size) == [Self.mib, Self.mib, 524_288])
+            #expect(listed[1].ETag == "\"\(Insecure.MD5.hash(data: parts[1]).hexString)\"")
+            #expect(listed[0].LastModified.hasSuffix("Z"))
+            let info = try #require(task.uploadPartInfo)
+            #expect(info.uploadId == uploadId)
+            #expect(try info.path == begun.decoded(BeginUploadAnswer.self).path)
+            #expect(
+                try await m.state(begun, "&no_upload_part_info=1").decoded(UploadStateAnswer.self).uploadPartInfo == nil
+            )
 
             let confirmed = try await m.confirm(begun, body: #"{"crc64":"13793287722876168930"}"#)
             #expect(confirmed.status == 200)
-            #expect(confirmed.json["size"] as? String == "2621440")
-            #expect(confirmed.json["eTag"] as? String == "\"6e7cc9c38d17742b0dca4b8f8932ec0f\"")
-            #expect(confirmed.json["crc64"] as? String == "13793287722876168930")
-            #expect(try await m.confirm(begun).json["path"] as? [String] == ["video.mp4"], "idempotent")
+            let file = try confirmed.decoded(NodeAnswer.self)
+            #expect(file.size == "2621440")
+            #expect(file.eTag == "\"6e7cc9c38d17742b0dca4b8f8932ec0f\"")
+            #expect(file.crc64 == "13793287722876168930")
+            #expect(try await m.confirm(begun).decoded(NodeAnswer.self).path == ["video.mp4"], "idempotent")
 
             let downloaded = try await m.download("video.mp4")
             #expect(SHA256.hash(data: downloaded).hexString == SHA256.hash(data: content).hexString)
@@ -143,8 +148,8 @@ import Testing
             }
 
             let after = try await m.state(begun)
-            #expect(after.json["confirmed"] as? Bool == true)
-            #expect(after.json["uploadPartInfo"] == nil)
+            #expect(try after.decoded(UploadStateAnswer.self).confirmed == true)
+            #expect(try after.decoded(UploadStateAnswer.self).uploadPartInfo == nil)
             #expect(try await m.part(begun, 4, [1]).code == "UploadComplete")
 
             // A range across the parts' boundary reads on from one file into the next.
@@ -176,7 +181,7 @@ import Testing
             #expect(crc.code == "BadCrc64")
             let fine = try await m.confirm(empty)
             #expect(fine.status == 200, "a failed confirm leaves the task pending")
-            #expect(fine.json["size"] as? String == String(2 * Self.mib + 3))
+            #expect(try fine.decoded(NodeAnswer.self).size == String(2 * Self.mib + 3))
         }
     }
 
@@ -204,8 +209,8 @@ import Testing
             #expect(renewSimple.code == "ParamInvalid")
             let simpleState = try await m.state(simple)
             #expect(simpleState.status == 200)
-            #expect(simpleState.json["parts"] == nil)
-            #expect(simpleState.json["uploadId"] == nil)
+            #expect(try simpleState.decoded(UploadStateAnswer.self).parts == nil)
+            #expect(try simpleState.decoded(UploadStateAnswer.self).uploadId == nil)
             #expect(try await m.state(begun, "").status == 200)
             let unknown = try await m.f.app.call(
                 .get, "\(m.file)/abcdefghijklmnopqrstuvwxyz012345?upload&access_token=\(m.f.token)")
@@ -219,9 +224,10 @@ import Testing
             let good = Data(Insecure.MD5.hash(data: body)).base64EncodedString()
             let bad = Data(Insecure.MD5.hash(data: [1])).base64EncodedString()
             func put(_ begun: Reply, _ query: String, md5: String) async throws -> Int {
-                let auth = (begun.json["headers"] as? [String: String])?["Authorization"] ?? ""
+                let task = try begun.decoded(BeginUploadAnswer.self)
+                let auth = task.headers["Authorization"] ?? ""
                 let response = try await m.f.app.client.execute(
-                    uri: (begun.json["path"] as? String ?? "") + query, method: .put,
+                    uri: task.path + query, method: .put,
                     headers: [.authorization: auth, HTTPField.Name("Content-MD5")!: md5], body: ByteBuffer(bytes: body))
                 return Int(response.status.code)
             }
@@ -231,9 +237,9 @@ import Testing
             #expect(try await put(simple, "", md5: good) == 200)
             #expect(try await m.f.confirm(simple).status == 200)
             let multipart = try await m.begin("md5.bin")
-            let id = multipart.json["uploadId"] as? String ?? ""
+            let id = try multipart.decoded(BeginUploadAnswer.self).uploadId ?? ""
             #expect(try await put(multipart, "?partNumber=1&uploadId=\(id)", md5: "not base64") == 400)
-            #expect((try await m.state(multipart).json["parts"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await m.state(multipart).decoded(UploadStateAnswer.self).parts?.isEmpty == true)
             #expect(try await put(multipart, "?partNumber=1&uploadId=\(id)", md5: good) == 200)
             #expect(try await m.f.app.stagedParts(m.key(multipart)) == 1, "the refused part left no bytes")
         }
@@ -246,15 +252,17 @@ import Testing
             try await Task.sleep(for: .milliseconds(5))
             let renewed = try await m.f.app.call(.post, "\(m.file)/\(m.key(begun))?renew&access_token=\(m.f.token)")
             #expect(renewed.status == 200)
-            #expect(renewed.json["confirmKey"] as? String == m.key(begun))
-            #expect(renewed.json["uploadId"] as? String == begun.json["uploadId"] as? String)
-            #expect(renewed.json["path"] as? String == begun.json["path"] as? String)
-            let headers = try #require(renewed.json["headers"] as? [String: String])
+            let again = try renewed.decoded(BeginUploadAnswer.self)
+            let original = try begun.decoded(BeginUploadAnswer.self)
+            #expect(again.confirmKey == m.key(begun))
+            #expect(again.uploadId == original.uploadId)
+            #expect(again.path == original.path)
+            let headers = again.headers
             #expect(Set(headers.keys) == ["Content-Type", "Authorization", "x-cos-security-token"])
             #expect(try await m.part(renewed, 2, [8]).status == 200, "the renewed credential works")
-            #expect((try await m.state(begun).json["parts"] as? [[String: Any]])?.count == 2)
+            #expect(try await m.state(begun).decoded(UploadStateAnswer.self).parts?.count == 2)
             let confirmed = try await m.confirm(begun)
-            #expect(confirmed.json["size"] as? String == String(Self.mib + 1))
+            #expect(try confirmed.decoded(NodeAnswer.self).size == String(Self.mib + 1))
             let renewConfirmed = try await m.f.app.call(
                 .post, "\(m.file)/\(m.key(begun))?renew&access_token=\(m.f.token)")
             #expect(renewConfirmed.code == "UploadComplete")
@@ -344,7 +352,7 @@ import Testing
             }
             let miss = try await begin("first.bin", #"{"size":"2097152","beginningHash":"\#(beginning)"}"#)
             #expect(miss.status == 201, "nothing to match yet: an ordinary task")
-            #expect(miss.json["uploadId"] == nil)
+            #expect(try miss.decoded(BeginUploadAnswer.self).uploadId == nil)
             _ = try await m.f.send(miss, content)
             let first = try await m.f.app.call(
                 .post, "/api/v1/file/\(m.f.library.id)/\(space)/\(m.key(miss))?confirm&access_token=\(m.f.token)")
@@ -357,11 +365,11 @@ import Testing
                 "copy.bin", #"{"size":2097152,"beginningHash":"\#(beginning)","fullHash":"\#(full)"}"#,
                 multipart: true)
             #expect(hit.status == 200, "the file exists now, without a transfer")
-            #expect(hit.json["path"] as? [String] == ["copy.bin"])
-            #expect(hit.json["eTag"] as? String == "\"db1f7d786f6e0317456fac1628349973\"")
+            #expect(try hit.decoded(NodeAnswer.self).path == ["copy.bin"])
+            #expect(try hit.decoded(NodeAnswer.self).eTag == "\"db1f7d786f6e0317456fac1628349973\"")
             #expect(try await m.f.app.store.read { db in try await BlobRows.refcount(db, sha256: full) } == 2)
             let again = try await begin("copy.bin", #"{"size":2097152,"fullHash":"\#(full)"}"#)
-            #expect(again.json["path"] as? [String] == ["copy (1).bin"], "conflict strategies apply")
+            #expect(try again.decoded(CreatedAnswer.self).path == ["copy (1).bin"], "conflict strategies apply")
 
             let wrongFull = try await begin(
                 "x.bin", #"{"size":2097152,"fullHash":"\#(String(repeating: "0", count: 64))"}"#)
@@ -400,9 +408,10 @@ import Testing
             }
             let confirmed = try await m.upload("big.bin", parts: parts)
             #expect(confirmed.status == 200)
-            #expect(confirmed.json["size"] as? String == String(64 * Self.mib))
-            #expect(confirmed.json["eTag"] as? String == "\"\(Insecure.MD5.hash(data: content).hexString)\"")
-            #expect(confirmed.json["crc64"] as? String == String(CRC64.checksum(content)))
+            let file = try confirmed.decoded(NodeAnswer.self)
+            #expect(file.size == String(64 * Self.mib))
+            #expect(file.eTag == "\"\(Insecure.MD5.hash(data: content).hexString)\"")
+            #expect(file.crc64 == String(CRC64.checksum(content)))
             let downloaded = try await m.download("big.bin")
             #expect(downloaded.count == content.count)
             #expect(SHA256.hash(data: downloaded) == SHA256.hash(data: content))

@@ -386,6 +386,28 @@ public struct ReadinessAnswer: Decodable, Sendable {
     public let reason: String?
 }
 
+/// F-06: the state of an upload task; a multipart task lists its parts (COS's field names) and, unless asked not
+/// to, repeats where to send more.
+public struct UploadStateAnswer: Decodable, Sendable {
+    public struct Part: Decodable, Sendable {
+        public let PartNumber: Int
+        public let Size: Int
+        public let ETag: String
+        public let LastModified: String
+    }
+    public struct PartInfo: Decodable, Sendable {
+        public let uploadId: String
+        public let path: String
+    }
+    public let confirmed: Bool
+    public let path: [String]?
+    public let uploadId: String?
+    public let conflictResolutionStrategy: String
+    public let force: Bool
+    public let parts: [Part]?
+    public let uploadPartInfo: PartInfo?
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
