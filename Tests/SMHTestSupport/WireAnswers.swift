@@ -390,10 +390,14 @@ public struct ReadinessAnswer: Decodable, Sendable {
 /// to, repeats where to send more.
 public struct UploadStateAnswer: Decodable, Sendable {
     public struct Part: Decodable, Sendable {
-        public let PartNumber: Int
-        public let Size: Int
-        public let ETag: String
-        public let LastModified: String
+        public let partNumber: Int
+        public let size: Int
+        public let eTag: String
+        public let lastModified: String
+
+        enum CodingKeys: String, CodingKey {
+            case partNumber = "PartNumber", size = "Size", eTag = "ETag", lastModified = "LastModified"
+        }
     }
     public struct PartInfo: Decodable, Sendable {
         public let uploadId: String
