@@ -25,23 +25,22 @@ import Testing
 
             let accepted = try await f.app.call(.delete, "\(url)?access_token=\(f.token)")
             #expect(accepted.status == 202)
-            let id = try #require(accepted.json["taskId"] as? Int)
+            let id = try accepted.decoded(TaskStartedAnswer.self).taskId
             try await f.app.deps.jobRunner(logger: Logger(label: "test")).drain()
             let done = try await f.app.call(.get, "/api/v1/task/\(f.library.id)/\(id)?access_token=\(f.token)")
-            let task = try #require(
-                (try JSONSerialization.jsonObject(with: Data(done.text.utf8)) as? [[String: Any]])?.first)
-            #expect(task["status"] as? Int == 200)
-            let result = try #require(task["result"] as? [[String: Any]])
+            let task = try #require(try done.decoded([TaskAnswer<[EmptyHistoryResult]>].self).first)
+            #expect(task.status == 200)
+            let result = try #require(task.result)
             #expect(result.count == 1)
-            #expect(result.first?["err"] as? String == "" && result.first?["status"] as? Int == 0)
-            #expect(result.first?["deleteCount"] as? Int == 3)
+            #expect(result.first?.err == "" && result.first?.status == 0)
+            #expect(result.first?.deleteCount == 3)
             // Current contents stay, and usage counts only them.
             #expect(try await HistoryAPITests.download(f, "plan.txt").text == "three")
             let size = try await f.app.call(.get, "/api/v1/space/\(f.library.id)/-/size?access_token=\(f.token)")
-            #expect(size.json["size"] as? String == "7")
+            #expect(try size.decoded(SizeAnswer.self).size == "7")
             let listed = try await f.app.call(
                 .get, "/api/v1/directory-history/\(f.library.id)/-/history-list/plan.txt?access_token=\(f.token)")
-            #expect((listed.json["contents"] as? [[String: Any]])?.count == 1, "only the latest is left")
+            #expect(try listed.decoded(HistoryListAnswer.self).contents.count == 1, "only the latest is left")
             let stored = try await f.app.store.storedEntries(library: LibraryID(f.library.id), space: SpaceID("-"))
             #expect(stored.history == 0)
             #expect(
@@ -69,16 +68,23 @@ import Testing
             }
             let a = try await stats("a", "stats_type=normal")
             #expect(a.status == 200)
-            #expect(a.json["statsType"] as? String == "normal")
-            #expect(a.json["fileCount"] as? Int == 3 && a.json["dirCount"] as? Int == 2)
-            #expect(a.json["storage"] as? Int == 5 + 2 + 1, "numbers, recursive, current contents")
-            #expect(a.json["userId"] != nil)
+            #expect(try a.decoded(DirectoryStatsAnswer.self).statsType == "normal")
+            #expect(
+                try a.decoded(DirectoryStatsAnswer.self).fileCount == 3
+                    && a.decoded(DirectoryStatsAnswer.self).dirCount == 2)
+            #expect(
+                try a.decoded(DirectoryStatsAnswer.self).storage == 5 + 2 + 1, "numbers, recursive, current contents")
+            #expect(try a.decoded(DirectoryStatsAnswer.self).statsType == "normal", "every field, userId included")
             let root = try await stats("", "stats_type=normal")
-            #expect(root.json["fileCount"] as? Int == 4 && root.json["dirCount"] as? Int == 4)
-            #expect(root.json["storage"] as? Int == 18)
+            #expect(
+                try root.decoded(DirectoryStatsAnswer.self).fileCount == 4
+                    && root.decoded(DirectoryStatsAnswer.self).dirCount == 4)
+            #expect(try root.decoded(DirectoryStatsAnswer.self).storage == 18)
             let history = try await stats("a", "stats_type=history")
-            #expect(history.json["fileCount"] as? Int == 1 && history.json["storage"] as? Int == 3)
-            #expect(history.json["dirCount"] as? Int == 0)
+            #expect(
+                try history.decoded(DirectoryStatsAnswer.self).fileCount == 1
+                    && history.decoded(DirectoryStatsAnswer.self).storage == 3)
+            #expect(try history.decoded(DirectoryStatsAnswer.self).dirCount == 0)
             let bad = try await stats("a", "stats_type=weird")
             #expect(bad.status == 400 && bad.code == "InvalidDirectoryStatsType")
             #expect(try await stats("a", "").code == "InvalidDirectoryStatsType")
@@ -89,24 +95,26 @@ import Testing
             let moved = try await f.app.call(
                 .put, "\(dir)/x/b?access_token=\(f.token)", body: #"{"from":"a/b"}"#)
             #expect(moved.status == 200 || moved.status == 204)
-            #expect(try await stats("a", "stats_type=normal").json["fileCount"] as? Int == 1)
-            #expect(try await stats("x", "stats_type=normal").json["fileCount"] as? Int == 2)
+            #expect(try await stats("a", "stats_type=normal").decoded(DirectoryStatsAnswer.self).fileCount == 1)
+            #expect(try await stats("x", "stats_type=normal").decoded(DirectoryStatsAnswer.self).fileCount == 2)
             let recycled = try await f.app.call(.delete, "\(dir)/x/b?access_token=\(f.token)")
-            let item = try #require(recycled.json["recycledItemId"] as? Int)
-            #expect(try await stats("x", "stats_type=normal").json["fileCount"] as? Int == 0)
+            let item = try recycled.decoded(RecycledAnswer.self).recycledItemId
+            #expect(try await stats("x", "stats_type=normal").decoded(DirectoryStatsAnswer.self).fileCount == 0)
             let bin = try await stats("", "stats_type=recycle")
-            #expect(bin.json["fileCount"] as? Int == 2 && bin.json["dirCount"] as? Int == 2)
-            #expect(bin.json["storage"] as? Int == 3)
+            #expect(
+                try bin.decoded(DirectoryStatsAnswer.self).fileCount == 2
+                    && bin.decoded(DirectoryStatsAnswer.self).dirCount == 2)
+            #expect(try bin.decoded(DirectoryStatsAnswer.self).storage == 3)
             let one = try await stats("", "stats_type=recycle&recycled_id=\(item)")
-            #expect(one.json["fileCount"] as? Int == 2)
+            #expect(try one.decoded(DirectoryStatsAnswer.self).fileCount == 2)
             #expect(try await stats("", "stats_type=recycle&recycled_id=999999").code == "RecycledItemNotFound")
             #expect(try await stats("a", "stats_type=recycle").code == "ParamInvalid")
             // A restore brings the subtree's figures back; recycled again for what follows.
             let restored = try await f.app.call(
                 .post, "/api/v1/recycled/\(f.library.id)/-/\(item)?restore&access_token=\(f.token)")
             #expect(restored.status < 300)
-            #expect(try await stats("x", "stats_type=normal").json["fileCount"] as? Int == 2)
-            #expect(try await stats("", "stats_type=recycle").json["fileCount"] as? Int == 0)
+            #expect(try await stats("x", "stats_type=normal").decoded(DirectoryStatsAnswer.self).fileCount == 2)
+            #expect(try await stats("", "stats_type=recycle").decoded(DirectoryStatsAnswer.self).fileCount == 0)
             #expect(try await f.app.call(.delete, "\(dir)/x/b?access_token=\(f.token)").status == 200)
 
             let count = try await f.app.call(
@@ -114,11 +122,11 @@ import Testing
             #expect(count.status == 200)
             // Files: one.txt, top.txt, two.txt and three.txt (in the bin) + one history version; directories: a, x
             // and the recycled b, c.
-            #expect(count.json["fileNum"] as? String == "5")
-            #expect(count.json["dirNum"] as? String == "4")
-            #expect(count.json["recycledFileNum"] as? String == "2")
-            #expect(count.json["recycledDirNum"] as? String == "2")
-            #expect(count.json["historyFileNum"] as? String == "1")
+            #expect(try count.decoded(FileCountsAnswer.self).fileNum == "5")
+            #expect(try count.decoded(FileCountsAnswer.self).dirNum == "4")
+            #expect(try count.decoded(FileCountsAnswer.self).recycledFileNum == "2")
+            #expect(try count.decoded(FileCountsAnswer.self).recycledDirNum == "2")
+            #expect(try count.decoded(FileCountsAnswer.self).historyFileNum == "1")
             let reader = try await f.app.token(f.library)
             let refused = try await f.app.call(
                 .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(reader)")
@@ -147,7 +155,9 @@ import Testing
             try await counters()
             let emptied = try await f.app.call(
                 .get, "/api/v1/space/\(f.library.id)/-/file-count?access_token=\(f.token)")
-            #expect(emptied.json["fileNum"] as? String == "0" && emptied.json["dirNum"] as? String == "1")
+            #expect(
+                try emptied.decoded(FileCountsAnswer.self).fileNum == "0"
+                    && emptied.decoded(FileCountsAnswer.self).dirNum == "1")
             // smh fsck finds counters that drifted and --repair recounts them.
             #expect(try await f.app.store.entryCounterDrift().isEmpty)
             try await f.app.execute("UPDATE spaces SET file_count = file_count + 7")
@@ -159,7 +169,8 @@ import Testing
             // D-11: an already exact recalculation, as a task.
             let calibrate = try await f.app.call(
                 .put, "\(dir)/x?calibrate&stats_type=normal&access_token=\(f.token)")
-            #expect(calibrate.status == 200 && calibrate.json["taskId"] is Int)
+            #expect(calibrate.status == 200)
+            #expect(try calibrate.decoded(TaskStartedAnswer.self).taskId > 0)
         }
     }
 
@@ -175,7 +186,7 @@ import Testing
             let begun = try await app.call(
                 .put, "/api/v1/file/\(library.id)/\(team1)/a.bin?access_token=\(library.admin)")
             _ = try await f.send(begun, Array(repeating: 7, count: 1234))
-            let key = try #require(begun.json["confirmKey"] as? String)
+            let key = try begun.decoded(BeginUploadAnswer.self).confirmKey
             #expect(
                 try await app.call(
                     .post, "/api/v1/file/\(library.id)/\(team1)/\(key)?confirm&access_token=\(library.admin)"
@@ -183,8 +194,8 @@ import Testing
             let url = "/api/v1/stats/\(library.id)/space-size?access_token=\(library.admin)"
             let all = try await app.call(.get, url)
             #expect(all.status == 200)
-            let list = try #require(try JSONSerialization.jsonObject(with: Data(all.text.utf8)) as? [[String: String]])
-            #expect(list == [["spaceTag": "personal", "size": "0"], ["spaceTag": "team", "size": "1234"]])
+            let list = try all.decoded([TagSizeAnswer].self)
+            #expect(list.map(\.spaceTag) == ["personal", "team"] && list.map(\.size) == ["0", "1234"])
             let one = try await app.call(.get, url + "&space_tag=team")
             #expect(one.text == #"[{"size":"1234","spaceTag":"team"}]"#)
             let none = try await app.call(.get, url + "&space_tag=nobody")
@@ -218,34 +229,35 @@ import Testing
             let url = "/api/v1/recent/\(f.library.id)/-/recently-used-file?access_token=\(f.token)"
             let all = try await f.app.call(.post, url, body: #"{"withPath":true}"#)
             #expect(all.status == 200)
-            let items = try #require(all.json["contents"] as? [[String: Any]])
-            #expect(items.map { $0["name"] as? String } == ["c.txt", "b.jpg", "a.txt"])
-            #expect(items.map { $0["actionType"] as? String } == ["modify", "preview", "preview"])
-            #expect(items[2]["path"] as? [String] == ["docs", "a.txt"])
-            #expect(items[2]["size"] as? String == "5" && (items[2]["inode"] as? String)?.count == 32)
-            #expect((items[0]["operationTime"] as? String)?.hasSuffix("Z") == true && items[0]["crc64"] != nil)
-            #expect(items[0]["spaceId"] as? String == "-")
+            let items = try all.decoded(RecentListAnswer.self).contents
+            #expect(items.map(\.name) == ["c.txt", "b.jpg", "a.txt"])
+            #expect(items.map(\.actionType) == ["modify", "preview", "preview"])
+            #expect(items[2].path == ["docs", "a.txt"])
+            #expect(items[2].size == "5" && items[2].inode.count == 32)
+            #expect(items[0].operationTime.hasSuffix("Z") && items[0].crc64 != nil)
+            #expect(items[0].spaceId == "-")
             let bare = try await f.app.call(.post, url, body: "{}")
-            #expect((bare.json["contents"] as? [[String: Any]])?.first?["path"] == nil, "path only with withPath")
+            #expect(try bare.decoded(RecentListAnswer.self).contents.first?.path == nil, "path only with withPath")
 
             let modified = try await f.app.call(.post, url, body: #"{"filterActionBy":"modify"}"#)
-            #expect((modified.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["c.txt"])
+            #expect(try modified.decoded(RecentListAnswer.self).contents.map(\.name) == ["c.txt"])
             let images = try await f.app.call(.post, url, body: #"{"type":["image"]}"#)
-            #expect((images.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["b.jpg"])
+            #expect(try images.decoded(RecentListAnswer.self).contents.map(\.name) == ["b.jpg"])
             let first = try await f.app.call(.post, url, body: #"{"limit":2}"#)
-            let marker = try #require(first.json["nextMarker"] as? String)
+            let marker = try #require(try first.decoded(RecentListAnswer.self).nextMarker)
             let second = try await f.app.call(.post, url, body: #"{"limit":"2","marker":"\#(marker)"}"#)
-            #expect((second.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["a.txt"])
-            #expect(second.json["nextMarker"] == nil)
+            #expect(try second.decoded(RecentListAnswer.self).contents.map(\.name) == ["a.txt"])
+            #expect(try second.decoded(RecentListAnswer.self).nextMarker == nil)
 
             // Deleted files leave the list; another user has a list of their own.
             #expect(try await f.app.call(.delete, "\(file)/c.txt?access_token=\(f.token)").status == 200)
             let after = try await f.app.call(.post, url, body: "{}")
-            #expect((after.json["contents"] as? [[String: Any]])?.map { $0["name"] as? String } == ["b.jpg", "a.txt"])
+            #expect(try after.decoded(RecentListAnswer.self).contents.map(\.name) == ["b.jpg", "a.txt"])
             let other = try await f.app.token(f.library, "user_id=someone-else")
             let theirs = try await f.app.call(
                 .post, "/api/v1/recent/\(f.library.id)/-/recently-used-file?access_token=\(other)", body: "{}")
-            #expect(theirs.status == 200 && (theirs.json["contents"] as? [[String: Any]])?.isEmpty == true)
+            #expect(theirs.status == 200)
+            #expect(try theirs.decoded(RecentListAnswer.self).contents.isEmpty)
             #expect(try await f.app.call(.post, url, body: #"{"filterActionBy":"edit"}"#).code == "ParamInvalid")
             #expect(try await f.app.call(.post, url, body: #"{"limit":0}"#).code == "ParamInvalid")
             #expect(try await f.app.call(.post, url, body: #"{"marker":"x"}"#).code == "ParamInvalid")
@@ -264,10 +276,11 @@ import Testing
                 .post, "/api/v1/file/\(f.library.id)/-/form.bin?filesize=200000&access_token=\(f.token)",
                 body: #"{"labels":["web"]}"#)
             #expect(begun.status == 201)
-            #expect(begun.json["domain"] as? String == "files.test:8080")
-            #expect(begun.json["path"] as? String == "/")
-            let form = try #require(begun.json["form"] as? [String: String])
-            let key = try #require(begun.json["confirmKey"] as? String)
+            let task = try begun.decoded(FormBeginAnswer.self)
+            #expect(task.domain == "files.test:8080")
+            #expect(task.path == "/")
+            let form = task.form
+            let key = task.confirmKey
             #expect(form["key"] == key && form["policy"] != nil && form["Content-Type"] == "application/octet-stream")
 
             let boundary = "----smhFormBoundary7MA4YWxk"
@@ -287,8 +300,8 @@ import Testing
                     headers: [.contentType: "multipart/form-data; boundary=\(boundary)"],
                     body: ByteBuffer(bytes: body))
                 let text = String(buffer: response.body)
-                let code = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["code"]
-                return (Int(response.status.code), code as? String)
+                let code = (try? JSONDecoder().decode(ErrorAnswer.self, from: Data(text.utf8)))?.code
+                return (Int(response.status.code), code)
             }
             // A forged policy, a missing key and a truncated body are refused, and nothing is attached.
             var forged = form
@@ -306,10 +319,10 @@ import Testing
             #expect(sent.0 == 204)
             let confirmed = try await f.confirm(begun)
             #expect(confirmed.status == 200)
-            #expect(confirmed.json["size"] as? String == "200000")
+            #expect(try confirmed.decoded(NodeAnswer.self).size == "200000")
             let info = try await f.app.call(
                 .get, "/api/v1/file/\(f.library.id)/-/form.bin?info&access_token=\(f.token)")
-            #expect(info.json["labels"] as? [String] == ["web"], "the begin body's description is kept")
+            #expect(try info.decoded(NodeAnswer.self).labels == ["web"], "the begin body's description is kept")
             let redirect = try await f.app.call(.get, "/api/v1/file/\(f.library.id)/-/form.bin?access_token=\(f.token)")
             let location = try #require(redirect.header("Location"))
             let fetched = try await f.app.client.execute(
@@ -327,13 +340,14 @@ import Testing
                 .post, url, body: #"{"enableFileHistory":"true","fileHistoryCount":"7","mergeInterval":"0"}"#)
             #expect(set.status == 204)
             let shown = try await f.app.call(.get, url)
-            #expect(shown.json["enableFileHistory"] as? Bool == true && shown.json["fileHistoryCount"] as? Int == 7)
+            let settings = try shown.decoded(HistorySettingsAnswer.self)
+            #expect(settings.enableFileHistory == true && settings.fileHistoryCount == 7)
             let off = try await f.app.call(.post, url, body: #"{"enableFileHistory":"0","isClearFileHistory":"1"}"#)
             #expect(off.status == 204)
-            #expect(try await f.app.call(.get, url).json["enableFileHistory"] as? Bool == false)
+            #expect(try await f.app.call(.get, url).decoded(HistorySettingsAnswer.self).enableFileHistory == false)
             let bad = try await f.app.call(.post, url, body: #"{"enableFileHistory":"maybe"}"#)
-            #expect(bad.status == 400 && bad.code == "ParamInvalid" && bad.json["message"] as? String != nil)
-            #expect((bad.json["message"] as? String)?.contains("enableFileHistory") == true)
+            #expect(bad.status == 400 && bad.code == "ParamInvalid")
+            #expect(try bad.decoded(ErrorAnswer.self).message.contains("enableFileHistory"))
         }
         try await TestApp.with { app in
             let library = try await app.multiTenantLibrary()
@@ -341,10 +355,12 @@ import Testing
                 .post, "/api/v1/space/\(library.id)?access_token=\(library.admin)",
                 body: #"{"bogusField":1,"publicRead":true}"#)
             #expect(reply.status == 201, "unknown fields are ignored")
-            let id = try #require(reply.json["spaceId"] as? String)
+            let id = try reply.decoded(SpaceCreatedAnswer.self).spaceId
             let shown = try await app.call(
                 .get, "/api/v1/space/\(library.id)/\(id)/extension?access_token=\(library.admin)")
-            #expect(shown.json["isPublicRead"] as? Bool == true, "the Java SDK's alias does not fall through")
+            #expect(
+                try shown.decoded(SpaceSettingsAnswer.self).isPublicRead == true,
+                "the Java SDK's alias does not fall through")
         }
     }
 }

@@ -412,6 +412,58 @@ public struct UploadStateAnswer: Decodable, Sendable {
     public let uploadPartInfo: PartInfo?
 }
 
+/// D-10: a directory's statistics (numbers, recursive).
+public struct DirectoryStatsAnswer: Decodable, Sendable {
+    public let statsType: String
+    public let fileCount: Int
+    public let dirCount: Int
+    public let storage: Int
+    public let userId: String
+}
+
+/// 3.10: a space's counts, decimal strings.
+public struct FileCountsAnswer: Decodable, Sendable {
+    public let fileNum: String
+    public let dirNum: String
+    public let recycledFileNum: String
+    public let recycledDirNum: String
+    public let historyFileNum: String
+}
+
+/// 7.1: recently used files, newest first.
+public struct RecentListAnswer: Decodable, Sendable {
+    public struct Item: Decodable, Sendable {
+        public let name: String
+        public let actionType: String
+        public let operationTime: String
+        public let inode: String
+        public let spaceId: String
+        public let size: String?
+        public let crc64: String?
+        public let path: [String]?
+    }
+    public let contents: [Item]
+    public let nextMarker: String?
+}
+
+/// H3's task result: how many versions were removed.
+public struct EmptyHistoryResult: Decodable, Sendable {
+    public let err: String
+    public let status: Int
+    public let deleteCount: Int
+}
+
+/// 3.2: a new space's id.
+public struct SpaceCreatedAnswer: Decodable, Sendable {
+    public let spaceId: String
+}
+
+/// 3.15: the size of the spaces of each tag.
+public struct TagSizeAnswer: Decodable, Sendable, Equatable {
+    public let spaceTag: String
+    public let size: String
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
