@@ -161,10 +161,11 @@ import Testing
             // The admin API sees the same library, settings included.
             let shown = try await app.call(.get, "/admin/v1/libraries/\(id)")
             #expect(shown.status == 200)
-            #expect(shown.json["name"] as? String == "family" && shown.json["remark"] as? String == "r1")
-            #expect(shown.json["libraryType"] as? String == "media" && shown.json["isMultiAlbum"] as? Bool == true)
-            #expect(shown.json["fileHistoryCount"] as? Int == 9 && shown.json["allowVideo"] as? Bool == false)
-            #expect(shown.json["enableSearch"] as? Bool == false, "SMH's default, not the admin API's")
+            let adminView = try shown.decoded(LibraryAnswer.self)
+            #expect(adminView.name == "family" && adminView.remark == "r1")
+            #expect(adminView.libraryType == "media" && adminView.isMultiAlbum == true)
+            #expect(adminView.fileHistoryCount == 9 && adminView.allowVideo == false)
+            #expect(adminView.enableSearch == false, "SMH's default, not the admin API's")
 
             let described = try await Self.call(app, "DescribeLibraries", #"{"LibraryIds":["\#(id)"]}"#)
             #expect(described["TotalCount"] as? Int == 1)
@@ -191,9 +192,10 @@ import Testing
                 app, "ModifyLibrary",
                 #"{"LibraryId":"\#(id)","Name":"family-2","LibraryExtension":{"EnableFileHistory":false},"Tags":[]}"#)
             let afterModify = try await app.call(.get, "/admin/v1/libraries/\(id)")
-            #expect(afterModify.json["name"] as? String == "family-2")
-            #expect(afterModify.json["enableFileHistory"] as? Bool == false)
-            #expect(afterModify.json["remark"] as? String == "r1", "untouched fields keep their value")
+            let modified = try afterModify.decoded(LibraryAnswer.self)
+            #expect(modified.name == "family-2")
+            #expect(modified.enableFileHistory == false)
+            #expect(modified.remark == "r1", "untouched fields keep their value")
             let patched = try await app.call(.patch, "/admin/v1/libraries/\(id)", body: #"{"enableSearch":true}"#)
             #expect(patched.status == 200)
             let again = try await Self.call(app, "DescribeLibraries", #"{"LibraryIds":["\#(id)"]}"#)
@@ -239,7 +241,7 @@ import Testing
             let described = try await Self.call(app, "DescribeLibrarySecret", #"{"LibraryId":"\#(adminMade.id)"}"#)
             #expect(described["LibrarySecret"] as? String == adminMade.secret)
             let rotated = try await app.call(.post, "/admin/v1/libraries/\(adminMade.id)/secret")
-            let newSecret = try #require(rotated.json["librarySecret"] as? String)
+            let newSecret = try rotated.decoded(LibrarySecretAnswer.self).librarySecret
             let afterRotation = try await Self.call(
                 app, "DescribeLibrarySecret", #"{"LibraryId":"\#(adminMade.id)"}"#)
             #expect(afterRotation["LibrarySecret"] as? String == newSecret)
@@ -410,7 +412,8 @@ import Testing
             #expect(message.text.contains("FileHistoryCount must be"), "messages use the service API's names")
 
             let listed = try await app.call(.get, "/admin/v1/libraries")
-            #expect((listed.json["libraries"] as? [Any])?.isEmpty == true, "no failed call created a library")
+            #expect(
+                try listed.decoded(LibraryListAnswer.self).libraries.isEmpty, "no failed call created a library")
         }
     }
 

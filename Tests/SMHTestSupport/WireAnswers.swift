@@ -326,6 +326,7 @@ public struct LibraryAnswer: Decodable, Sendable {
     public let enableFileHistory: Bool?
     public let fileHistoryCount: Int?
     public let allowFileExtName: [String]?
+    public let allowVideo: Bool?
     public let libraryQuota: String?
     public let creationTime: String
     public let modificationTime: String
