@@ -65,25 +65,25 @@ import Testing
     }
 
     /// The envelope's `Response` object, after checking what every answer shares: 200, JSON, a request id.
-    static func response(_ reply: Reply) throws -> [String: Any] {
+    static func response(_ reply: Reply) throws -> ServiceAnswer {
         #expect(reply.status == 200)
         #expect(reply.header("Content-Type") == "application/json")
-        let response = try #require(reply.json["Response"] as? [String: Any], "\(reply.text)")
-        #expect((response["RequestId"] as? String)?.isEmpty == false)
+        let response = try reply.decoded(ServiceEnvelope.self).response
+        #expect(!response.requestId.isEmpty)
         return response
     }
 
     static func errorCode(_ reply: Reply) throws -> String? {
-        ((try response(reply))["Error"] as? [String: Any])?["Code"] as? String
+        try response(reply).error?.code
     }
 
     static func call(
         _ app: TestApp, _ action: String, _ body: String, signer: Signer = Signer()
-    ) async throws -> [String: Any] {
+    ) async throws -> ServiceAnswer {
         let reply = try await app.call(
             .post, "/", body: body, headers: signer.headers(action: action, payload: body))
         let response = try Self.response(reply)
-        #expect(response["Error"] == nil, "\(action): \(reply.text)")
+        #expect(response.error == nil, "\(action): \(reply.text)")
         return response
     }
 
@@ -96,9 +96,9 @@ import Testing
 
     /// CreateLibrary, then DescribeLibrarySecret: what a script does before it issues tokens.
     static func library(_ app: TestApp, _ body: String) async throws -> (id: String, secret: String) {
-        let id = try #require(try await call(app, "CreateLibrary", body)["LibraryId"] as? String)
+        let id = try #require(try await call(app, "CreateLibrary", body).libraryId)
         let secret = try #require(
-            try await call(app, "DescribeLibrarySecret", #"{"LibraryId":"\#(id)"}"#)["LibrarySecret"] as? String)
+            try await call(app, "DescribeLibrarySecret", #"{"LibraryId":"\#(id)"}"#).librarySecret)
         return (id, secret)
     }
 
@@ -153,10 +153,10 @@ import Testing
                  "CosStorageClass":"STANDARD_IA"},
                  "Tags":[{"TagKey":"team","TagValue":"a"}]}
                 """#)
-            let id = try #require(created["LibraryId"] as? String)
+            let id = try #require(created.libraryId)
             #expect(id.hasPrefix("smh") && id.count == 16)
-            #expect(created["AccessDomain"] as? String == "http://files.test:8080")
-            #expect(created["LibrarySecret"] == nil, "the secret is read with DescribeLibrarySecret")
+            #expect(created.accessDomain == "http://files.test:8080")
+            #expect(created.librarySecret == nil, "the secret is read with DescribeLibrarySecret")
 
             // The admin API sees the same library, settings included.
             let shown = try await app.call(.get, "/admin/v1/libraries/\(id)")
@@ -167,25 +167,29 @@ import Testing
             #expect(adminView.fileHistoryCount == 9 && adminView.allowVideo == false)
             #expect(adminView.enableSearch == false, "SMH's default, not the admin API's")
 
-            let described = try await Self.call(app, "DescribeLibraries", #"{"LibraryIds":["\#(id)"]}"#)
-            #expect(described["TotalCount"] as? Int == 1)
-            let library = try #require((described["List"] as? [[String: Any]])?.first)
-            #expect(library["LibraryId"] as? String == id && library["Name"] as? String == "family")
-            #expect(library["Size"] as? String == "0" && library["DirNum"] as? String == "0")
-            #expect(library["FileNum"] as? String == "0")
+            let describedReply = try await app.call(
+                .post, "/", body: #"{"LibraryIds":["\#(id)"]}"#,
+                headers: Signer().headers(action: "DescribeLibraries", payload: #"{"LibraryIds":["\#(id)"]}"#))
+            let describedText = describedReply.text
+            let described = try Self.response(describedReply)
+            #expect(described.totalCount == 1)
+            let library = try #require(described.list?.first)
+            #expect(library.libraryId == id && library.name == "family")
+            #expect(library.size == "0" && library.dirNum == "0")
+            #expect(library.fileNum == "0")
+            #expect(library.bucketName == "" && library.accessDomain == "http://files.test:8080")
+            #expect(library.creationTime.hasSuffix("Z"))
+            #expect(library.tags.map(\.tagKey) == ["team"] && library.tags.map(\.tagValue) == ["a"])
+            let ext = library.libraryExtension
+            #expect(ext.isFileLibrary == false && ext.isMultiSpace == false)
+            #expect(ext.autoRemoveRecycledDays == 30 && ext.fileHistoryCount == 9)
+            #expect(ext.fileHistoryExpireDay == 0 && ext.maxDirFileNameLength == 255)
+            #expect(ext.cosStorageClass == "STANDARD_IA")
+            #expect(ext.allowFileExtName == nil, "a file-library setting is null in a media library")
             #expect(
-                library["BucketName"] as? String == "" && library["AccessDomain"] as? String == "http://files.test:8080"
-            )
-            #expect((library["CreationTime"] as? String)?.hasSuffix("Z") == true)
-            #expect((library["Tags"] as? [[String: String]]) == [["TagKey": "team", "TagValue": "a"]])
-            let ext = try #require(library["LibraryExtension"] as? [String: Any])
-            #expect(ext["IsFileLibrary"] as? Bool == false && ext["IsMultiSpace"] as? Bool == false)
-            #expect(ext["AutoRemoveRecycledDays"] as? Int == 30 && ext["FileHistoryCount"] as? Int == 9)
-            #expect(ext["FileHistoryExpireDay"] as? Int == 0 && ext["MaxDirFileNameLength"] as? Int == 255)
-            #expect(ext["CosStorageClass"] as? String == "STANDARD_IA")
-            #expect(ext["AllowFileExtName"] is NSNull, "a file-library setting is null in a media library")
-            #expect(ext["LibraryQuota"] is NSNull && ext["EnableQuota"] as? Bool == false)
-            #expect((ext["AllowPhotoExtName"] as? [String]) == [])
+                describedText.contains(#""AllowFileExtName":null"#) && describedText.contains(#""LibraryQuota":null"#))
+            #expect(ext.libraryQuota == nil && ext.enableQuota == false)
+            #expect(ext.allowPhotoExtName == [])
 
             // Changed through the service API, read through the admin API; and the other way round.
             _ = try await Self.call(
@@ -199,17 +203,16 @@ import Testing
             let patched = try await app.call(.patch, "/admin/v1/libraries/\(id)", body: #"{"enableSearch":true}"#)
             #expect(patched.status == 200)
             let again = try await Self.call(app, "DescribeLibraries", #"{"LibraryIds":["\#(id)"]}"#)
-            let againLibrary = try #require((again["List"] as? [[String: Any]])?.first)
-            let againExt = try #require(againLibrary["LibraryExtension"] as? [String: Any])
-            #expect(againExt["EnableSearch"] as? Bool == true)
-            #expect(againExt["FileHistoryCount"] is NSNull, "null while history is off")
-            #expect((againLibrary["Tags"] as? [Any])?.isEmpty == true)
+            let againLibrary = try #require(again.list?.first)
+            #expect(againLibrary.libraryExtension.enableSearch == true)
+            #expect(againLibrary.libraryExtension.fileHistoryCount == nil, "null while history is off")
+            #expect(againLibrary.tags.isEmpty)
 
             // A library made by the admin API is listed, changed and deleted by the service API.
             let adminMade = try await app.createLibrary(#"{"name":"from-admin","libraryType":"file"}"#)
             let all = try await Self.call(app, "DescribeLibraries", "{}")
-            #expect(all["TotalCount"] as? Int == 2)
-            let names = (all["List"] as? [[String: Any]])?.compactMap { $0["Name"] as? String }
+            #expect(all.totalCount == 2)
+            let names = all.list?.map(\.name)
             #expect(names == ["family-2", "from-admin"])
             _ = try await Self.call(app, "DeleteLibrary", #"{"LibraryId":"\#(adminMade.id)"}"#)
             #expect(try await app.call(.get, "/admin/v1/libraries/\(adminMade.id)").status == 404)
@@ -225,12 +228,12 @@ import Testing
     @Test func describeLibrarySecretAnswersAWorkingStableSecret() async throws {
         try await TestApp.with(serviceAPI: Self.credentials) { app in
             let created = try await Self.call(app, "CreateLibrary", #"{"Name":"s"}"#)
-            let id = try #require(created["LibraryId"] as? String)
+            let id = try #require(created.libraryId)
             let first = try await Self.call(app, "DescribeLibrarySecret", #"{"LibraryId":"\#(id)"}"#)
-            let secret = try #require(first["LibrarySecret"] as? String)
-            #expect(first["LibraryId"] as? String == id)
+            let secret = try #require(first.librarySecret)
+            #expect(first.libraryId == id)
             let second = try await Self.call(app, "DescribeLibrarySecret", #"{"LibraryId":"\#(id)"}"#)
-            #expect(second["LibrarySecret"] as? String == secret, "describing does not rotate")
+            #expect(second.librarySecret == secret, "describing does not rotate")
             _ = try await app.token((id, secret))
             // Stored hashed: the database holds the hash and a salt, never the secret.
             let stored = try #require(try await app.store.library(LibraryID(id)))
@@ -239,23 +242,23 @@ import Testing
             // The admin API's secret is the same secret, and its rotation is seen at once.
             let adminMade = try await app.createLibrary()
             let described = try await Self.call(app, "DescribeLibrarySecret", #"{"LibraryId":"\#(adminMade.id)"}"#)
-            #expect(described["LibrarySecret"] as? String == adminMade.secret)
+            #expect(described.librarySecret == adminMade.secret)
             let rotated = try await app.call(.post, "/admin/v1/libraries/\(adminMade.id)/secret")
             let newSecret = try rotated.decoded(LibrarySecretAnswer.self).librarySecret
             let afterRotation = try await Self.call(
                 app, "DescribeLibrarySecret", #"{"LibraryId":"\#(adminMade.id)"}"#)
-            #expect(afterRotation["LibrarySecret"] as? String == newSecret)
+            #expect(afterRotation.librarySecret == newSecret)
 
             // A secret made before the server had a key cannot be recomputed: it is replaced once, then stable.
             let old = try await LibraryService(store: app.store).create(
                 try JSONDecoder().decode(LibrarySettingsPatch.self, from: Data(#"{"name":"old"}"#.utf8)))
             let reissued = try await Self.call(
                 app, "DescribeLibrarySecret", #"{"LibraryId":"\#(old.library.id.rawValue)"}"#)
-            let reissuedSecret = try #require(reissued["LibrarySecret"] as? String)
+            let reissuedSecret = try #require(reissued.librarySecret)
             #expect(reissuedSecret != old.secret)
             let stable = try await Self.call(
                 app, "DescribeLibrarySecret", #"{"LibraryId":"\#(old.library.id.rawValue)"}"#)
-            #expect(stable["LibrarySecret"] as? String == reissuedSecret)
+            #expect(stable.librarySecret == reissuedSecret)
             _ = try await app.token((old.library.id.rawValue, reissuedSecret))
             let refused = try await app.call(
                 .get, "/api/v1/token?library_id=\(old.library.id.rawValue)&library_secret=\(old.secret)")
@@ -268,13 +271,13 @@ import Testing
             var ids: [String] = []
             for index in 0..<5 {
                 let created = try await Self.call(app, "CreateLibrary", #"{"Name":"lib\#(index)"}"#)
-                ids.append(try #require(created["LibraryId"] as? String))
+                ids.append(try #require(created.libraryId))
             }
             func listed(_ body: String) async throws -> ([String], Int?) {
                 let answer = try await Self.call(app, "DescribeLibraries", body)
                 return (
-                    (answer["List"] as? [[String: Any]] ?? []).compactMap { $0["LibraryId"] as? String },
-                    answer["TotalCount"] as? Int
+                    (answer.list ?? []).map(\.libraryId),
+                    answer.totalCount
                 )
             }
             #expect(try await listed(#"{"PageNumber":2,"PageSize":2}"#) == (Array(ids[2..<4]), 5))
@@ -300,7 +303,7 @@ import Testing
                 .get, "/?\(query)",
                 headers: signer.headers(action: "DescribeLibraries", method: "GET", query: query, payload: ""))
             let answer = try Self.response(reply)
-            #expect(answer["TotalCount"] as? Int == 2, "\(reply.text)")
+            #expect(answer.totalCount == 2, "\(reply.text)")
             // A GET whose query was changed after signing is refused.
             let tampered = try await app.call(
                 .get, "/?LibraryIds.0=\(ids[1])&PageSize=5",
@@ -441,7 +444,7 @@ import Testing
                 "TC3-HMAC-SHA256 Credential=\(signer.secretId)/\(Signer.utcDate(timestamp))/smh/tc3_request, SignedHeaders=content-type;host, Signature=\(signature)"
             headers[HTTPField.Name("X-TC-Content-SHA256")!] = "UNSIGNED-PAYLOAD"
             let response = try Self.response(try await app.call(.post, "/", body: body, headers: headers))
-            #expect(response["LibraryId"] is String)
+            #expect(response.libraryId != nil)
         }
     }
 
@@ -459,7 +462,7 @@ import Testing
             let token = try await app.token((single, singleSecret), "grant=admin")
             #expect(try await app.call(.put, "/api/v1/directory/\(single)/-/docs?access_token=\(token)").status == 201)
             let described = try await Self.call(app, "DescribeLibraries", #"{"LibraryIds":["\#(single)"]}"#)
-            #expect((described["List"] as? [[String: Any]])?.first?["DirNum"] as? String == "1")
+            #expect(described.list?.first?.dirNum == "1")
             #expect(try await Self.failure(app, "DeleteLibrary", #"{"LibraryId":"\#(single)"}"#) == "ResourceInUse")
             #expect(try await app.call(.get, "/admin/v1/libraries/\(single)").status == 200, "kept")
             #expect(
@@ -473,11 +476,11 @@ import Testing
     @Test func theOfficialProductsActionsAnswerTruthfully() async throws {
         try await TestApp.with(serviceAPI: Self.credentials) { app in
             let overview = try await Self.call(app, "DescribeOfficialOverview", "{}")
-            #expect(overview["Quantity"] as? Int == 0 && overview["Storage"] as? String == "0")
+            #expect(overview.quantity == 0 && overview.storage == "0")
             let instances = try await Self.call(app, "DescribeOfficialInstances", #"{"PageNumber":1}"#)
-            #expect((instances["List"] as? [Any])?.isEmpty == true && instances["TotalCount"] as? Int == 0)
+            #expect(instances.list?.isEmpty == true && instances.totalCount == 0)
             let packages = try await Self.call(app, "DescribeTrafficPackages", "{}")
-            #expect((packages["List"] as? [Any])?.isEmpty == true)
+            #expect(packages.list?.isEmpty == true)
             #expect(try await Self.failure(app, "SendSmsCode", #"{"Purpose":"x"}"#) == "UnsupportedOperation")
             #expect(try await Self.failure(app, "VerifySmsCode", "{}") == "UnsupportedOperation")
         }

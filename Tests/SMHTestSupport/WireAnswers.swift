@@ -465,6 +465,81 @@ public struct TagSizeAnswer: Decodable, Sendable, Equatable {
     public let size: String
 }
 
+/// SMH's service API (API 3.0): `{"Response": {…, "RequestId"}}`; one body type for every action, its fields
+/// optional, named as Tencent's SDK models name them.
+public struct ServiceEnvelope: Decodable, Sendable {
+    public let response: ServiceAnswer
+    enum CodingKeys: String, CodingKey { case response = "Response" }
+}
+
+public struct ServiceAnswer: Decodable, Sendable {
+    public struct Failure: Decodable, Sendable {
+        public let code: String
+        public let message: String
+        enum CodingKeys: String, CodingKey { case code = "Code", message = "Message" }
+    }
+    public struct Tag: Decodable, Sendable, Equatable {
+        public let tagKey: String
+        public let tagValue: String
+        enum CodingKeys: String, CodingKey { case tagKey = "TagKey", tagValue = "TagValue" }
+    }
+    public struct Extension: Decodable, Sendable {
+        public let isFileLibrary: Bool
+        public let isMultiSpace: Bool
+        public let cosStorageClass: String
+        public let useRecycleBin: Bool
+        public let autoRemoveRecycledDays: Int?
+        public let enableSearch: Bool
+        public let fileHistoryCount: Int?
+        public let fileHistoryExpireDay: Int?
+        public let maxDirFileNameLength: Int
+        public let allowPhotoExtName: [String]?
+        public let allowFileExtName: [String]?
+        public let enableQuota: Bool
+        public let libraryQuota: Int?
+        enum CodingKeys: String, CodingKey {
+            case isFileLibrary = "IsFileLibrary", isMultiSpace = "IsMultiSpace", cosStorageClass = "CosStorageClass"
+            case useRecycleBin = "UseRecycleBin", autoRemoveRecycledDays = "AutoRemoveRecycledDays"
+            case enableSearch = "EnableSearch", fileHistoryCount = "FileHistoryCount"
+            case fileHistoryExpireDay = "FileHistoryExpireDay", maxDirFileNameLength = "MaxDirFileNameLength"
+            case allowPhotoExtName = "AllowPhotoExtName", allowFileExtName = "AllowFileExtName"
+            case enableQuota = "EnableQuota", libraryQuota = "LibraryQuota"
+        }
+    }
+    public struct Library: Decodable, Sendable {
+        public let libraryId: String
+        public let name: String
+        public let remark: String
+        public let bucketName: String
+        public let accessDomain: String
+        public let creationTime: String
+        public let libraryExtension: Extension
+        public let size: String
+        public let dirNum: String
+        public let fileNum: String
+        public let tags: [Tag]
+        enum CodingKeys: String, CodingKey {
+            case libraryId = "LibraryId", name = "Name", remark = "Remark", bucketName = "BucketName"
+            case accessDomain = "AccessDomain", creationTime = "CreationTime", libraryExtension = "LibraryExtension"
+            case size = "Size", dirNum = "DirNum", fileNum = "FileNum", tags = "Tags"
+        }
+    }
+    public let requestId: String
+    public let error: Failure?
+    public let libraryId: String?
+    public let accessDomain: String?
+    public let librarySecret: String?
+    public let totalCount: Int?
+    public let list: [Library]?
+    public let quantity: Int?
+    public let storage: String?
+    enum CodingKeys: String, CodingKey {
+        case requestId = "RequestId", error = "Error", libraryId = "LibraryId", accessDomain = "AccessDomain"
+        case librarySecret = "LibrarySecret", totalCount = "TotalCount", list = "List", quantity = "Quantity"
+        case storage = "Storage"
+    }
+}
+
 /// F-03: a form upload's task.
 public struct FormBeginAnswer: Decodable, Sendable {
     public let domain: String
