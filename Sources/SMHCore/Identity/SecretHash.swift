@@ -11,11 +11,15 @@ public enum SecretHash {
 
     /// Compares a presented secret with a stored hash in time independent of where they differ.
     public static func matches(_ secret: String, hash stored: String) -> Bool {
-        let candidate = Array(hash(secret).utf8)
-        let expected = Array(stored.utf8)
-        guard candidate.count == expected.count else { return false }
+        equalInConstantTime(hash(secret), stored)
+    }
+
+    /// Compares two secrets or signatures in time independent of where they differ (only the lengths leak).
+    public static func equalInConstantTime(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
         var difference: UInt8 = 0
-        for index in candidate.indices { difference |= candidate[index] ^ expected[index] }
+        for index in x.indices { difference |= x[index] ^ y[index] }
         return difference == 0
     }
 }

@@ -20,12 +20,7 @@ public struct DataPlaneSigner: Sendable {
         let parts = signature.split(separator: ".", maxSplits: 1)
         // Compared in seconds: a forged, huge expiry must not overflow a multiplication.
         guard parts.count == 2, let seconds = Int64(parts[0]), seconds > now.milliseconds / 1000 else { return false }
-        let expected = Array(mac(purpose, subject, seconds).utf8)
-        let given = Array(parts[1].utf8)
-        guard expected.count == given.count else { return false }
-        var difference: UInt8 = 0
-        for index in expected.indices { difference |= expected[index] ^ given[index] }
-        return difference == 0
+        return SecretHash.equalInConstantTime(mac(purpose, subject, seconds), parts[1])
     }
 
     private func mac(_ purpose: String, _ subject: String, _ seconds: Int64) -> String {

@@ -70,11 +70,6 @@ struct TC3Signature: Sendable, Equatable {
 
     /// Compares in time independent of where the signatures differ.
     func matches(_ expected: String) -> Bool {
-        let a = Array(signature.utf8)
-        let b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
+        SecretHash.equalInConstantTime(signature, expected)
     }
 }
