@@ -8,6 +8,8 @@ public struct SMHRequestContext: RequestContext {
     public var requestId: String = ""
     /// Who is asking, established once by `CallerMiddleware` on the business routes.
     public var caller: Caller?
+    /// The business route's query, decoded once by `CallerMiddleware` for itself and the handler.
+    var query: QueryParameters?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -5,31 +5,34 @@ import SQLKit
 /// SQL for single rows of the `nodes` table, callable inside any transaction.
 enum NodeRows {
     static func decode(_ row: any SQLRow) throws -> Node {
-        let labels = try row.decode(column: "labels", as: String.self)
+        if let sqlite = row as? SQLiteRowValues, let layout = sqlite.columns.nodeLayout {
+            return try decode(PositionalNodeColumns(row: sqlite, layout: layout))
+        }
+        return try decode(NamedNodeColumns(row: row))
+    }
+
+    static func decode<Row: NodeColumnReader>(_ row: Row) throws -> Node {
+        let labels = try row.read(.labels, as: String.self)
         return Node(
-            inode: Inode(try row.decode(column: "id", as: Int64.self)),
-            parent: try row.decode(column: "parent_id", as: Int64?.self).map { Inode($0) },
-            name: try row.decode(column: "name", as: String.self),
-            kind: Node.Kind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .file,
-            size: try row.decode(column: "size", as: Int64.self),
-            contentType: try row.decode(column: "content_type", as: String.self),
-            crc64: try row.decode(column: "crc64", as: String?.self),
-            eTag: try row.decode(column: "etag", as: String?.self),
+            inode: Inode(try row.read(.id, as: Int64.self)),
+            parent: try row.read(.parentId, as: Int64?.self).map { Inode($0) },
+            name: try row.read(.name, as: String.self),
+            kind: Node.Kind(rawValue: try row.read(.kind, as: String.self)) ?? .file,
+            size: try row.read(.size, as: Int64.self),
+            contentType: try row.read(.contentType, as: String.self),
+            crc64: try row.read(.crc64, as: String?.self),
+            eTag: try row.read(.etag, as: String?.self),
             labels: labels == "[]" ? [] : (try? JSONDecoder().decode([String].self, from: Data(labels.utf8))) ?? [],
-            category: try row.decode(column: "category", as: String.self),
-            blobSha256: try row.decode(column: "blob_sha256", as: String?.self),
-            metaData: decodeMeta(try row.decode(column: "meta", as: String.self)),
-            creatorUserId: try row.decode(column: "creator_user_id", as: String.self),
-            createdAt: Timestamp(milliseconds: try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: Timestamp(milliseconds: try row.decode(column: "updated_at", as: Int64.self)),
-            linkTarget: try row.decode(column: "link_target_id", as: Int64?.self).map { Inode($0) },
+            category: try row.read(.category, as: String.self),
+            blobSha256: try row.read(.blobSha256, as: String?.self),
+            metaData: decodeMeta(try row.read(.meta, as: String.self)),
+            creatorUserId: try row.read(.creatorUserId, as: String.self),
+            createdAt: Timestamp(milliseconds: try row.read(.createdAt, as: Int64.self)),
+            updatedAt: Timestamp(milliseconds: try row.read(.updatedAt, as: Int64.self)),
+            linkTarget: try row.read(.linkTargetId, as: Int64?.self).map { Inode($0) },
             localTimes: LocalTimes(
-                created: try row.decode(column: "local_created_at", as: Int64?.self).map {
-                    Timestamp(milliseconds: $0)
-                },
-                modified: try row.decode(column: "local_modified_at", as: Int64?.self).map {
-                    Timestamp(milliseconds: $0)
-                }),
+                created: try row.read(.localCreatedAt, as: Int64?.self).map { Timestamp(milliseconds: $0) },
+                modified: try row.read(.localModifiedAt, as: Int64?.self).map { Timestamp(milliseconds: $0) }),
             version: try decodeVersion(row))
     }
 
@@ -40,15 +43,18 @@ enum NodeRows {
 
     /// The version columns, with the node's own facts where they are NULL (rows written before history existed).
     static func decodeVersion(_ row: any SQLRow) throws -> VersionInfo {
-        let updated = try row.decode(column: "updated_at", as: Int64.self)
+        try decodeVersion(NamedNodeColumns(row: row))
+    }
+
+    static func decodeVersion<Row: NodeColumnReader>(_ row: Row) throws -> VersionInfo {
+        let updated = try row.read(.updatedAt, as: Int64.self)
         return VersionInfo(
-            number: try row.decode(column: "version_no", as: Int64?.self) ?? 1,
-            way: VersionInfo.Way(rawValue: try row.decode(column: "version_way", as: Int?.self) ?? 0) ?? .create,
-            contentCreatedAt: Timestamp(
-                milliseconds: try row.decode(column: "content_created_at", as: Int64?.self) ?? updated),
-            contentCreatedBy: try row.decode(column: "content_created_by", as: String?.self)
-                ?? (try row.decode(column: "creator_user_id", as: String.self)),
-            latestSince: Timestamp(milliseconds: try row.decode(column: "latest_since", as: Int64?.self) ?? updated))
+            number: try row.read(.versionNo, as: Int64?.self) ?? 1,
+            way: VersionInfo.Way(rawValue: try row.read(.versionWay, as: Int?.self) ?? 0) ?? .create,
+            contentCreatedAt: Timestamp(milliseconds: try row.read(.contentCreatedAt, as: Int64?.self) ?? updated),
+            contentCreatedBy: try row.read(.contentCreatedBy, as: String?.self)
+                ?? (try row.read(.creatorUserId, as: String.self)),
+            latestSince: Timestamp(milliseconds: try row.read(.latestSince, as: Int64?.self) ?? updated))
     }
 
     static func byId(_ db: any SQLDatabase, _ inode: Inode) async throws -> Node? {

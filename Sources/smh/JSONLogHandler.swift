@@ -4,15 +4,10 @@ import Synchronization
 
 /// `--log-format json`: one JSON object per line on standard error (`time`, `level`, `label`, `message` and the
 /// metadata as string fields), for log shippers that parse rather than read.
-struct JSONLogHandler: LogHandler {
+struct JSONLogHandler: StoredMetadataLogHandler {
     let label: String
     var logLevel: Logger.Level = .info
     var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
 
     static let output = Mutex(())
 
@@ -38,11 +33,14 @@ enum LogFormat: String, CaseIterable {
 
     /// Installs the handler for every logger of the process (ours, Hummingbird's, the drivers'); once.
     func install() {
-        guard self == .json else { return }
         let first = Self.bootstrapped.withLock { done in
             defer { done = true }
             return !done
         }
-        if first { LoggingSystem.bootstrap { JSONLogHandler(label: $0) } }
+        guard first else { return }
+        switch self {
+        case .text: LoggingSystem.bootstrap { TextLogHandler(label: $0) }
+        case .json: LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+        }
     }
 }

@@ -193,6 +193,7 @@ struct ServeCommand: AsyncParsableCommand {
             // Swift's own thread pool, which was a large share of a small request's cost (docs/BENCHMARKS.md).
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }
+        MallocTuning.apply()
         let logger = try storeOptions.makeLogger()
         guard (1...500).contains(databasePoolSize) else {
             throw ValidationError("--database-pool-size must be 1 to 500.")

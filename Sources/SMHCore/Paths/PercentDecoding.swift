@@ -4,6 +4,10 @@ public enum PercentDecoding {
     /// `+` stays `+` unless `plusAsSpace` (query strings use form semantics).
     /// Returns nil when the decoded bytes are not valid UTF-8.
     public static func decode(_ raw: Substring, plusAsSpace: Bool = false) -> String? {
+        // Most keys and values have nothing to decode (every query of every request passes here).
+        if !raw.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusAsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(raw)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.utf8.count)
         let utf8 = Array(raw.utf8)

@@ -3,10 +3,12 @@ import Crypto
 /// Signs and checks the capabilities the data plane accepts (spec 20 F-04.6): an expiry and an HMAC over what the
 /// capability is for, with a key all instances share.
 public struct DataPlaneSigner: Sendable {
-    private let key: SymmetricKey
+    /// The HMAC with the key already absorbed: every signature continues a copy of it instead of hashing the
+    /// padded key twice again (a download link is signed on every `?info`).
+    private let keyed: HMAC<SHA256>
 
     public init(secret: String) {
-        self.key = SymmetricKey(data: Array(secret.utf8))
+        self.keyed = HMAC<SHA256>(key: SymmetricKey(data: Array(secret.utf8)))
     }
 
     /// `{expiry seconds}.{hex HMAC-SHA256(purpose|subject|expiry)}`.
@@ -24,6 +26,8 @@ public struct DataPlaneSigner: Sendable {
     }
 
     private func mac(_ purpose: String, _ subject: String, _ seconds: Int64) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array("\(purpose)|\(subject)|\(seconds)".utf8), using: key).hexString
+        var mac = keyed
+        mac.update(data: Array("\(purpose)|\(subject)|\(seconds)".utf8))
+        return mac.finalize().hexString
     }
 }

@@ -17,6 +17,7 @@ struct CallerMiddleware: RouterMiddleware {
         let input = BusinessRequest(request, context: context)
         let caller = try await access.caller(libraryId: input.parameter("libraryId"), credentials: input.credentials)
         context.caller = caller
+        context.query = input.query
         let response = try await next(request, context)
         if response.status.code < 400 {
             do {

@@ -7,7 +7,8 @@ import NIOHTTPTypes
 /// During a graceful stop Hummingbird closes each connection right after writing the end of its last response,
 /// without waiting for the writes to complete; NIO then drops whatever is still queued for a slow reader, so the
 /// last few kilobytes of a download under way were lost (the smoke test caught it about one run in three). Writes
-/// complete once the socket has taken their bytes: the close waits for the last of them.
+/// complete once the socket has taken their bytes, and in order: the close waits for the end of the last response
+/// written. Only ends are watched (one promise per response, not one per part: this sits on every request's path).
 final class DrainBeforeCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -18,6 +19,10 @@ final class DrainBeforeCloseHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var heldClose: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        guard case .end = unwrapOutboundIn(data) else {
+            context.write(data, promise: promise)
+            return
+        }
         let written = promise ?? context.eventLoop.makePromise()
         outstanding += 1
         written.futureResult.hop(to: context.eventLoop).assumeIsolatedUnsafeUnchecked().whenComplete { _ in

@@ -50,7 +50,7 @@ struct RequestLifecycleMiddleware: RouterMiddleware {
         // download's line tells how long it really took.
         let line = RequestLine(
             logger: context.logger, method: request.method.rawValue,
-            target: LogRedaction.redact(target: request.uri.string), status: response.status.code, started: started,
+            target: request.uri.string, status: response.status.code, started: started,
             path: request.uri.path, received: request.headers[.contentLength].flatMap { Int($0) } ?? 0,
             metrics: metrics,
             serviceCall: request.uri.path == "/" && ServiceAPIController.claims(request)
@@ -94,6 +94,7 @@ extension HTTPField.Name {
 struct RequestLine: Sendable {
     let logger: Logger
     let method: String
+    /// The request target as received; redacted only when the line is written.
     let target: String
     let status: Int
     let started: ContinuousClock.Instant
@@ -108,14 +109,17 @@ struct RequestLine: Sendable {
         metrics.request(
             path: path[...], method: method, status: status, duration: elapsed, received: received, sent: bytes,
             group: serviceCall ? "service" : nil)
+        let level: Logger.Level = status >= 500 ? .error : .info
+        guard logger.logLevel <= level else { return }
         var metadata: Logger.Metadata = [
-            "method": .string(method), "target": .string(target), "status": .stringConvertible(status),
+            "method": .string(method), "target": .string(LogRedaction.redact(target: target)),
+            "status": .stringConvertible(status),
             "bytes": .stringConvertible(bytes),
             "ms": .stringConvertible(
                 Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15),
         ]
         if !completed { metadata["aborted"] = "true" }
-        logger.log(level: status >= 500 ? .error : .info, "request", metadata: metadata)
+        logger.log(level: level, "request", metadata: metadata)
     }
 }
 

@@ -8,7 +8,7 @@ struct BusinessRequest {
     let context: SMHRequestContext
 
     init(_ request: Request, context: SMHRequestContext) {
-        self.query = QueryParameters(raw: request.uri.query.map { Substring($0) })
+        self.query = context.query ?? QueryParameters(raw: request.uri.query.map { Substring($0) })
         self.context = context
     }
 

@@ -6,6 +6,8 @@ import VaporCSQLite
 final class SQLiteColumns: Sendable {
     let names: [String]
     private let indexes: [String: Int]
+    /// Set when the statement returns every column of a node (`SELECT * FROM nodes`, `RETURNING *`).
+    let nodeLayout: NodeColumnLayout?
 
     init(_ statement: OpaquePointer) {
         let count = sqlite_nio_sqlite3_column_count(statement)
@@ -14,6 +16,7 @@ final class SQLiteColumns: Sendable {
         // With duplicate names (joins), the first column wins, as a linear search would find it.
         for (index, name) in names.enumerated().reversed() { indexes[name] = index }
         self.indexes = indexes
+        nodeLayout = NodeColumnLayout { indexes[$0] }
     }
 
     func index(of name: String) -> Int? {
@@ -79,6 +82,11 @@ struct SQLiteRowValues: SQLRow {
             throw DecodingError.keyNotFound(
                 SQLiteColumnKey(column), .init(codingPath: [], debugDescription: "No column \(column) in the row."))
         }
+        return try decode(at: index, column: column, as: type)
+    }
+
+    /// The value at a known position (`column` names it in errors).
+    func decode<D: Decodable>(at index: Int, column: String, as type: D.Type) throws -> D {
         let value = values[index]
         // The store reads these few types; comparing metadata skips the Decoder machinery for them.
         switch value {
@@ -89,9 +97,11 @@ struct SQLiteRowValues: SQLRow {
             if D.self == Int64.self { return unsafeBitCast(number, to: D.self) }
             if D.self == Int64?.self { return unsafeBitCast(Int64?.some(number), to: D.self) }
             if D.self == Int.self { return unsafeBitCast(Int(number), to: D.self) }
+            if D.self == Int?.self { return unsafeBitCast(Int?.some(Int(number)), to: D.self) }
         case .null:
             if D.self == String?.self { return unsafeBitCast(String?.none, to: D.self) }
             if D.self == Int64?.self { return unsafeBitCast(Int64?.none, to: D.self) }
+            if D.self == Int?.self { return unsafeBitCast(Int?.none, to: D.self) }
         default: break
         }
         return try D(from: SQLiteValueDecoder(value: value, column: column))
