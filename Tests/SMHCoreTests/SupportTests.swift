@@ -23,6 +23,13 @@ import Testing
         #expect(Timestamp(milliseconds: 0).iso8601 == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp(milliseconds: 1_709_626_904_120).iso8601 == "2024-03-05T08:21:44.120Z")
         #expect(Timestamp(milliseconds: 951_782_400_000).iso8601 == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp(milliseconds: -1).iso8601 == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp(milliseconds: 253_402_300_799_999).iso8601 == "9999-12-31T23:59:59.999Z")
+        // Outside four-digit years the digits widen instead of wrapping.
+        #expect(Timestamp(milliseconds: 253_402_300_800_000).iso8601 == "10000-01-01T00:00:00.000Z")
+        var appended = Array("x".utf8)
+        Timestamp(milliseconds: 0).writeISO8601(to: &appended)
+        #expect(String(decoding: appended, as: UTF8.self) == "x1970-01-01T00:00:00.000Z")
     }
 
     @Test func logRedactionHidesTokensAndSecrets() {

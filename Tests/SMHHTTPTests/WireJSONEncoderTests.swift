@@ -153,6 +153,21 @@ import Testing
                 path: [], directory: nodes[1], items: [], fileCount: 0, subDirectoryCount: 0, nextMarker: nil),
             libraryType: .file, withInode: false)
         #expect(written(empty) == (try foundation(empty)))
+        // The root's items: each path is the name alone.
+        let root = ListingWire(
+            listing: .init(
+                path: [], directory: nodes[1], items: nodes, fileCount: 12, subDirectoryCount: 6, nextMarker: nil),
+            libraryType: .file, withInode: false)
+        #expect(written(root) == (try foundation(root)))
+        #expect(written(root).contains(#""path":["\#(nodes[0].name)"]"#))
+    }
+
+    @Test func decimalsAreWrittenAsStringSpellsThem() {
+        for value: Int64 in [0, 7, -7, 10, 4096, -1_000_000, 1_709_626_904_120, .max, .min, .min + 1] {
+            var out: [UInt8] = []
+            JSONText.writeDecimal(value, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+        }
     }
 
     @Test func fileInfoWireMatchesItsEncodable() throws {

@@ -10,6 +10,14 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
 
     /// ISO-8601 UTC with milliseconds and `Z`, the one wire form of times (spec 10 §1.8).
     public var iso8601: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        writeISO8601(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `iso8601`'s bytes: listings write two times per entry straight into the answer.
+    public func writeISO8601(to out: inout [UInt8]) {
         let ms = milliseconds
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
@@ -23,35 +31,37 @@ public struct Timestamp: Sendable, Hashable, Comparable, Codable {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        // Written digit by digit: listings format two times per entry, and string interpolation was a visible cost.
-        var bytes = [UInt8](repeating: 0, count: 24)
-        func put(_ value: Int64, _ width: Int, at start: Int) {
-            var rest = value < 0 ? -value : value
-            for index in stride(from: start + width - 1, through: start, by: -1) {
-                bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            }
-        }
         guard (0...9999).contains(year) else {
             func pad(_ value: Int64, _ width: Int) -> String {
                 let digits = String(value)
                 return String(repeating: "0", count: max(0, width - digits.count)) + digits
             }
-            return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):"
+            let text =
+                "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(msOfDay / 3_600_000, 2)):"
                 + "\(pad(msOfDay / 60_000 % 60, 2)):\(pad(msOfDay / 1000 % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
+            out.append(contentsOf: text.utf8)
+            return
         }
-        put(year, 4, at: 0)
-        put(month, 2, at: 5)
-        put(day, 2, at: 8)
-        put(msOfDay / 3_600_000, 2, at: 11)
-        put(msOfDay / 60_000 % 60, 2, at: 14)
-        put(msOfDay / 1000 % 60, 2, at: 17)
-        put(msOfDay % 1000, 3, at: 20)
-        (bytes[4], bytes[7], bytes[10]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"))
-        (bytes[13], bytes[16], bytes[19], bytes[23]) = (
-            UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z")
-        )
-        return String(decoding: bytes, as: UTF8.self)
+        // Written digit by digit: string interpolation was a visible cost.
+        func put(_ value: Int64, _ width: Int, then separator: UInt8?) {
+            var digits: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+            var rest = value
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                for index in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+                out.append(contentsOf: buffer[0..<width])
+            }
+            if let separator { out.append(separator) }
+        }
+        put(year, 4, then: UInt8(ascii: "-"))
+        put(month, 2, then: UInt8(ascii: "-"))
+        put(day, 2, then: UInt8(ascii: "T"))
+        put(msOfDay / 3_600_000, 2, then: UInt8(ascii: ":"))
+        put(msOfDay / 60_000 % 60, 2, then: UInt8(ascii: ":"))
+        put(msOfDay / 1000 % 60, 2, then: UInt8(ascii: "."))
+        put(msOfDay % 1000, 3, then: UInt8(ascii: "Z"))
     }
 }
 

@@ -16,6 +16,11 @@ struct NodeWire: Encodable {
     var isFavorite: Bool? = nil
     /// Search results carry `metaData` on every file, even empty (spec 30 S1); other answers only when set.
     var alwaysMetaData = false
+    /// The wire path is `path` followed by the node's name: a listing's items share the directory's path array
+    /// instead of each allocating its own.
+    var nameCompletesPath = false
+
+    var wirePath: [String] { nameCompletesPath ? path + [node.name] : path }
 
     enum Key: String, FileKindKeys {
         case name, path, type, inode, creationTime, modificationTime, eTag, userId, labels, category, metaData
@@ -36,13 +41,19 @@ struct NodeWire: Encodable {
 
     static func fileType(named name: String, libraryType: LibraryType) -> String {
         guard libraryType == .media else { return "file" }
-        return FileKinds.fileType(of: name) == "video" ? "video" : "image"
+        return fileType(kind: FileKinds.fileType(of: name), libraryType: libraryType)
+    }
+
+    /// The same from the kind `FileKinds.fileType` already gave.
+    static func fileType(kind: String, libraryType: LibraryType) -> String {
+        guard libraryType == .media else { return "file" }
+        return kind == "video" ? "video" : "image"
     }
 
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         if includeName { try c.encode(node.name, forKey: .name) }
-        try c.encode(path, forKey: .path)
+        try c.encode(wirePath, forKey: .path)
         try c.encode(type, forKey: .type)
         if withInode { try c.encode(Node.formatInode(node.inode), forKey: .inode) }
         try c.encodeIfPresent(isFavorite, forKey: .isFavorite)
@@ -78,28 +89,43 @@ extension NodeWire: JSONWritable {
         if file && !node.category.isEmpty { w.string("category", node.category, &out) }
         if file { w.string("contentType", node.contentType, &out) }
         if file { w.string("crc64", node.crc64 ?? "0", &out) }
-        w.string("creationTime", node.createdAt.iso8601, &out)
+        w.time("creationTime", node.createdAt, &out)
         w.string("eTag", node.wireETag, &out)
         if file { w.string("fileType", fileType, &out) }
         if withInode { w.string("inode", Node.formatInode(node.inode), &out) }
         if let isFavorite { w.bool("isFavorite", isFavorite, &out) }
         if !node.labels.isEmpty { w.strings("labels", node.labels, &out) }
         if file && includeLinkTo, let target = node.linkTarget { w.string("linkTo", Node.formatInode(target), &out) }
-        if let created = node.localTimes.created { w.string("localCreationTime", created.iso8601, &out) }
-        if let modified = node.localTimes.modified { w.string("localModificationTime", modified.iso8601, &out) }
+        if let created = node.localTimes.created { w.time("localCreationTime", created, &out) }
+        if let modified = node.localTimes.modified { w.time("localModificationTime", modified, &out) }
         if !node.metaData.isEmpty || (alwaysMetaData && file) {
             w.key("metaData", &out)
             JSONText.writeStringMap(node.metaData, to: &out)
         }
-        w.string("modificationTime", node.updatedAt.iso8601, &out)
+        w.time("modificationTime", node.updatedAt, &out)
         if includeName { w.string("name", node.name, &out) }
-        w.strings("path", path, &out)
+        w.key("path", &out)
+        out.append(UInt8(ascii: "["))
+        for (index, component) in path.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            JSONText.writeString(component, to: &out)
+        }
+        if nameCompletesPath {
+            if !path.isEmpty { out.append(UInt8(ascii: ",")) }
+            JSONText.writeString(node.name, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
         if file {
             w.previewFlags(media: media, &out)
             w.bool("removedByQuota", false, &out)
-            w.string("size", String(node.size), &out)
+            w.decimalString("size", node.size, &out)
         }
-        w.string("type", type, &out)
+        switch node.kind {
+        case .directory: w.string("type", "dir", &out)
+        case .symlink: w.string("type", "symlink", &out)
+        // The kind found above, without looking the extension up again.
+        case .file: w.string("type", Self.fileType(kind: fileType, libraryType: libraryType), &out)
+        }
         w.string("userId", node.creatorUserId, &out)
         if file { w.integer("versionId", node.version.number, &out) }
         w.end(&out)
@@ -135,14 +161,16 @@ struct ListingWire: Encodable {
 
 extension ListingWire: JSONWritable {
     func writeJSON(to out: inout [UInt8]) {
+        // An item is about 450 bytes: one allocation for the page instead of a dozen doublings.
+        out.reserveCapacity(out.count + 512 * (listing.items.count + 1))
         var w = JSONObjectWriter()
         w.key("contents", &out)
         out.append(UInt8(ascii: "["))
         for (index, item) in listing.items.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             NodeWire(
-                node: item, path: listing.path + [item.name], libraryType: libraryType, withInode: withInode,
-                isFavorite: favorites.map { $0.contains(item.inode) }
+                node: item, path: listing.path, libraryType: libraryType, withInode: withInode,
+                isFavorite: favorites.map { $0.contains(item.inode) }, nameCompletesPath: true
             ).writeJSON(to: &out)
         }
         out.append(UInt8(ascii: "]"))

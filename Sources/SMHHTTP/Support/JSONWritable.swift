@@ -1,3 +1,5 @@
+import SMHCore
+
 /// A wire type that writes its own JSON bytes, exactly as its `Encodable` conformance would come out of the wire
 /// encoder (keys in byte order). For the answers a page repeats a thousand times; `WireJSONEncoder` uses it when a
 /// value offers it, and a test holds each conformance equal to the `Encodable` output.
@@ -30,7 +32,23 @@ struct JSONObjectWriter {
 
     mutating func integer(_ name: StaticString, _ value: some BinaryInteger, _ out: inout [UInt8]) {
         key(name, &out)
-        out.append(contentsOf: String(value).utf8)
+        JSONText.writeDecimal(Int64(value), to: &out)
+    }
+
+    /// An integer written as a JSON string (`"size": "4096"`).
+    mutating func decimalString(_ name: StaticString, _ value: Int64, _ out: inout [UInt8]) {
+        key(name, &out)
+        out.append(UInt8(ascii: "\""))
+        JSONText.writeDecimal(value, to: &out)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    /// A time in its one wire form (`Timestamp.iso8601`), quoted.
+    mutating func time(_ name: StaticString, _ value: Timestamp, _ out: inout [UInt8]) {
+        key(name, &out)
+        out.append(UInt8(ascii: "\""))
+        value.writeISO8601(to: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
     mutating func strings(_ name: StaticString, _ values: [String], _ out: inout [UInt8]) {
@@ -52,6 +70,26 @@ struct JSONObjectWriter {
 }
 
 extension JSONText {
+    /// The decimal digits of `value`, as `String(value)` spells them, without making the string.
+    static func writeDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 {
+            // Int64.min has no positive counterpart: its digits come from the string.
+            guard value != .min else { return out.append(contentsOf: String(value).utf8) }
+            out.append(UInt8(ascii: "-"))
+        }
+        var rest = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: Int64 has at most 19 digits.
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            out.append(contentsOf: buffer[start...])
+        }
+    }
+
     static func writeStrings(_ values: [String], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
