@@ -270,7 +270,13 @@ struct ServeCommand: AsyncParsableCommand {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
             configuration.maximumGracefulShutdownDuration = .seconds(shutdownTimeout)
-            try await ServiceGroup(configuration: configuration).run()
+            let serviceGroup = ServiceGroup(configuration: configuration)
+            if Environment.value("SMH_NIO_EXECUTOR") != "0" {
+                // Inherited by every task the services start, Hummingbird's connection tasks among them.
+                try await withTaskExecutorPreference(EventLoopTaskExecutor()) { try await serviceGroup.run() }
+            } else {
+                try await serviceGroup.run()
+            }
             group.cancelAll()
         }
         await store.close()
