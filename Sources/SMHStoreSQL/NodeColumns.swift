@@ -1,7 +1,7 @@
 import SQLKit
 
 /// The columns of `nodes` a `Node` is decoded from, and two ways of reading them: by name from any driver's row,
-/// or by position from a SQLite row whose statement's layout was resolved once (a listing page decodes a thousand
+/// or by position from a row whose result's layout was resolved once (a listing page decodes a thousand
 /// rows of the same statement; looking each column up by name was a fifth of its time).
 enum NodeColumn: Int, CaseIterable {
     case id, parentId, name, kind, size, contentType, crc64, etag, labels, category, blobSha256, meta, creatorUserId,
@@ -64,9 +64,9 @@ struct NodeColumnLayout: Sendable {
     }
 }
 
-/// A SQLite row read by position through its statement's layout, with the same conversions as reading by name.
-struct PositionalNodeColumns: NodeColumnReader {
-    let row: SQLiteRowValues
+/// A row read by position through its result's layout, with the same conversions as reading by name.
+struct PositionalNodeColumns<Row: PositionalSQLRow>: NodeColumnReader {
+    let row: Row
     let layout: NodeColumnLayout
     func read<D: Decodable>(_ column: NodeColumn, as type: D.Type) throws -> D {
         try row.decode(at: layout.positions[column.rawValue], column: column.name, as: type)

@@ -5,10 +5,13 @@ import SQLKit
 /// SQL for single rows of the `nodes` table, callable inside any transaction.
 enum NodeRows {
     static func decode(_ row: any SQLRow) throws -> Node {
-        if let sqlite = row as? SQLiteRowValues, let layout = sqlite.columns.nodeLayout {
-            return try decode(PositionalNodeColumns(row: sqlite, layout: layout))
-        }
+        if let positional = row as? any PositionalSQLRow, let node = try decodePositional(positional) { return node }
         return try decode(NamedNodeColumns(row: row))
+    }
+
+    private static func decodePositional<Row: PositionalSQLRow>(_ row: Row) throws -> Node? {
+        guard let layout = row.columns.nodeLayout else { return nil }
+        return try decode(PositionalNodeColumns(row: row, layout: layout))
     }
 
     static func decode<Row: NodeColumnReader>(_ row: Row) throws -> Node {

@@ -48,7 +48,7 @@ public final class PostgresBackend: SQLBackend {
         let asked = ContinuousClock.now
         return try await client.withConnection { connection in
             noteLease(since: asked)
-            return try await body(connection.sql(queryLogLevel: nil, logger: logger))
+            return try await body(PostgresConnectionSQL(connection: connection, logger: logger))
         }
     }
 
@@ -60,7 +60,7 @@ public final class PostgresBackend: SQLBackend {
             return try await client.withConnection { connection in
                 noteLease(since: asked)
                 return try await connection.withTransaction(logger: logger) { connection in
-                    try await body(connection.sql(queryLogLevel: nil, logger: logger))
+                    try await body(PostgresConnectionSQL(connection: connection, logger: logger))
                 }
             }
         } catch let error as PostgresTransactionError {

@@ -5,8 +5,8 @@ import Testing
 
 @testable import SMHStoreSQL
 
-/// A node read by position (SQLite's fast path for `SELECT *`) is the node read by name, whatever the column order;
-/// on PostgreSQL both are read by name and the test checks the shared decoding.
+/// A node read by position (the fast path for `SELECT *` on both engines) is the node read by name, whatever the
+/// column order.
 @Suite struct NodeDecodingTests {
     @Test func positionalAndNamedReadsAgreeOnEveryColumn() async throws {
         try await TestStore.with { store, _ async throws in
@@ -39,7 +39,7 @@ import Testing
                     try await db.raw("SELECT \(unsafeRaw: select) FROM nodes WHERE name = 'photo.jpg'").all()
                 }
                 let row = try #require(rows.first)
-                if let sqlite = row as? SQLiteRowValues { #expect(sqlite.columns.nodeLayout != nil) }
+                #expect((row as? any PositionalSQLRow)?.columns.nodeLayout != nil)
                 let byPosition = try NodeRows.decode(row)
                 let byName = try NodeRows.decode(NamedNodeColumns(row: row))
                 #expect(byPosition == byName)
@@ -60,7 +60,8 @@ import Testing
             let partial = try await store.read { db in
                 try await db.raw("SELECT id, name FROM nodes WHERE name = 'photo.jpg'").all()
             }
-            if let sqlite = partial.first as? SQLiteRowValues { #expect(sqlite.columns.nodeLayout == nil) }
+            let partialRow = try #require(partial.first as? any PositionalSQLRow)
+            #expect(partialRow.columns.nodeLayout == nil)
         }
     }
 }

@@ -14,7 +14,7 @@ final class SQLiteHandle: @unchecked Sendable {
     private var db: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
     /// The result columns of each cached statement, named once (rows look columns up by name).
-    private var columnsByStatement: [OpaquePointer: SQLiteColumns] = [:]
+    private var columnsByStatement: [OpaquePointer: SQLResultColumns] = [:]
     let path: String
 
     static let maxCachedStatements = 512
@@ -72,7 +72,7 @@ final class SQLiteHandle: @unchecked Sendable {
         for (index, value) in binds.enumerated() {
             try bind(value, at: Int32(index + 1), statement: statement, db: db)
         }
-        var columns: SQLiteColumns?
+        var columns: SQLResultColumns?
         while true {
             let step = sqlite_nio_sqlite3_step(statement)
             if step == SQLITE_DONE { return }
@@ -83,11 +83,11 @@ final class SQLiteHandle: @unchecked Sendable {
     }
 
     /// A schema change (a migration run by another process) re-prepares the statement and may change `SELECT *`.
-    private func columns(of statement: OpaquePointer) -> SQLiteColumns {
+    private func columns(of statement: OpaquePointer) -> SQLResultColumns {
         if let known = columnsByStatement[statement], known.names.count == sqlite_nio_sqlite3_column_count(statement) {
             return known
         }
-        let columns = SQLiteColumns(statement)
+        let columns = SQLResultColumns(statement)
         columnsByStatement[statement] = columns
         return columns
     }

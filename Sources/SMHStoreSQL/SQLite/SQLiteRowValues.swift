@@ -2,25 +2,12 @@ import Foundation
 import SQLKit
 import VaporCSQLite
 
-/// The column names of a statement's result, shared by all its rows.
-final class SQLiteColumns: Sendable {
-    let names: [String]
-    private let indexes: [String: Int]
-    /// Set when the statement returns every column of a node (`SELECT * FROM nodes`, `RETURNING *`).
-    let nodeLayout: NodeColumnLayout?
-
-    init(_ statement: OpaquePointer) {
+extension SQLResultColumns {
+    /// The columns of a prepared SQLite statement.
+    convenience init(_ statement: OpaquePointer) {
         let count = sqlite_nio_sqlite3_column_count(statement)
-        names = (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }
-        var indexes: [String: Int] = [:]
-        // With duplicate names (joins), the first column wins, as a linear search would find it.
-        for (index, name) in names.enumerated().reversed() { indexes[name] = index }
-        self.indexes = indexes
-        nodeLayout = NodeColumnLayout { indexes[$0] }
-    }
-
-    func index(of name: String) -> Int? {
-        indexes[name]
+        self.init(
+            names: (0..<count).map { String(cString: sqlite_nio_sqlite3_column_name(statement, $0)) }, firstWins: true)
     }
 }
 
@@ -34,11 +21,11 @@ enum SQLiteValue: Sendable {
 }
 
 /// A result row copied out of the statement, decoded by column name with fast paths for the types the store reads.
-struct SQLiteRowValues: SQLRow {
-    let columns: SQLiteColumns
+struct SQLiteRowValues: SQLRow, PositionalSQLRow {
+    let columns: SQLResultColumns
     let values: [SQLiteValue]
 
-    init(columns: SQLiteColumns, statement: OpaquePointer) {
+    init(columns: SQLResultColumns, statement: OpaquePointer) {
         self.columns = columns
         var values: [SQLiteValue] = []
         values.reserveCapacity(columns.names.count)
