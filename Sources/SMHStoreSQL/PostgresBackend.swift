@@ -19,7 +19,8 @@ public final class PostgresBackend: SQLBackend {
     /// `configuration(url:fixedPoolSize:)`); without, connections open on demand (one-shot commands, tests).
     public init(url: String, fixedPoolSize: Int? = nil, logger: Logger) throws {
         let configuration = try Self.configuration(url: url, fixedPoolSize: fixedPoolSize)
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = PostgresClient(
+            configuration: configuration, eventLoopGroup: SpreadEventLoopGroup(), backgroundLogger: logger)
         self.logger = logger
     }
 
