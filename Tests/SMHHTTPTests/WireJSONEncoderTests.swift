@@ -168,6 +168,12 @@ import Testing
             JSONText.writeDecimal(value, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == String(value))
         }
+        var writer = JSONObjectWriter()
+        var out: [UInt8] = []
+        writer.integer("big", UInt64.max, &out)
+        writer.integer("small", -3, &out)
+        writer.end(&out)
+        #expect(String(decoding: out, as: UTF8.self) == #"{"big":18446744073709551615,"small":-3}"#)
     }
 
     @Test func fileInfoWireMatchesItsEncodable() throws {

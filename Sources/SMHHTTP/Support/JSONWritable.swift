@@ -32,7 +32,9 @@ struct JSONObjectWriter {
 
     mutating func integer(_ name: StaticString, _ value: some BinaryInteger, _ out: inout [UInt8]) {
         key(name, &out)
-        JSONText.writeDecimal(Int64(value), to: &out)
+        // Every caller passes Int or Int64; a wider unsigned value must not trap on the way.
+        guard let value = Int64(exactly: value) else { return out.append(contentsOf: String(value).utf8) }
+        JSONText.writeDecimal(value, to: &out)
     }
 
     /// An integer written as a JSON string (`"size": "4096"`).
