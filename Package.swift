@@ -30,9 +30,12 @@ let package = Package(
         .target(
             name: "SMHCore",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto")
+                "CSMHHashing",
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // CRC-64 by carry-less multiplication: no Swift spelling of PCLMULQDQ exists, so this one loop is C.
+        .target(name: "CSMHHashing"),
         .target(
             name: "SMHStoreSQL",
             dependencies: [

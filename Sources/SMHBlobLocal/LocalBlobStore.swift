@@ -24,7 +24,7 @@ public struct LocalBlobStore: BlobStore {
     /// Creates the folders and deletes `.part` files left by a crash: no writer of ours can still be using them.
     public init(root: String) throws {
         self.root = root
-        try POSIXFile.makeDirectories(root + "/blobs")
+        try POSIXFile.makeDirectories(root + "/blobs", durable: true)
         try POSIXFile.makeDirectories(root + "/staging")
         for name in POSIXFile.entries(of: stagingDirectory) {
             if name.hasSuffix(Self.partSuffix) { unlink("\(stagingDirectory)/\(name)") }
@@ -100,7 +100,7 @@ public struct LocalBlobStore: BlobStore {
         try POSIXFile.fsync(fd, path: manifestPath)
         try POSIXFile.fsyncDirectory(directory)
         let parent = String(destination[..<destination.lastIndex(of: "/")!])
-        try POSIXFile.makeDirectories(parent)
+        try POSIXFile.makeDirectories(parent, durable: true)
         if rename(directory, destination + ".d") != 0 {
             if (errno == ENOTEMPTY || errno == EEXIST) && contains(sha256: address) {
                 Self.removeTree(directory)  // a concurrent commit of the same content won
@@ -160,7 +160,7 @@ public struct LocalBlobStore: BlobStore {
             return
         }
         let directory = String(destination[..<destination.lastIndex(of: "/")!])
-        try POSIXFile.makeDirectories(directory)
+        try POSIXFile.makeDirectories(directory, durable: true)  // usually `makeDurable` made it already
         // The bytes reach the disk before the rename that publishes them (usually `writeBack` did it already).
         try POSIXFile.fsyncFile(source)
         if rename(source, destination) != 0 {
@@ -170,9 +170,16 @@ public struct LocalBlobStore: BlobStore {
         try POSIXFile.fsyncDirectory(directory)
     }
 
-    /// The fsync runs on a thread of its own: concurrent confirms sync side by side, and no event loop waits.
+    /// The fsync runs on a thread of its own: concurrent confirms sync side by side, and no event loop waits. The
+    /// blob's folder is made here too (durably: one more fsync when it is new), so that `commit`, which runs in the
+    /// confirm's transaction on the single writer, is left with only the rename and its folder's fsync.
     public func makeDurable(_ staged: StagedBlob) async throws {
-        try await Offload.run { try syncStaged(staged) }
+        try await Offload.run {
+            try syncStaged(staged)
+            let destination = try path(of: staged.digest.sha256)
+            try POSIXFile.makeDirectories(
+                String(destination[..<destination.lastIndex(of: "/")!]), durable: true)
+        }
     }
 
     public func writeBack(_ staged: StagedBlob) {

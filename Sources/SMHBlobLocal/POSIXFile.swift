@@ -55,11 +55,25 @@ enum POSIXFile {
         try fsync(fd, path: path)
     }
 
-    static func makeDirectories(_ path: String) throws(SMHError) {
+    /// Creates the folders of `path` that are missing. With `durable`, each one created is fsynced into its parent:
+    /// a blob's fsynced rename into a new `blobs/ab/cd` would otherwise hang on a folder entry that a power loss can
+    /// take away. Staging folders need no such care (nothing in them is promised before a commit syncs it).
+    static func makeDirectories(_ path: String, durable: Bool = false) throws(SMHError) {
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
+            let parent = current.isEmpty ? "/" : current
             current += "/" + component
-            if mkdir(current, 0o755) != 0 && errno != EEXIST { throw fail("mkdir", current) }
+            if mkdir(current, 0o755) == 0 {
+                guard durable else { continue }
+                // A parent this process may not read (a drop-box folder above the data folder) cannot be opened to
+                // sync; nothing inside the data folder is like that.
+                let fd = Glibc.open(parent, O_RDONLY | O_DIRECTORY)
+                guard fd >= 0 else { continue }
+                defer { Glibc.close(fd) }
+                try fsync(fd, path: parent)
+            } else if errno != EEXIST {
+                throw fail("mkdir", current)
+            }
         }
     }
 

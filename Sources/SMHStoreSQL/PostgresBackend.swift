@@ -22,7 +22,13 @@ public final class PostgresBackend: SQLBackend {
         self.client = PostgresClient(
             configuration: configuration, eventLoopGroup: SpreadEventLoopGroup(), backgroundLogger: logger)
         self.logger = logger
+        let prepares = PostgresURL(url)?.preparedStatements ?? true
+        self.preparedNames = prepares ? PreparedStatementNames(limit: 256) : nil
     }
+
+    /// Reads outside transactions run as named prepared statements (`PreparedRead`) unless the URL says
+    /// `prepared_statements=off`.
+    let preparedNames: PreparedStatementNames?
 
     /// A long-running server asks for a fixed pool: postgres-nio's pool starts a timer task each time a connection
     /// above the minimum falls idle (idle timeout, 60 s) and each time one is released (keep-alive, 30 s), and a
@@ -49,7 +55,8 @@ public final class PostgresBackend: SQLBackend {
         let asked = ContinuousClock.now
         return try await client.withConnection { connection in
             noteLease(since: asked)
-            return try await body(PostgresConnectionSQL(connection: connection, logger: logger))
+            return try await body(
+                PostgresConnectionSQL(connection: connection, logger: logger, preparedNames: preparedNames))
         }
     }
 

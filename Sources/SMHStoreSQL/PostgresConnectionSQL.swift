@@ -14,6 +14,8 @@ import SQLKit
 struct PostgresConnectionSQL: SQLDatabase {
     let connection: PostgresConnection
     let logger: Logger
+    /// Set for reads outside transactions: statements run as named prepared statements (`PreparedRead`), named here.
+    var preparedNames: PreparedStatementNames? = nil
 
     var eventLoop: any EventLoop { connection.eventLoop }
     var dialect: any SQLDialect { PostgresDialect() }
@@ -23,29 +25,66 @@ struct PostgresConnectionSQL: SQLDatabase {
         -> EventLoopFuture<Void>
     {
         let (sql, binds) = serialize(query)
-        var bindings = PostgresBindings(capacity: binds.count)
-        for bind in binds {
-            if isNone(bind) {
-                bindings.appendNull()
-            } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
-                do {
-                    try bindings.append(value, context: .default)
-                } catch {
-                    return eventLoop.makeFailedFuture(error)
-                }
-            } else {
-                // A bind postgres-nio cannot encode by itself: PostgresKit's database handles the whole statement.
-                return connection.sql(queryLogLevel: nil, logger: logger).execute(sql: query, onRow)
-            }
+        let native: NativeBindings?
+        do {
+            native = try nativeBindings(binds)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        guard let native else {
+            // A bind postgres-nio cannot encode by itself: PostgresKit's database handles the whole statement.
+            return connection.sql(queryLogLevel: nil, logger: logger).execute(sql: query, onRow)
         }
         let columns = PostgresResultColumns()
-        return connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger) { row in
+        return connection.query(PostgresQuery(unsafeSQL: sql, binds: native.bindings), logger: logger) { row in
             onRow(PostgresRowValues(row: row, columns: columns.of(row)))
         }.map { _ in }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await execute(sql: query, onRow).get()
+        guard let preparedNames else { return try await execute(sql: query, onRow).get() }
+        let (sql, binds) = serialize(query)
+        guard let native = try nativeBindings(binds),
+            let name = preparedNames.name(sql: sql, types: native.types)
+        else {
+            return try await execute(sql: query, onRow).get()
+        }
+        let columns = PostgresResultColumns()
+        do {
+            try await PreparedRead.$identity.withValue(PreparedRead.Identity(name: name, sql: sql)) {
+                let rows = try await connection.execute(PreparedRead(bindings: native.bindings), logger: logger)
+                for try await row in rows {
+                    onRow(PostgresRowValues(row: row, columns: columns.of(row)))
+                }
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "0A000" {
+            // The schema changed under the prepared statement (`PreparedRead`): new names, and this call unnamed.
+            preparedNames.renew()
+            try await execute(sql: query, onRow).get()
+        }
+    }
+
+    struct NativeBindings {
+        var bindings: PostgresBindings
+        var types: [PostgresDataType]
+    }
+
+    /// The binds in postgres-nio's own encoding, with their types; nil when one of them has none.
+    private func nativeBindings(_ binds: [any Encodable & Sendable]) throws -> NativeBindings? {
+        var native = NativeBindings(bindings: PostgresBindings(capacity: binds.count), types: [])
+        native.types.reserveCapacity(binds.count)
+        for bind in binds {
+            if isNone(bind) {
+                native.bindings.appendNull()
+                native.types.append(.null)
+            } else if let value = bind as? any PostgresThrowingDynamicTypeEncodable {
+                try native.bindings.append(value, context: .default)
+                native.types.append(value.psqlType)
+            } else {
+                return nil
+            }
+        }
+        return native
     }
 
     private func isNone(_ value: any Encodable & Sendable) -> Bool {

@@ -8,6 +8,8 @@ struct PostgresURL: Sendable {
     var port: Int
     var database: String?
     var requireTLS: Bool
+    /// `prepared_statements=off`: every statement unnamed (see `PreparedRead`).
+    var preparedStatements: Bool
 
     struct Invalid: Error, CustomStringConvertible {
         let url: String
@@ -59,7 +61,9 @@ struct PostgresURL: Sendable {
         }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         if host.isEmpty { host = "127.0.0.1" }
-        requireTLS = query.split(separator: "&").contains { $0 == "sslmode=require" || $0 == "sslmode=verify-full" }
+        let options = query.split(separator: "&")
+        requireTLS = options.contains { $0 == "sslmode=require" || $0 == "sslmode=verify-full" }
+        preparedStatements = !options.contains { ["prepared_statements=off", "prepared_statements=0"].contains($0) }
     }
 
     private static func decoded(_ text: Substring) -> String {

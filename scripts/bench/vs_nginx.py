@@ -79,6 +79,26 @@ def nginx_peak_rss_mib(master_pid):
     return max(peak_rss_mib(pid) for pid in pids)
 
 
+def cpu_seconds(pids):
+    """User + system CPU time of these processes so far (fields 14 and 15 of /proc/PID/stat)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except OSError:
+            pass
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(target, smh, nginx):
+    if target == "smh":
+        return [smh.pid]
+    children = subprocess.run(["pgrep", "-P", str(nginx.pid)], capture_output=True, text=True).stdout.split()
+    return [nginx.pid] + [int(p) for p in children]
+
+
 def start_nginx(root):
     www = os.path.join(root, "www")
     os.makedirs(www)
@@ -313,6 +333,9 @@ def main():
     nginx = smh = None
     raw = {k: {"smh": [], "nginx": []} for k in ("health", "info", "list", "small", "multi", "download")}
     raw["confirm"] = {"smh": []}
+    # Server CPU seconds per unit of work (a request, a listing, a file, a GiB), beside each rate: on two shared
+    # cores the rates move ±15 % run to run, the CPU a server spends on the same work much less.
+    cpu = {k: {"smh": [], "nginx": []} for k in raw if k != "confirm"}
     try:
         nginx, www = start_nginx(os.path.join(root, "nginx"))
         smh = start_smh(options.binary, root, options.database)
@@ -334,26 +357,43 @@ def main():
             order = ("nginx", "smh") if rep % 2 == 0 else ("smh", "nginx")
             print(f"repetition {rep + 1}/{options.reps}", file=sys.stderr)
             for target in order:
+                pids = server_pids(target, smh, nginx)
+
+                def measured(scenario, run, units):
+                    before = cpu_seconds(pids)
+                    value = run()
+                    cpu[scenario][target].append((cpu_seconds(pids) - before) / units(value))
+                    raw[scenario][target].append(value)
+                    return value
+
                 if "health" in only:
-                    raw["health"][target].append(wrk_rate(f"http://127.0.0.1:{SMH_PORT}/health" if target == "smh"
-                                                          else info_nginx, options.wrk_seconds))
+                    measured("health", lambda: wrk_rate(f"http://127.0.0.1:{SMH_PORT}/health" if target == "smh"
+                                                        else info_nginx, options.wrk_seconds),
+                             lambda rate: rate * options.wrk_seconds)
                 if "info" in only:
-                    raw["info"][target].append(wrk_rate(info_smh if target == "smh" else info_nginx, options.wrk_seconds))
+                    measured("info", lambda: wrk_rate(info_smh if target == "smh" else info_nginx, options.wrk_seconds),
+                             lambda rate: rate * options.wrk_seconds)
                 if "list" in only:
-                    raw["list"][target].append(list_smh(s, options.list_count) if target == "smh"
-                                               else list_nginx(options.list_count))
+                    measured("list", lambda: list_smh(s, options.list_count) if target == "smh"
+                             else list_nginx(options.list_count), lambda _: 1)
                 if "small" in only:
-                    raw["small"][target].append(small_rate(pool, target, s, rep, options.small_files))
+                    measured("small", lambda: small_rate(pool, target, s, rep, options.small_files),
+                             lambda _: 4 * options.small_files)
                 if only & {"multi", "download"}:
                     if target == "smh":
-                        rate, confirm, name = multipart_smh(s, size, part_files, rep)
-                        raw["multi"]["smh"].append(rate)
-                        raw["confirm"]["smh"].append(confirm)
-                        url = f"http://127.0.0.1:{SMH_PORT}/api/v1/file/{s['lib']}/-/{name}?access_token={s['token']}"
+                        outcome = {}
+
+                        def upload():
+                            rate, outcome["confirm"], outcome["name"] = multipart_smh(s, size, part_files, rep)
+                            return rate
+
+                        measured("multi", upload, lambda _: size / (1 << 30))
+                        raw["confirm"]["smh"].append(outcome["confirm"])
+                        url = f"http://127.0.0.1:{SMH_PORT}/api/v1/file/{s['lib']}/-/{outcome['name']}?access_token={s['token']}"
                     else:
-                        raw["multi"]["nginx"].append(multipart_nginx(size, source, rep))
+                        measured("multi", lambda: multipart_nginx(size, source, rep), lambda _: size / (1 << 30))
                         url = f"http://127.0.0.1:{NGINX_PORT}/big-{rep}.bin"
-                    raw["download"][target].append(download(url, size))
+                    measured("download", lambda: download(url, size), lambda _: size / (1 << 30))
             if only & {"multi", "download"}:
                 os.remove(os.path.join(www, f"big-{rep}.bin"))
                 status, _ = call_json("DELETE", f"/api/v1/file/{s['lib']}/-/big-{rep}.bin?permanent=1&access_token={s['token']}")
@@ -395,9 +435,19 @@ def main():
     print("|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    units = {"health": ("request", 1e6, "µs"), "info": ("request", 1e6, "µs"), "list": ("listing", 1e3, "ms"),
+             "small": ("file", 1e3, "ms"), "multi": ("GiB", 1, "s"), "download": ("GiB", 1, "s")}
+    print("\nServer CPU (user + system) per unit of work, medians\n")
+    print("| scenario | OpenSMH | nginx | ratio |")
+    print("|---|---|---|---|")
+    for scenario, (unit, scale, suffix) in units.items():
+        sides = {t: statistics.median(v) for t, v in cpu[scenario].items() if v}
+        if len(sides) == 2 and sides["nginx"] > 0:
+            a, b = sides["smh"] * scale, sides["nginx"] * scale
+            print(f"| {scenario} (per {unit}) | {a:,.2f} {suffix} | {b:,.2f} {suffix} | {a / b:.1f}× |")
     if options.json:
         with open(options.json, "w") as out:
-            json.dump({"raw": raw, "rss": rss}, out, indent=1)
+            json.dump({"raw": raw, "cpu": cpu, "rss": rss}, out, indent=1)
 
 
 if __name__ == "__main__":
