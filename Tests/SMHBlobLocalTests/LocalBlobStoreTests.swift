@@ -77,9 +77,49 @@ import Testing
             digests.append(staged.digest)
         }
         #expect(digests[0] == digests[1])
+        LocalBlobStore.waitForDiscards()
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/staging").isEmpty)
         try await store.remove(sha256: digests[0].sha256)
         #expect(!store.contains(sha256: digests[0].sha256))
+    }
+
+    /// A multipart upload of content already stored: its parts leave the upload's folder at once (the confirm does
+    /// not wait for 1 GiB of unlinks) and are deleted after; the stored blob is untouched.
+    @Test func duplicatePartsLeaveAtOnceAndAreDeletedAfter() async throws {
+        defer { cleanup() }
+        let store = try LocalBlobStore(root: root)
+        let bytes = pattern(3 << 20)
+        var address = ""
+        for upload in ["firstupload", "secondupload"] {
+            var parts: [StagedPart] = []
+            for (number, range) in [(1, 0..<(2 << 20)), (2, (2 << 20)..<(3 << 20))] {
+                let writer = try store.makePartWriter(upload: upload)
+                try bytes[range].withUnsafeBytes { try writer.write($0) }
+                let staged = try await writer.finish()
+                parts.append(
+                    StagedPart(
+                        number: number, stagingKey: staged.stagingKey, size: staged.digest.size,
+                        md5: staged.digest.md5, receivedAt: Timestamp(milliseconds: 0)))
+            }
+            address = Self.shell("sha256sum", Array(bytes[..<(1 << 20)]))  // any address; the same both times
+            try await store.commitParts(upload: upload, parts: parts, address: address)
+            #expect(!FileManager.default.fileExists(atPath: root + "/staging/\(upload).d"))
+        }
+        LocalBlobStore.waitForDiscards()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/staging").isEmpty)
+        #expect(try await readAll(try store.open(sha256: address, range: nil)) == bytes)
+    }
+
+    /// Discards a crash interrupted (a folder of parts, a single file) are deleted at the next start.
+    @Test func discardsLeftByACrashAreDeletedAtStart() throws {
+        defer { cleanup() }
+        _ = try LocalBlobStore(root: root)
+        let folder = root + "/staging/abc.discard"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: folder + "/p.staged", contents: Data([1, 2, 3]))
+        FileManager.default.createFile(atPath: root + "/staging/def.discard", contents: Data([4]))
+        _ = try LocalBlobStore(root: root)  // restart
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/staging").isEmpty)
     }
 
     @Test func abortedWriteLeavesNothing() async throws {
