@@ -59,6 +59,7 @@ enum POSIXFile {
     /// a blob's fsynced rename into a new `blobs/ab/cd` would otherwise hang on a folder entry that a power loss can
     /// take away. Staging folders need no such care (nothing in them is promised before a commit syncs it).
     static func makeDirectories(_ path: String, durable: Bool = false) throws(SMHError) {
+        if exists(path) { return }  // the usual case (a confirm's folder, made already by `makeDurable`): one stat
         var current = path.hasPrefix("/") ? "" : "."
         for component in path.split(separator: "/") {
             let parent = current.isEmpty ? "/" : current

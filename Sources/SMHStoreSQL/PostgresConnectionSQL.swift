@@ -25,29 +25,18 @@ struct PostgresConnectionSQL: SQLDatabase {
         -> EventLoopFuture<Void>
     {
         let (sql, binds) = serialize(query)
-        let native: NativeBindings?
         do {
-            native = try nativeBindings(binds)
+            return unnamed(sql, try nativeBindings(binds), query, onRow)
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
-        guard let native else {
-            // A bind postgres-nio cannot encode by itself: PostgresKit's database handles the whole statement.
-            return connection.sql(queryLogLevel: nil, logger: logger).execute(sql: query, onRow)
-        }
-        let columns = PostgresResultColumns()
-        return connection.query(PostgresQuery(unsafeSQL: sql, binds: native.bindings), logger: logger) { row in
-            onRow(PostgresRowValues(row: row, columns: columns.of(row)))
-        }.map { _ in }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        guard let preparedNames else { return try await execute(sql: query, onRow).get() }
         let (sql, binds) = serialize(query)
-        guard let native = try nativeBindings(binds),
-            let name = preparedNames.name(sql: sql, types: native.types)
-        else {
-            return try await execute(sql: query, onRow).get()
+        let native = try nativeBindings(binds)
+        guard let preparedNames, let native, let name = preparedNames.name(sql: sql, types: native.types) else {
+            return try await unnamed(sql, native, query, onRow).get()
         }
         let columns = PostgresResultColumns()
         do {
@@ -60,8 +49,23 @@ struct PostgresConnectionSQL: SQLDatabase {
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "0A000" {
             // The schema changed under the prepared statement (`PreparedRead`): new names, and this call unnamed.
             preparedNames.renew()
-            try await execute(sql: query, onRow).get()
+            try await unnamed(sql, native, query, onRow).get()
         }
+    }
+
+    /// The statement as an unnamed one (parsed and planned by the server at each call).
+    private func unnamed(
+        _ sql: String, _ native: NativeBindings?, _ query: any SQLExpression,
+        _ onRow: @escaping @Sendable (any SQLRow) -> Void
+    ) -> EventLoopFuture<Void> {
+        guard let native else {
+            // A bind postgres-nio cannot encode by itself: PostgresKit's database handles the whole statement.
+            return connection.sql(queryLogLevel: nil, logger: logger).execute(sql: query, onRow)
+        }
+        let columns = PostgresResultColumns()
+        return connection.query(PostgresQuery(unsafeSQL: sql, binds: native.bindings), logger: logger) { row in
+            onRow(PostgresRowValues(row: row, columns: columns.of(row)))
+        }.map { _ in }
     }
 
     struct NativeBindings {

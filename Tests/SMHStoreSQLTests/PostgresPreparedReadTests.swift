@@ -78,6 +78,21 @@ import Testing
         }
     }
 
+    /// A bind postgres-nio cannot encode by itself (a Codable value: PostgresKit makes it JSONB) still answers, through
+    /// PostgresKit, from a read outside a transaction.
+    @Test func bindsWithoutANativeEncodingGoThroughPostgresKit() async throws {
+        guard TestStore.postgresURL != nil else { return }
+        struct Probe: Codable, Sendable { let a: Int }
+        try await withBackend(query: "") { backend in
+            let answer = try await backend.withDatabase { db in
+                try await db.raw("SELECT CAST(\(bind: Probe(a: 42)) AS JSONB) ->> 'a' AS a").first()?
+                    .decode(column: "a", as: String.self)
+            }
+            #expect(answer == "42")
+            #expect(try await preparedStatements(backend).isEmpty, "not prepared: postgres-nio has no type for it")
+        }
+    }
+
     @Test func offMeansUnnamed() async throws {
         guard TestStore.postgresURL != nil else { return }
         try await withBackend(query: "prepared_statements=off") { backend in
