@@ -15,6 +15,9 @@ prints the medians with their ratios:
   download 1 GiB: GET + 302 + data plane (curl -L)                      vs  GET
   rss      peak RSS (VmHWM) of both servers over the whole run
 
+A second table gives each server's CPU time (user + system, from /proc) per request, listing, file or GiB: steadier
+than the rates on a machine that client and servers share.
+
     apt-get install nginx libnginx-mod-http-dav-ext wrk curl
     swift build -c release
     scripts/bench/vs_nginx.py .build/release/smh [--database postgres://…] [--reps 5] [--gib 1]
