@@ -193,10 +193,15 @@ public func buildRouter(_ deps: AppDependencies, settings: ServerSettings) -> Ro
     return router
 }
 
-/// HTTP/1.1 as the server speaks it: `Expect: 100-continue` answered before a large body is sent. `smh` wraps it in
-/// TLS when asked to.
-public func plainHTTP1() -> HTTPServerBuilder {
-    .http1(additionalChannelHandlers: [ExpectContinueHandler(), DrainBeforeCloseHandler()])
+/// HTTP/1.1 as the server speaks it: `Expect: 100-continue` answered before a large body is sent, bodiless API
+/// requests answered in the fast lane when one is given. `smh` wraps it in TLS when asked to.
+public func plainHTTP1(fastLane: FastLane? = nil) -> HTTPServerBuilder {
+    .http1(
+        configuration: .init(
+            additionalChannelHandlers: {
+                guard let fastLane else { return [ExpectContinueHandler(), DrainBeforeCloseHandler()] }
+                return [ExpectContinueHandler(), DrainBeforeCloseHandler(), FastLaneHandler(lane: fastLane)]
+            }()))
 }
 
 /// The whole server: the router on an HTTP listener, plus whatever services (a PostgreSQL pool) it depends on.
@@ -205,12 +210,15 @@ public func buildApplication(
     settings: ServerSettings,
     server: HTTPServerBuilder = plainHTTP1(),
     services: [any Service] = [],
+    fastLane: FastLane? = nil,
     logger: Logger
 ) -> Application<RouterResponder<SMHRequestContext>> {
-    Application(
-        router: buildRouter(deps, settings: settings),
+    let responder = buildRouter(deps, settings: settings).buildResponder()
+    fastLane?.install(responder)
+    return Application(
+        responder: responder,
         server: server,
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "OpenSMH"),
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: FastLane.serverName),
         services: services,
         logger: logger
     )

@@ -137,8 +137,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     /// HTTP/1.1, in TLS when a certificate and key are given (read and checked here, before anything starts).
-    func tlsServer() throws -> HTTPServerBuilder {
-        guard let tlsCert, let tlsKey else { return plainHTTP1() }
+    func tlsServer(fastLane: FastLane? = nil) throws -> HTTPServerBuilder {
+        guard let tlsCert, let tlsKey else { return plainHTTP1(fastLane: fastLane) }
         let chain: [NIOSSLCertificate]
         let key: NIOSSLPrivateKey
         do {
@@ -155,7 +155,7 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         do {
-            return try .tls(plainHTTP1(), tlsConfiguration: configuration)
+            return try .tls(plainHTTP1(fastLane: fastLane), tlsConfiguration: configuration)
         } catch {
             throw ValidationError("--tls-cert/--tls-key: \(error)")
         }
@@ -257,9 +257,12 @@ struct ServeCommand: AsyncParsableCommand {
             let sweeper = Sweeper(
                 deps: deps, intervalSeconds: sweepInterval, blobGraceSeconds: blobGraceMinutes * 60, logger: logger)
             deps.batchSyncMaxItems = batchSyncMaxItems
+            // Bodiless API requests answered in the channel pipeline (`FastLaneHandler`); `SMH_FAST_LANE=0` sends
+            // every request through Hummingbird's own loop (a comparison, and a way back).
+            let fastLane = Environment.value("SMH_FAST_LANE") == "0" ? nil : FastLane(logger: logger)
             let application = buildApplication(
-                deps, settings: settings, server: try tlsServer(), services: [sweeper, deps.jobRunner(logger: logger)],
-                logger: logger)
+                deps, settings: settings, server: try tlsServer(fastLane: fastLane),
+                services: [sweeper, deps.jobRunner(logger: logger)], fastLane: fastLane, logger: logger)
             // Services stop in reverse order: the announcement first, then the listener, which stops accepting and
             // lets in-flight requests finish, then the background work they started; past the timeout the group is
             // cancelled and they are cut.

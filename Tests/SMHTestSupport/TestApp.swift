@@ -48,11 +48,16 @@ public struct TestApp: Sendable {
         return settings
     }
 
+    /// `SMH_TEST_LIVE=1` runs every HTTP test over a real socket through the fast lane instead of straight into the
+    /// router (the CI runs the suite both ways).
+    public static let liveByDefault = ProcessInfo.processInfo.environment["SMH_TEST_LIVE"] == "1"
+
     public static func with<T: Sendable>(
         media: MediaSettings = TestApp.media,
         blobs: (@Sendable (_ dataDirectory: String) async throws -> any BlobStore)? = nil,
         configure: @Sendable (inout AppDependencies) -> Void = { _ in }, metricsToken: String? = nil,
         publicURL: String = "http://files.test:8080", serviceAPI: ServiceAPICredentials? = nil,
+        live: Bool = TestApp.liveByDefault,
         _ body: @Sendable (TestApp) async throws -> T
     ) async throws -> T {
         try await TestStore.with { store, directory async throws in
@@ -66,8 +71,22 @@ public struct TestApp: Sendable {
             var settings = ServerSettings(publicURL: publicURL, adminKeyHash: SecretHash.hash(adminKey))
             settings.metricsTokenHash = metricsToken.map(SecretHash.hash)
             settings.serviceAPI = serviceAPI
-            let router = buildRouter(configured, settings: settings)
-            return try await Application(router: router).test(.router) { client in
+            let responder = buildRouter(configured, settings: settings).buildResponder()
+            let application: Application<RouterResponder<SMHRequestContext>>
+            if live {
+                // A real listener on loopback with the fast lane, as `smh serve` runs: every request crosses the
+                // HTTP codec, and bodiless API reads are answered by `FastLaneHandler`.
+                let lane = FastLane(logger: TestStore.logger)
+                lane.install(responder)
+                let withLane = ProcessInfo.processInfo.environment["SMH_TEST_FAST_LANE"] != "0"
+                application = Application(
+                    responder: responder, server: plainHTTP1(fastLane: withLane ? lane : nil),
+                    configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "OpenSMH"),
+                    logger: TestStore.logger)
+            } else {
+                application = Application(responder: responder)
+            }
+            return try await application.test(live ? .live : .router) { client in
                 // The background work runs beside the test, as under `smh serve`'s service group.
                 try await withThrowingTaskGroup(of: T?.self) { group in
                     group.addTask {
