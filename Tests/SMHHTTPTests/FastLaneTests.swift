@@ -150,6 +150,17 @@ import Testing
         }
     }
 
+    /// The `Date` header the lane sets in place of Hummingbird's (whose cache is internal): RFC 9110 IMF-fixdate.
+    @Test func dateHeaderFormat() {
+        #expect(HTTPDateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        #expect(HTTPDateCache.format(1_796_490_781) == "Sat, 05 Dec 2026 17:13:01 GMT")
+        #expect(HTTPDateCache.format(951_782_400) == "Tue, 29 Feb 2000 00:00:00 GMT")
+        let cache = HTTPDateCache()
+        let before = time(nil)
+        let current = cache.current
+        #expect([HTTPDateCache.format(before), HTTPDateCache.format(before + 1)].contains(current))
+    }
+
     @Test func whatTheLaneTakes() {
         func head(_ method: HTTPRequest.Method, _ path: String, _ fields: HTTPFields = [:]) -> HTTPRequest {
             HTTPRequest(method: method, scheme: nil, authority: "t", path: path, headerFields: fields)
