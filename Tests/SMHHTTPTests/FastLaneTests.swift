@@ -4,6 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOEmbedded
+import NIOHTTPTypes
+import Synchronization
 import Testing
 
 @testable import SMHHTTP
@@ -40,6 +43,20 @@ import Testing
                     try await writer.finish(nil)
                 })
         }
+        router.get("/api/v1/endless") { _, _ in
+            // Streams until the client goes away; counts the writes that failed because it did.
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    do {
+                        for _ in 0..<4096 { try await writer.write(ByteBuffer(repeating: 0x65, count: 64 * 1024)) }
+                    } catch {
+                        Self.abandonedStreams.add(1, ordering: .relaxed)
+                        throw error
+                    }
+                    try await writer.finish(nil)
+                })
+        }
         router.get("/api/v1/unchanged") { _, _ in Response(status: .notModified, headers: [.eTag: "\"e\""]) }
         router.get("/api/v1/fails") { _, _ -> String in throw Unexpected() }
         router.post("/api/v1/echo") { request, _ in
@@ -62,6 +79,9 @@ import Testing
     }
 
     struct Unexpected: Error {}
+
+    /// Streams of `/api/v1/endless` whose writes failed (only `aClientLeavingMidAnswerStopsItsStream` asks for it).
+    static let abandonedStreams = Atomic<Int>(0)
 
     @Test func pipelinedRequestsAreAnsweredInOrder() async throws {
         try await Self.withServer { port in
@@ -150,6 +170,56 @@ import Testing
         }
     }
 
+    /// A client that resets the connection in the middle of a long fast answer: the answer's next write fails (the
+    /// responder stops instead of streaming 256 MiB into a closed channel) and the server goes on serving others.
+    @Test func aClientLeavingMidAnswerStopsItsStream() async throws {
+        try await Self.withServer { port in
+            let before = Self.abandonedStreams.load(ordering: .relaxed)
+            let received = try await RawHTTP.leaveEarly(
+                port: port, "GET /api/v1/endless HTTP/1.1\r\nHost: t\r\n\r\n", after: 100_000)
+            #expect(received >= 100_000)
+            var waited = 0
+            while Self.abandonedStreams.load(ordering: .relaxed) == before, waited < 5_000 {
+                try await Task.sleep(for: .milliseconds(10))
+                waited += 10
+            }
+            #expect(Self.abandonedStreams.load(ordering: .relaxed) == before + 1)
+            let answers = try await RawHTTP.exchange(
+                port: port, "GET /health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            #expect(answers.map(\.status) == [200])
+        }
+    }
+
+    /// An error (or event) between a taken head and its end: the lane lets go of the request, and Hummingbird gets
+    /// the head, the error and then the end, as it would have without the lane.
+    @Test(arguments: [false, true])
+    func anErrorOrEventBeforeTheEndHandsTheRequestOn(event: Bool) throws {
+        struct Broken: Error {}
+        let lane = FastLane(logger: Logger(label: "fast-lane-test"))
+        lane.install(Router(context: SMHRequestContext.self).buildResponder())
+        let channel = EmbeddedChannel(handler: FastLaneHandler(lane: lane))
+        let head = HTTPRequest(method: .get, scheme: nil, authority: "t", path: "/api/v1/x")
+        try channel.writeInbound(HTTPRequestPart.head(head))
+        #expect(try channel.readInbound(as: HTTPRequestPart.self) == nil, "taken: waits for its end")
+        if event {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        } else {
+            channel.pipeline.fireErrorCaught(Broken())
+        }
+        guard case .head(let passed) = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the head did not reach Hummingbird")
+            return
+        }
+        #expect(passed.path == "/api/v1/x")
+        if !event { #expect(throws: Broken.self) { try channel.throwIfErrorCaught() } }
+        try channel.writeInbound(HTTPRequestPart.end(nil))
+        guard case .end = try channel.readInbound(as: HTTPRequestPart.self) else {
+            Issue.record("the end did not reach Hummingbird")
+            return
+        }
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
     /// The `Date` header the lane sets in place of Hummingbird's (whose cache is internal): RFC 9110 IMF-fixdate.
     @Test func dateHeaderFormat() {
         #expect(HTTPDateCache.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
@@ -202,10 +272,48 @@ enum RawHTTP {
         }
     }
 
+    /// Sends `request`, reads at least `after` bytes, then resets the connection (`SO_LINGER` 0): a client that
+    /// goes away. Returns the number of bytes read.
+    static func leaveEarly(port: Int, _ request: String, after: Int) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(
+                    with: Result {
+                        let fd = try connected(port: port, request: request)
+                        defer { close(fd) }
+                        var received = 0
+                        var chunk = [UInt8](repeating: 0, count: 16384)
+                        while received < after {
+                            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                            guard n > 0 else { throw Failure(description: "recv: \(errno) after \(received) bytes") }
+                            received += n
+                        }
+                        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                        setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+                        return received
+                    })
+            }.start()
+        }
+    }
+
     static func blockingExchange(port: Int, _ request: String) throws -> [UInt8] {
+        let fd = try connected(port: port, request: request)
+        defer { close(fd) }
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { break }
+            guard n > 0 else { throw Failure(description: "recv: \(errno) after \(received.count) bytes") }
+            received += chunk[..<n]
+        }
+        return received
+    }
+
+    /// A socket connected to the server on loopback, `request` sent; reads time out after 10 s.
+    static func connected(port: Int, request: String) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket") }
-        defer { close(fd) }
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -217,23 +325,19 @@ enum RawHTTP {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw Failure(description: "connect: \(errno)") }
         let bytes = Array(request.utf8)
         var sent = 0
-        while sent < bytes.count {
+        while connected == 0, sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-            guard n > 0 else { throw Failure(description: "send: \(errno)") }
+            guard n > 0 else { break }
             sent += n
         }
-        var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { break }
-            guard n > 0 else { throw Failure(description: "recv: \(errno) after \(received.count) bytes") }
-            received += chunk[..<n]
+        guard connected == 0, sent == bytes.count else {
+            let failure = Failure(description: connected == 0 ? "send: \(errno)" : "connect: \(errno)")
+            close(fd)
+            throw failure
         }
-        return received
+        return fd
     }
 
     static func parse(_ bytes: [UInt8], bodiless: Set<Int>) throws -> [Answer] {
