@@ -77,11 +77,18 @@ import Testing
         try await TestApp.with { app in
             _ = try await app.call(.get, "/api/v1/acctkLEAKED0123/x")
             _ = try await app.call(.get, "/api/v2/whatever")
-            _ = try await app.call(.init("BREW")!, "/api/v1/file/x/y")
+            let brew = try await app.call(.init("BREW")!, "/api/v1/file/x/y")
             let (text, samples) = try await Self.scrape(app)
             #expect(!text.contains("LEAKED") && !text.contains("whatever") && !text.contains("BREW"))
             #expect(samples[#"smh_http_requests_total{group="other",method="GET",status="4xx"}"#] == 2)
-            #expect(samples[#"smh_http_requests_total{group="file",method="other",status="4xx"}"#] == 1)
+            if app.live {
+                // Over the wire, NIO's HTTP parser refuses an unknown method before any router or metric sees it.
+                #expect(brew.status == 400)
+                #expect(samples[#"smh_http_requests_total{group="file",method="other",status="4xx"}"#] == nil)
+            } else {
+                #expect(brew.status == 404)
+                #expect(samples[#"smh_http_requests_total{group="file",method="other",status="4xx"}"#] == 1)
+            }
         }
     }
 

@@ -35,10 +35,12 @@ public struct Reply: Sendable {
 public struct TestApp: Sendable {
     public static let adminKey = "test-admin-key-0123456789"
 
-    public let client: any TestClientProtocol
+    public let client: any SMHTestClient
     public let store: SQLStore
     public let dataDirectory: String
     public let deps: AppDependencies
+    /// Over a real socket (`SMH_TEST_LIVE=1`): requests the HTTP parser refuses never reach the router.
+    public let live: Bool
 
     /// Previews as `smh serve` makes them, minus the thumbnails made ahead of time after each upload: background work
     /// the tests would race with. The preview tests that want it turn it on.
@@ -49,7 +51,7 @@ public struct TestApp: Sendable {
     }
 
     /// `SMH_TEST_LIVE=1` runs every HTTP test over a real socket through the fast lane instead of straight into the
-    /// router (the CI runs the suite both ways).
+    /// router (`scripts/test` runs the HTTP suite both ways on SQLite).
     public static let liveByDefault = ProcessInfo.processInfo.environment["SMH_TEST_LIVE"] == "1"
 
     public static func with<T: Sendable>(
@@ -87,16 +89,27 @@ public struct TestApp: Sendable {
                 application = Application(responder: responder)
             }
             return try await application.test(live ? .live : .router) { client in
+                let liveClient = live ? LiveClient(port: client.port ?? 0) : nil
                 // The background work runs beside the test, as under `smh serve`'s service group.
-                try await withThrowingTaskGroup(of: T?.self) { group in
-                    group.addTask {
-                        await configured.background.run()
-                        return nil
+                do {
+                    let value = try await withThrowingTaskGroup(of: T?.self) { group in
+                        group.addTask {
+                            await configured.background.run()
+                            return nil
+                        }
+                        let result = try await body(
+                            TestApp(
+                                client: liveClient ?? RouterClient(base: client), store: store,
+                                dataDirectory: directory, deps: configured,
+                                live: live))
+                        group.cancelAll()
+                        return result
                     }
-                    let result = try await body(
-                        TestApp(client: client, store: store, dataDirectory: directory, deps: configured))
-                    group.cancelAll()
-                    return result
+                    await liveClient?.shutdown()
+                    return value
+                } catch {
+                    await liveClient?.shutdown()
+                    throw error
                 }
             }
         }
