@@ -233,21 +233,33 @@ extension SQLStore: NamespaceStore {
     }
 
     /// Two bare counts along the `(parent_id, kind, name)` index: counting the directories in the same scan (a
-    /// `CASE` per child) took twice as long on a directory of 10,000 files, and every listing page pays this.
-    public func childCounts(of directory: Inode) async throws -> (files: Int, directories: Int) {
-        try await read { db in
-            let row = try await db.raw(
-                """
-                SELECT (SELECT CAST(COUNT(*) AS BIGINT) FROM nodes
-                            WHERE parent_id = \(bind: directory.rawValue) AND state = 'live') AS total,
-                       (SELECT CAST(COUNT(*) AS BIGINT) FROM nodes
-                            WHERE parent_id = \(bind: directory.rawValue) AND state = 'live' AND kind = 'dir') AS dirs
-                """
-            ).first()
-            let total = try row?.decode(column: "total", as: Int.self) ?? 0
-            let dirs = try row?.decode(column: "dirs", as: Int.self) ?? 0
-            return (total - dirs, dirs)
+    /// `CASE` per child) took twice as long on a directory of 10,000 files, and every listing page pays this — once
+    /// per change of the directory, thanks to `ChildCountCache`. The directory's `updated_at` comes from the same
+    /// statement, so the counts are stored under the version they belong to.
+    public func childCounts(of directory: Node) async throws -> (files: Int, directories: Int) {
+        let inode = directory.inode
+        if let hit = childCountCache.counts(of: inode, at: directory.updatedAt.milliseconds) { return hit }
+        let entry = try await read { db -> ChildCountCache.Entry? in
+            guard
+                let row = try await db.raw(
+                    """
+                    SELECT updated_at,
+                           (SELECT CAST(COUNT(*) AS BIGINT) FROM nodes
+                                WHERE parent_id = \(bind: inode.rawValue) AND state = 'live') AS total,
+                           (SELECT CAST(COUNT(*) AS BIGINT) FROM nodes
+                                WHERE parent_id = \(bind: inode.rawValue) AND state = 'live' AND kind = 'dir') AS dirs
+                    FROM nodes WHERE id = \(bind: inode.rawValue)
+                    """
+                ).first()
+            else { return nil }
+            let total = try row.decode(column: "total", as: Int.self)
+            let dirs = try row.decode(column: "dirs", as: Int.self)
+            return .init(
+                updatedAt: try row.decode(column: "updated_at", as: Int64.self), files: total - dirs, directories: dirs)
         }
+        guard let entry else { return (0, 0) }
+        childCountCache.store(entry, for: inode)
+        return (entry.files, entry.directories)
     }
 
     public func removeSubtree(

@@ -11,6 +11,8 @@ public struct SQLStore: Sendable {
     public var searchLookupLimit = 5000
     /// Libraries, tokens and spaces as the access check reads them (see `LookupCache`).
     let cache: LookupCache
+    /// Child counts of directories, keyed by their `updated_at` (see `ChildCountCache`).
+    let childCountCache = ChildCountCache()
 
     public init(backend: any SQLBackend, logger: Logger) {
         self.backend = backend

@@ -411,6 +411,85 @@ import Testing
         }
     }
 
+    /// `fileCount` and `subDirCount` are cached under the directory's eTag (`ChildCountCache`): after each kind of
+    /// change to its children — through the API, or by another instance writing to the same database — a listing,
+    /// with the cache warm from the one before, shows the true counts.
+    @Test func childCountsFollowEveryChangeOfTheChildren() async throws {
+        try await UploadFixture.with { f in
+            let (dirs, files, token) = (
+                "/api/v1/directory/\(f.library.id)/-", "/api/v1/file/\(f.library.id)/-", "access_token=\(f.token)"
+            )
+            func step(_ name: String, _ reply: Reply, expecting expected: [Int]) async throws {
+                #expect(reply.status < 300, "\(name): \(reply.status) \(reply.text)")
+                for page in ["&limit=1", ""] {
+                    let listing = try await f.app.call(.get, "\(dirs)/d?\(token)\(page)").decoded(ListingAnswer.self)
+                    #expect([listing.fileCount, listing.subDirCount] == expected, "\(name)")
+                }
+                let truth = try await f.app.store.read { db in
+                    try await db.raw(
+                        """
+                        SELECT (SELECT COUNT(*) FROM nodes c WHERE c.parent_id = d.id AND c.state = 'live'
+                                AND c.kind <> 'dir') AS files,
+                               (SELECT COUNT(*) FROM nodes c WHERE c.parent_id = d.id AND c.state = 'live'
+                                AND c.kind = 'dir') AS dirs
+                        FROM nodes d WHERE d.name = 'd' AND d.state = 'live' AND d.library_id = \(bind: f.library.id)
+                        """
+                    ).first().map {
+                        [try $0.decode(column: "files", as: Int.self), try $0.decode(column: "dirs", as: Int.self)]
+                    }
+                }
+                #expect(truth == expected, "\(name): the database")
+            }
+            try await step(
+                "directory created", try await f.app.call(.put, "\(dirs)/d/sub?\(token)"), expecting: [0, 1])
+            try await step("file uploaded", try await f.upload("d/a.txt", [1]), expecting: [1, 1])
+            try await step("another", try await f.upload("d/b.txt", [2]), expecting: [2, 1])
+            try await step(
+                "link made", try await f.app.call(.put, "\(files)/d/l.txt?\(token)", body: #"{"linkTo":"d/a.txt"}"#),
+                expecting: [3, 1])
+            try await step(
+                "renamed in place",
+                try await f.app.call(.put, "\(files)/d/c.txt?\(token)", body: #"{"from":"d/b.txt"}"#),
+                expecting: [3, 1])
+            try await step(
+                "moved out", try await f.app.call(.put, "\(files)/c.txt?\(token)", body: #"{"from":"d/c.txt"}"#),
+                expecting: [2, 1])
+            try await step(
+                "copied in", try await f.app.call(.put, "\(files)/d/c.txt?\(token)", body: #"{"copyFrom":"c.txt"}"#),
+                expecting: [3, 1])
+            _ = try await f.app.call(.put, "\(dirs)/e?\(token)")
+            try await step(
+                "directory moved in", try await f.app.call(.put, "\(dirs)/d/e?\(token)", body: #"{"from":"e"}"#),
+                expecting: [3, 2])
+            let recycled = try await f.app.call(.delete, "\(files)/d/a.txt?\(token)")
+            // The link to it goes into the recycle bin with it (spec 20 F-19).
+            try await step("file recycled", recycled, expecting: [1, 2])
+            let item = try recycled.decoded(RecycledAnswer.self).recycledItemId
+            try await step(
+                "file restored",
+                try await f.app.call(.post, "/api/v1/recycled/\(f.library.id)/-/\(item)?restore&\(token)"),
+                expecting: [3, 2])
+            try await step(
+                "directory deleted for good", try await f.app.call(.delete, "\(dirs)/d/sub?\(token)&permanent=1"),
+                expecting: [3, 1])
+            // Another instance adds a child: its transaction moves the directory's eTag, as `NodeRows.touch` does.
+            try await f.app.store.transaction { db in
+                let parent = try await db.raw(
+                    "SELECT id FROM nodes WHERE name = 'd' AND state = 'live' AND library_id = \(bind: f.library.id)"
+                ).first()!.decode(column: "id", as: Int64.self)
+                try await db.raw(
+                    """
+                    INSERT INTO nodes (library_id, space_id, parent_id, name, kind, created_at, updated_at)
+                    VALUES (\(bind: f.library.id), '-', \(bind: parent), 'elsewhere', 'dir', 1, 1)
+                    """
+                ).run()
+                try await db.raw("UPDATE nodes SET updated_at = updated_at + 1 WHERE id = \(bind: parent)").run()
+            }
+            try await step(
+                "another instance made a directory", Reply(status: 200, headers: [:], text: ""), expecting: [3, 2])
+        }
+    }
+
     @Test func createStoresLabelsAndMetadataOfTheBody() async throws {
         try await Self.with { f in
             let created = try await f.call(.put, "tagged", body: #"{"labels":["team"],"metaData":{"Owner":"ops"}}"#)

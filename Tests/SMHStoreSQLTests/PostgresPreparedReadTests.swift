@@ -26,6 +26,40 @@ import Testing
         #expect(names.count == 1)
     }
 
+    /// Binary cells of the store's usual types decode without postgres-nio's generic decoders; any other pairing of
+    /// type and column (or a NULL where none may be) is left to them (nil here), which decide and throw as before.
+    @Test func binaryCellsOfTheUsualTypesDecodeDirectly() {
+        func int8(_ value: Int64) -> ByteBuffer {
+            var buffer = ByteBuffer()
+            buffer.writeInteger(value)
+            return buffer
+        }
+        func direct(_ bytes: ByteBuffer?, _ type: PostgresDataType, _ wanted: Any.Type) -> PostgresRowValues
+            .DirectValue?
+        {
+            PostgresRowValues.UsualType(wanted).flatMap { PostgresRowValues.direct(bytes, type, as: $0) }
+        }
+        let text = ByteBuffer(string: "报告 1.bin")
+        #expect(direct(text, .text, String.self) == .string("报告 1.bin"))
+        #expect(direct(text, .varchar, String?.self) == .optionalString("报告 1.bin"))
+        #expect(direct(nil, .text, String?.self) == .optionalString(nil), "NULL is nil for an optional")
+        #expect(direct(nil, .text, String.self) == nil, "and left to the decoder otherwise")
+        #expect(direct(text, .int8, String.self) == nil, "a text read of an int8 is not guessed")
+        #expect(direct(int8(-5_000_000_000), .int8, Int64.self) == .int64(-5_000_000_000))
+        #expect(direct(int8(42), .int8, Int.self) == .int(42))
+        #expect(direct(int8(42), .int8, Int64?.self) == .optionalInt64(42))
+        #expect(direct(nil, .int8, Int?.self) == .optionalInt(nil))
+        #expect(direct(nil, .int8, Int64.self) == nil)
+        var int4 = ByteBuffer()
+        int4.writeInteger(Int32(-7))
+        #expect(direct(int4, .int4, Int64.self) == .int64(-7), "int4 widens, sign kept")
+        #expect(direct(int8(1), .int4, Int64.self) == nil, "a length that does not fit the type")
+        #expect(direct(text, .int8, Int64.self) == nil)
+        #expect(direct(ByteBuffer(bytes: [1]), .bool, Bool.self) == .bool(true))
+        #expect(direct(ByteBuffer(bytes: [0]), .bool, Bool.self) == .bool(false))
+        #expect(direct(int8(1), .int8, Double.self) == nil, "other types are not handled here")
+    }
+
     @Test func theURLCanTurnThemOff() throws {
         #expect(try #require(PostgresURL("postgres://u@h/db")).preparedStatements)
         #expect(

@@ -158,7 +158,7 @@ public struct DirectoryService<Store: NamespaceStore & QuotaStore & TokenStore &
             items.removeLast()
             next = items.last.map { ListingOrder.cursor(for: $0, query: query, mediaOrder: mediaOrder).encode() }
         }
-        let counts = try await store.childCounts(of: directory.inode)
+        let counts = try await store.childCounts(of: directory)
         return Listing(
             path: path.components, directory: directory, items: items, fileCount: counts.files,
             subDirectoryCount: counts.directories, nextMarker: next)

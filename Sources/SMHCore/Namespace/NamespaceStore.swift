@@ -84,8 +84,8 @@ public protocol NamespaceStore: Sendable {
     /// Bytes of the files below a directory (what copying it would add to the space).
     func contentBytes(under directory: Inode) async throws -> Int64
 
-    /// Live direct children: non-directories and directories.
-    func childCounts(of directory: Inode) async throws -> (files: Int, directories: Int)
+    /// Live direct children: non-directories and directories, as of the directory's `updatedAt` (read just before).
+    func childCounts(of directory: Node) async throws -> (files: Int, directories: Int)
 
     /// Takes a subtree out of the namespace in one transaction: into the recycle bin (returning the recycle item id,
     /// O(1) whatever the size), or deleted for good, releasing its blobs.
