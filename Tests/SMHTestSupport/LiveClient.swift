@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import SMHCore
 import Synchronization
 
 /// The client of `SMH_TEST_LIVE=1` runs: Hummingbird's test client over a real keep-alive connection, sending what
@@ -52,15 +53,9 @@ public final class LiveClient: SMHTestClient {
             if raw {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                out += "%" + [byte].hexString.uppercased()
             }
         }
         return out
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
